@@ -1,0 +1,1 @@
+//! zkgov-benches: shared fixtures for the criterion benchmarks.

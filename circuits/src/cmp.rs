@@ -1,0 +1,127 @@
+//! Range checks and comparisons on values range-checked below `2^k`.
+//!
+//! A value `x` is range-checked by allocating bits `b_0..b_{k-1}` and
+//! enforcing `sum b_i 2^i = x` (`k` booleanity constraints plus one). With
+//! `k <= 252` (so `2^k < r / 2`), for `a, b < 2^k`:
+//!
+//! * `a <= b` iff `b - a` (in the field) is below `2^k`: if `a > b` the field
+//!   difference is `r - (a - b) > r - 2^k > 2^k`, so no `k`-bit decomposition
+//!   exists. [`enforce_le`] costs one range check, `k + 1` constraints.
+//! * `a < b` as a boolean: bit `k` of `2^k + b - a - 1` (which lies in
+//!   `[0, 2^{k+1})`), from a `k + 1`-bit decomposition ([`is_lt`]).
+//!
+//! Nothing can alias through the field: `x + r` has no `k`-bit decomposition
+//! because `r > 2^253 > 2^k`.
+
+use ark_ff::{BigInteger, PrimeField};
+use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
+use ark_relations::gr1cs::SynthesisError;
+use zkgov_verifier::Fr;
+
+/// Largest supported bit width.
+pub const MAX_BITS: usize = 252;
+
+/// Enforces `x < 2^k` and returns the little-endian bits of `x`.
+pub fn range_check(x: &FpVar<Fr>, k: usize) -> Result<Vec<Boolean<Fr>>, SynthesisError> {
+    if k == 0 || k > MAX_BITS {
+        return Err(SynthesisError::Unsatisfiable);
+    }
+    let cs = x.cs();
+    let value = x.value().ok().map(|v| v.into_bigint().to_bits_le());
+    let bits = (0..k)
+        .map(|i| {
+            let bit = value.as_ref().map(|b| b[i]);
+            if cs.is_none() {
+                Ok(Boolean::Constant(bit.unwrap_or(false)))
+            } else {
+                Boolean::new_witness(cs.clone(), || bit.ok_or(SynthesisError::AssignmentMissing))
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Boolean::le_bits_to_fp(&bits)?.enforce_equal(x)?;
+    Ok(bits)
+}
+
+/// Enforces `a <= b` for `a, b` already range-checked below `2^k`.
+pub fn enforce_le(a: &FpVar<Fr>, b: &FpVar<Fr>, k: usize) -> Result<(), SynthesisError> {
+    range_check(&(b - a), k).map(|_| ())
+}
+
+/// `a < b` as a boolean, for `a, b` already range-checked below `2^k`.
+pub fn is_lt(a: &FpVar<Fr>, b: &FpVar<Fr>, k: usize) -> Result<Boolean<Fr>, SynthesisError> {
+    if k >= MAX_BITS {
+        return Err(SynthesisError::Unsatisfiable);
+    }
+    let two_k = ark_ff::Field::pow(&Fr::from(2u64), [k as u64]);
+    let t = b - a + (two_k - Fr::from(1u64));
+    let bits = range_check(&t, k + 1)?;
+    Ok(bits[k].clone())
+}
+
+/// Native twin of [`is_lt`].
+pub fn lt(a: u128, b: u128) -> bool {
+    a < b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_relations::gr1cs::ConstraintSystem;
+    use proptest::prelude::*;
+
+    fn le_holds(a: Fr, b: Fr, k: usize) -> bool {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let av = FpVar::new_witness(cs.clone(), || Ok(a)).unwrap();
+        let bv = FpVar::new_witness(cs.clone(), || Ok(b)).unwrap();
+        range_check(&av, k).unwrap();
+        range_check(&bv, k).unwrap();
+        enforce_le(&av, &bv, k).unwrap();
+        cs.is_satisfied().unwrap()
+    }
+
+    #[test]
+    fn le_at_the_boundaries() {
+        assert!(le_holds(Fr::from(5u64), Fr::from(5u64), 64));
+        assert!(le_holds(Fr::from(4u64), Fr::from(5u64), 64));
+        assert!(!le_holds(Fr::from(6u64), Fr::from(5u64), 64));
+        assert!(le_holds(Fr::from(0u64), Fr::from(u64::MAX), 64));
+        assert!(!le_holds(Fr::from(u64::MAX), Fr::from(0u64), 64));
+    }
+
+    #[test]
+    fn out_of_range_values_are_rejected() {
+        // 2^64 does not fit 64 bits; -1 (= r - 1) does not either, whatever
+        // it is compared with.
+        assert!(!le_holds(Fr::from(1u128 << 64), Fr::from(1u128 << 64), 64));
+        assert!(!le_holds(-Fr::from(1u64), Fr::from(5u64), 64));
+        assert!(!le_holds(Fr::from(5u64), -Fr::from(1u64), 64));
+    }
+
+    #[test]
+    fn value_plus_r_does_not_alias() {
+        // The integer x + r names the field element x; its bits (254 of
+        // them) cannot be forced into a 252-bit decomposition: the gadget
+        // takes the canonical bits, and any assignment of k bits sums to an
+        // integer < 2^k < r. Here: claim x = r - 1 + 1 = 0 ... via x = -1
+        // and y = r - 2^252 + 5: both are huge canonical integers.
+        let big = ark_ff::Field::pow(&Fr::from(2u64), [252u64]);
+        assert!(!le_holds(-big + Fr::from(5u64), Fr::from(7u64), 252));
+        assert!(le_holds(big - Fr::from(1u64), big - Fr::from(1u64), 252));
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let x = FpVar::new_witness(cs.clone(), || Ok(Fr::from(1u64))).unwrap();
+        assert!(range_check(&x, 253).is_err(), "k > 252 must be refused");
+    }
+
+    proptest! {
+        #[test]
+        fn is_lt_matches_native_twin(a in any::<u64>(), b in any::<u64>()) {
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            let av = FpVar::new_witness(cs.clone(), || Ok(Fr::from(a))).unwrap();
+            let bv = FpVar::new_witness(cs.clone(), || Ok(Fr::from(b))).unwrap();
+            let r = is_lt(&av, &bv, 64).unwrap();
+            prop_assert_eq!(r.value().unwrap(), lt(a.into(), b.into()));
+            prop_assert!(cs.is_satisfied().unwrap());
+            prop_assert_eq!(le_holds(Fr::from(a), Fr::from(b), 64), a <= b);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Witness-mutation harness.
+//!
+//! Synthesises a circuit with an honest witness, checks the system is
+//! satisfied, then changes one witness variable at a time to each of
+//! `0, 1, v - 1, v + 1, p - 1` and a random value (skipping the value it
+//! already has) and re-checks every constraint that mentions it. A mutation
+//! that leaves all of them satisfied leaves the whole system satisfied with
+//! the same public inputs: either a witness variable is under-constrained
+//! (a soundness bug) or the statement has a free choice it should not have.
+//! [`mutation_survivors`] returns such mutations; tests assert there are none.
+
+use ark_ff::{Field, UniformRand};
+use ark_relations::gr1cs::{
+    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, R1CS_PREDICATE_LABEL,
+};
+use rand::RngCore;
+use zkgov_verifier::Fr;
+
+use crate::CircuitError;
+
+/// Outcome of a mutation run.
+#[derive(Debug)]
+pub struct MutationReport {
+    /// Number of witness variables tried.
+    pub witnesses: usize,
+    /// Number of mutations tried.
+    pub mutations: usize,
+    /// Mutations that kept every constraint satisfied: `(witness index, value)`.
+    pub survivors: Vec<(usize, Fr)>,
+}
+
+/// Runs the harness on `circuit` (which must be satisfied as given).
+pub fn mutation_survivors<C: ConstraintSynthesizer<Fr>>(
+    circuit: C,
+    rng: &mut impl RngCore,
+) -> Result<MutationReport, CircuitError> {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_optimization_goal(OptimizationGoal::Constraints);
+    circuit.generate_constraints(cs.clone())?;
+    cs.finalize();
+    if !cs.is_satisfied()? {
+        return Err(CircuitError::Unsatisfied(format!(
+            "honest witness fails at {:?}",
+            cs.which_is_unsatisfied()?
+        )));
+    }
+    let matrices = cs.to_matrices()?;
+    let abc = matrices
+        .get(R1CS_PREDICATE_LABEL)
+        .ok_or_else(|| CircuitError::Synthesis("no R1CS matrices".into()))?;
+    let (a, b, c) = (&abc[0], &abc[1], &abc[2]);
+    let mut z = cs.instance_assignment()?;
+    let n_inst = z.len();
+    z.extend(cs.witness_assignment()?);
+    // Rows mentioning each variable.
+    let mut rows_of: Vec<Vec<usize>> = vec![Vec::new(); z.len()];
+    for m in [a, b, c] {
+        for (r, row) in m.iter().enumerate() {
+            for (_, v) in row {
+                if rows_of[*v].last() != Some(&r) {
+                    rows_of[*v].push(r);
+                }
+            }
+        }
+    }
+    for rows in rows_of.iter_mut() {
+        rows.sort_unstable();
+        rows.dedup();
+    }
+    let eval =
+        |row: &Vec<(Fr, usize)>, z: &[Fr]| -> Fr { row.iter().map(|(k, v)| *k * z[*v]).sum() };
+    let holds = |r: usize, z: &[Fr]| eval(&a[r], z) * eval(&b[r], z) == eval(&c[r], z);
+    let mut report = MutationReport {
+        witnesses: z.len() - n_inst,
+        mutations: 0,
+        survivors: Vec::new(),
+    };
+    for w in n_inst..z.len() {
+        let v = z[w];
+        let candidates = [
+            Fr::from(0u64),
+            Fr::from(1u64),
+            v - Fr::ONE,
+            v + Fr::ONE,
+            -Fr::ONE,
+            Fr::rand(&mut RngAdapter(rng)),
+        ];
+        for m in candidates {
+            if m == v {
+                continue;
+            }
+            report.mutations += 1;
+            z[w] = m;
+            if rows_of[w].iter().all(|&r| holds(r, &z)) {
+                report.survivors.push((w - n_inst, m));
+            }
+        }
+        z[w] = v;
+    }
+    Ok(report)
+}
+
+struct RngAdapter<'a, R: RngCore>(&'a mut R);
+
+impl<R: RngCore> RngCore for RngAdapter<'_, R> {
+    fn next_u32(&mut self) -> u32 {
+        self.0.next_u32()
+    }
+    fn next_u64(&mut self) -> u64 {
+        self.0.next_u64()
+    }
+    fn fill_bytes(&mut self, dest: &mut [u8]) {
+        self.0.fill_bytes(dest)
+    }
+    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand::Error> {
+        self.0.try_fill_bytes(dest)
+    }
+}

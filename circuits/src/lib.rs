@@ -1,0 +1,22 @@
+//! # zkgov-circuits
+//!
+//! R1CS gadgets and statements over BN254, each gadget with a native twin of
+//! the same name.
+//!
+//! * [`poseidon`] — circomlib Poseidon gadget (native twin in `zkgov-verifier`);
+//! * [`merkle`] — fixed-depth Poseidon Merkle tree and path gadget;
+//! * [`cmp`] — range checks and comparisons below `2^k`;
+//! * [`policy`] — the policy (predicate) gadget and policy hash;
+//! * [`record`] — the record-membership statement;
+//! * `harness` (feature `test-harness`) — the witness-mutation harness.
+
+pub mod cmp;
+mod error;
+#[cfg(any(test, feature = "test-harness"))]
+pub mod harness;
+pub mod merkle;
+pub mod policy;
+pub mod poseidon;
+pub mod record;
+
+pub use error::CircuitError;

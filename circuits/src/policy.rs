@@ -1,0 +1,252 @@
+//! Policy gadget: one slot constraint of [`zkgov_verifier::policy`] per
+//! value, and the policy hash.
+//!
+//! For a slot `(lo, hi, mode, set, disclose)` and a value `x`:
+//!
+//! * `lo` and `hi` are range-checked below `2^64` (so the header packing
+//!   `lo + 2^64 hi + 2^128 (m_in + 2 m_out) + 2^130 d` is injective);
+//! * `lo <= x` and `x <= hi` by [`crate::cmp::enforce_le`]: `x - lo` and
+//!   `hi - x` are below `2^64`. Together these also put `x` itself in
+//!   `[lo, hi] ⊂ [0, 2^64)` as an integer (`x = lo + d1 = hi - d2` with
+//!   `d1, d2 < 2^64` forces `lo + d1 + d2 = hi` without wrap-around), so
+//!   no separate range check of `x` is needed;
+//! * `m_in`, `m_out`, `d` are booleans, not both `m_in` and `m_out`;
+//! * `P = prod_j (x - s_j)`; `in`: `m_in * P = 0`; `not-in`:
+//!   `Q = 1 + m_out (P - 1)` and `Q * Q_inv = 1` (so `P != 0` when `m_out`;
+//!   `Q_inv` is determined in every case, which keeps the witness rigid);
+//! * `disclosed = d * x`.
+//!
+//! The slot hash is `Poseidon(header, s_0..s_7)` and the policy hash
+//! `Poseidon(label, slot_0..slot_{n-1})`, as natively.
+
+use ark_ff::Field;
+use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
+use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+use zkgov_verifier::{
+    domain::Label,
+    policy::{CompiledPolicy, SetMode, SlotConstraint, SET_SIZE, VALUE_BITS},
+    Fr,
+};
+
+use crate::{
+    cmp::{enforce_le, range_check},
+    merkle::enforce_boolean,
+    poseidon::poseidon_var,
+};
+
+/// An allocated slot constraint.
+pub struct SlotVar {
+    lo: FpVar<Fr>,
+    hi: FpVar<Fr>,
+    m_in: FpVar<Fr>,
+    m_out: FpVar<Fr>,
+    disclose: FpVar<Fr>,
+    set: Vec<FpVar<Fr>>,
+}
+
+impl SlotVar {
+    /// Allocates `slot` as private witnesses.
+    pub fn new_witness(
+        cs: ConstraintSystemRef<Fr>,
+        slot: &SlotConstraint,
+    ) -> Result<Self, SynthesisError> {
+        let w = |v: Fr| FpVar::new_witness(cs.clone(), || Ok(v));
+        Ok(SlotVar {
+            lo: w(Fr::from(slot.lo))?,
+            hi: w(Fr::from(slot.hi))?,
+            m_in: w(Fr::from(slot.mode == SetMode::In))?,
+            m_out: w(Fr::from(slot.mode == SetMode::NotIn))?,
+            disclose: w(Fr::from(slot.disclose))?,
+            set: slot
+                .set
+                .iter()
+                .map(|s| w(Fr::from(*s)))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Enforces the slot's well-formedness and returns its hash.
+    pub fn hash(&self) -> Result<FpVar<Fr>, SynthesisError> {
+        range_check(&self.lo, VALUE_BITS)?;
+        range_check(&self.hi, VALUE_BITS)?;
+        enforce_boolean(&self.m_in)?;
+        enforce_boolean(&self.m_out)?;
+        enforce_boolean(&self.disclose)?;
+        self.m_in.mul_equals(&self.m_out, &FpVar::zero())?;
+        let two64 = Fr::from(u128::from(u64::MAX) + 1);
+        let two128 = two64.square();
+        let header = &self.lo
+            + &self.hi * two64
+            + (&self.m_in + &self.m_out * Fr::from(2u64) + &self.disclose * Fr::from(4u64))
+                * two128;
+        let mut inputs = Vec::with_capacity(SET_SIZE + 1);
+        inputs.push(header);
+        inputs.extend(self.set.iter().cloned());
+        poseidon_var(&inputs)
+    }
+
+    /// Enforces that `x` satisfies the slot; returns the disclosed value
+    /// (`x` if disclosed, else 0).
+    pub fn enforce(&self, x: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
+        enforce_le(&self.lo, x, VALUE_BITS)?;
+        enforce_le(x, &self.hi, VALUE_BITS)?;
+        let mut prod = x - &self.set[0];
+        for s in &self.set[1..] {
+            prod *= x - s;
+        }
+        self.m_in.mul_equals(&prod, &FpVar::zero())?;
+        let q = &self.m_out * (&prod - Fr::from(1u64)) + Fr::from(1u64);
+        let q_inv = FpVar::new_witness(x.cs(), || {
+            Ok(q.value()?.inverse().unwrap_or(Fr::from(0u64)))
+        })?;
+        q.mul_equals(&q_inv, &FpVar::one())?;
+        Ok(&self.disclose * x)
+    }
+}
+
+/// An allocated compiled policy.
+pub struct PolicyVar {
+    /// One per slot.
+    pub slots: Vec<SlotVar>,
+}
+
+impl PolicyVar {
+    /// Allocates `policy` as private witnesses.
+    pub fn new_witness(
+        cs: ConstraintSystemRef<Fr>,
+        policy: &CompiledPolicy,
+    ) -> Result<Self, SynthesisError> {
+        Ok(PolicyVar {
+            slots: policy
+                .slots
+                .iter()
+                .map(|s| SlotVar::new_witness(cs.clone(), s))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// The policy hash (enforcing every slot's well-formedness).
+    pub fn hash(&self) -> Result<FpVar<Fr>, SynthesisError> {
+        let mut inputs = Vec::with_capacity(self.slots.len() + 1);
+        inputs.push(FpVar::constant(Label::PolicyV1.to_field()));
+        for s in &self.slots {
+            inputs.push(s.hash()?);
+        }
+        poseidon_var(&inputs)
+    }
+
+    /// Enforces every slot on `values`; returns the disclosed values.
+    pub fn enforce(&self, values: &[FpVar<Fr>]) -> Result<Vec<FpVar<Fr>>, SynthesisError> {
+        if values.len() != self.slots.len() {
+            return Err(SynthesisError::Unsatisfiable);
+        }
+        self.slots
+            .iter()
+            .zip(values)
+            .map(|(s, x)| s.enforce(x))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_relations::gr1cs::ConstraintSystem;
+    use zkgov_verifier::policy::Policy;
+
+    /// Runs the gadget on `values` (as field elements); returns
+    /// (satisfied, policy hash, disclosed).
+    fn run(policy: &CompiledPolicy, values: &[Fr]) -> (bool, Fr, Vec<Fr>) {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let pv = PolicyVar::new_witness(cs.clone(), policy).unwrap();
+        let xs: Vec<FpVar<Fr>> = values
+            .iter()
+            .map(|v| FpVar::new_witness(cs.clone(), || Ok(*v)).unwrap())
+            .collect();
+        let h = pv.hash().unwrap().value().unwrap();
+        let d = pv
+            .enforce(&xs)
+            .unwrap()
+            .iter()
+            .map(|v| v.value().unwrap())
+            .collect();
+        (cs.is_satisfied().unwrap(), h, d)
+    }
+
+    fn compile(json: &str) -> CompiledPolicy {
+        Policy::from_json(json).unwrap().compile(2, &[]).unwrap()
+    }
+
+    fn ok(p: &CompiledPolicy, a: u64) -> bool {
+        let (sat, _, _) = run(p, &[Fr::from(a), Fr::from(0u64)]);
+        assert_eq!(
+            sat,
+            p.holds(&[a, 0]),
+            "gadget and native twin disagree at {a}"
+        );
+        sat
+    }
+
+    #[test]
+    fn every_operator_one_below_at_and_one_above_its_boundary() {
+        let cases: [(&str, [bool; 3]); 8] = [
+            (r#"{"op":"=","value":10}"#, [false, true, false]),
+            (r#"{"op":"!=","value":10}"#, [true, false, true]),
+            (r#"{"op":"<","value":10}"#, [true, false, false]),
+            (r#"{"op":"<=","value":10}"#, [true, true, false]),
+            (r#"{"op":">","value":10}"#, [false, false, true]),
+            (r#"{"op":">=","value":10}"#, [false, true, true]),
+            (r#"{"op":"in","values":[10, 30]}"#, [false, true, false]),
+            (r#"{"op":"not-in","values":[10, 30]}"#, [true, false, true]),
+        ];
+        for (clause, expect) in cases {
+            let json = format!(
+                r#"{{"version":1,"clauses":[{{"field":0,{}}}]}}"#,
+                &clause[1..clause.len() - 1]
+            );
+            let p = compile(&json);
+            for (x, want) in [9, 10, 11].into_iter().zip(expect) {
+                assert_eq!(ok(&p, x), want, "{clause} at {x}");
+            }
+        }
+        let between =
+            compile(r#"{"version":1,"clauses":[{"field":0,"op":"between","min":5,"max":7}]}"#);
+        for (x, want) in [(4, false), (5, true), (7, true), (8, false)] {
+            assert_eq!(ok(&between, x), want);
+        }
+        let extremes = compile(
+            r#"{"version":1,"clauses":[{"field":0,"op":">=","value":18446744073709551615}]}"#,
+        );
+        assert!(ok(&extremes, u64::MAX));
+        assert!(!ok(&extremes, u64::MAX - 1));
+    }
+
+    #[test]
+    fn hash_and_disclosure_match_native() {
+        let p = compile(
+            r#"{"version":1,"clauses":[{"field":0,"op":"<","value":100},{"field":1,"op":"disclose"}]}"#,
+        );
+        let (sat, h, d) = run(&p, &[Fr::from(5u64), Fr::from(42u64)]);
+        assert!(sat);
+        assert_eq!(h, p.hash());
+        assert_eq!(d, p.disclosed(&[5, 42]));
+        assert_eq!(d, vec![Fr::from(0u64), Fr::from(42u64)]);
+    }
+
+    #[test]
+    fn out_of_range_values_never_satisfy_a_bound() {
+        // -1 and 2^64 are not "below 100" nor ">= 0": the comparison gadget
+        // refuses values that are not below 2^64.
+        let p = compile(r#"{"version":1,"clauses":[{"field":0,"op":"<","value":100}]}"#);
+        for bad in [
+            -Fr::from(1u64),
+            Fr::from(1u128 << 64),
+            Fr::from(1u64) - Fr::from(1u128 << 64),
+        ] {
+            assert!(!run(&p, &[bad, Fr::from(0u64)]).0);
+        }
+        let any = compile(r#"{"version":1,"clauses":[]}"#);
+        assert!(!run(&any, &[Fr::from(1u128 << 64), Fr::from(0u64)]).0);
+        assert!(run(&any, &[Fr::from(u64::MAX), Fr::from(0u64)]).0);
+    }
+}

@@ -1,0 +1,276 @@
+//! The record-membership statement.
+//!
+//! A registry is a Poseidon Merkle tree of records. A record has
+//! [`RECORD_FIELDS`] integer fields below `2^64` and an owner commitment
+//! `C = Poseidon(owner_secret)`; its leaf is `Poseidon(C, f_0, ..., f_7)`.
+//!
+//! The citizen proves, for public `(R, H_P, disclosed[0..8], scope, N, ctx)`:
+//!
+//! 1. `C = Poseidon(owner_secret)` — I know the owner secret;
+//! 2. `leaf = Poseidon(C, f_0..f_7) != 0` lies at some index of the tree
+//!    with root `R` (fixed depth, boolean path bits);
+//! 3. the policy whose hash is `H_P` holds for `f` (see
+//!    [`crate::policy`]), and `disclosed[i] = d_i * f_i`;
+//! 4. `N = Poseidon(scope, owner_secret)`;
+//! 5. `ctx^2` is computed, so the verifier's challenge enters a constraint.
+//!
+//! Private: `owner_secret`, `f`, the path, the policy's slots (only its hash
+//! is public; the verifier recomputes it from the policy it asked for).
+//! Public inputs are allocated in the order fixed by
+//! [`zkgov_verifier::statement::RecordPublicInputs`].
+//!
+//! Shape at depth 20: see `tests::pinned_shape_at_depth_20`.
+
+use std::fmt;
+
+use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+use zeroize::Zeroize;
+use zkgov_verifier::{
+    policy::{CompiledPolicy, SlotConstraint},
+    statement::{
+        Context, MerkleRoot, Nullifier, PolicyHash, RecordPublicInputs, Scope, RECORD_FIELDS,
+    },
+    Fr,
+};
+
+use crate::{
+    merkle::{MerklePath, MerklePathVar},
+    policy::PolicyVar,
+    poseidon::{hash, poseidon_var},
+    CircuitError,
+};
+
+/// Default registry depth (about a million records).
+pub const DEFAULT_DEPTH: usize = 20;
+
+/// `Poseidon(owner_secret)`.
+pub fn owner_commitment(owner_secret: &Fr) -> Fr {
+    hash(&[*owner_secret])
+}
+
+/// `Poseidon(scope, owner_secret)`.
+pub fn nullifier(scope: &Fr, owner_secret: &Fr) -> Fr {
+    hash(&[*scope, *owner_secret])
+}
+
+/// A registry record as the registry authority holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// `Poseidon(owner_secret)`.
+    pub owner_commitment: Fr,
+    /// Field values.
+    pub fields: [u64; RECORD_FIELDS],
+}
+
+impl Record {
+    /// The leaf: `Poseidon(C, f_0, ..., f_7)`.
+    pub fn leaf(&self) -> Fr {
+        let mut inputs = [Fr::from(0u64); RECORD_FIELDS + 1];
+        inputs[0] = self.owner_commitment;
+        for (i, f) in inputs[1..].iter_mut().zip(self.fields) {
+            *i = Fr::from(f);
+        }
+        hash(&inputs)
+    }
+}
+
+/// Everything the citizen knows. Zeroized on drop; `Debug` prints nothing
+/// secret.
+#[derive(Clone)]
+pub struct RecordWitness {
+    /// The owner secret.
+    pub owner_secret: Fr,
+    /// The record's fields.
+    pub fields: [u64; RECORD_FIELDS],
+    /// Path of the record's leaf.
+    pub path: MerklePath,
+    /// The policy asked for.
+    pub policy: CompiledPolicy,
+    /// Nullifier scope.
+    pub scope: Fr,
+    /// Verifier challenge.
+    pub context: Fr,
+}
+
+impl Drop for RecordWitness {
+    fn drop(&mut self) {
+        self.owner_secret.zeroize();
+        self.fields.zeroize();
+        self.path.index.zeroize();
+        self.path.siblings.iter_mut().for_each(Zeroize::zeroize);
+    }
+}
+
+impl fmt::Debug for RecordWitness {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RecordWitness { .. }")
+    }
+}
+
+impl RecordWitness {
+    /// The public inputs this witness proves, after checking natively that it
+    /// satisfies the statement (so a bad witness fails here, with the failing
+    /// check named, rather than as an unsatisfied constraint system).
+    pub fn public_inputs(
+        &self,
+        expected_root: Option<&MerkleRoot>,
+    ) -> Result<RecordPublicInputs, CircuitError> {
+        if self.policy.slots.len() != RECORD_FIELDS {
+            return Err(CircuitError::Unsatisfied(format!(
+                "the policy has {} slots, records have {RECORD_FIELDS}",
+                self.policy.slots.len()
+            )));
+        }
+        let record = Record {
+            owner_commitment: owner_commitment(&self.owner_secret),
+            fields: self.fields,
+        };
+        let root = self.path.root(record.leaf());
+        if let Some(r) = expected_root {
+            if r.0 != root {
+                return Err(CircuitError::Unsatisfied(
+                    "the record is not in the registry with this root".into(),
+                ));
+            }
+        }
+        for (i, (slot, v)) in self.policy.slots.iter().zip(self.fields).enumerate() {
+            if !slot.holds(v) {
+                return Err(CircuitError::Unsatisfied(format!(
+                    "field {i} does not satisfy the policy"
+                )));
+            }
+        }
+        let mut disclosed = [Fr::from(0u64); RECORD_FIELDS];
+        disclosed.copy_from_slice(&self.policy.disclosed(&self.fields));
+        Ok(RecordPublicInputs {
+            root: MerkleRoot(root),
+            policy_hash: PolicyHash(self.policy.hash()),
+            disclosed,
+            scope: Scope(self.scope),
+            nullifier: Nullifier(nullifier(&self.scope, &self.owner_secret)),
+            context: Context(self.context),
+        })
+    }
+}
+
+/// The record-membership circuit at a fixed depth.
+pub struct RecordMembershipCircuit {
+    depth: usize,
+    witness: RecordWitness,
+    public: RecordPublicInputs,
+}
+
+impl RecordMembershipCircuit {
+    /// A circuit proving `witness` (checked natively first).
+    pub fn new(depth: usize, witness: RecordWitness) -> Result<Self, CircuitError> {
+        if witness.path.siblings.len() != depth {
+            return Err(CircuitError::InvalidDepth(witness.path.siblings.len()));
+        }
+        let public = witness.public_inputs(None)?;
+        Ok(RecordMembershipCircuit {
+            depth,
+            witness,
+            public,
+        })
+    }
+
+    /// A circuit with an arbitrary claimed instance and no native check:
+    /// for setup and for tests that play a cheating prover.
+    pub fn new_unchecked(depth: usize, witness: RecordWitness, public: RecordPublicInputs) -> Self {
+        // ok: no outside bytes
+        RecordMembershipCircuit {
+            depth,
+            witness,
+            public,
+        }
+    }
+
+    /// A circuit of the right shape with placeholder values (for setup).
+    pub fn blank(depth: usize) -> Self {
+        let witness = RecordWitness {
+            owner_secret: Fr::from(1u64),
+            fields: [0; RECORD_FIELDS],
+            path: MerklePath {
+                index: 0,
+                siblings: vec![Fr::from(0u64); depth],
+            },
+            policy: CompiledPolicy {
+                slots: vec![SlotConstraint::any(); RECORD_FIELDS],
+            },
+            scope: Fr::from(0u64),
+            context: Fr::from(0u64),
+        };
+        let zero = Fr::from(0u64);
+        let public = RecordPublicInputs {
+            root: MerkleRoot(zero),
+            policy_hash: PolicyHash(zero),
+            disclosed: [zero; RECORD_FIELDS],
+            scope: Scope(zero),
+            nullifier: Nullifier(zero),
+            context: Context(zero),
+        };
+        Self::new_unchecked(depth, witness, public)
+    }
+
+    /// The public inputs this circuit claims.
+    pub fn public_inputs(&self) -> &RecordPublicInputs {
+        &self.public
+    }
+}
+
+impl ConstraintSynthesizer<Fr> for RecordMembershipCircuit {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        let w = &self.witness;
+        // Public inputs, in statement order.
+        let inputs = self
+            .public
+            .to_vec()
+            .into_iter()
+            .map(|x| FpVar::new_input(cs.clone(), || Ok(x)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (root, policy_hash) = (&inputs[0], &inputs[1]);
+        let disclosed = &inputs[2..2 + RECORD_FIELDS];
+        let (scope, nullifier, context) = (
+            &inputs[2 + RECORD_FIELDS],
+            &inputs[3 + RECORD_FIELDS],
+            &inputs[4 + RECORD_FIELDS],
+        );
+
+        // Private witnesses.
+        let secret = FpVar::new_witness(cs.clone(), || Ok(w.owner_secret))?;
+        let fields = w
+            .fields
+            .iter()
+            .map(|f| FpVar::new_witness(cs.clone(), || Ok(Fr::from(*f))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let path = MerklePathVar::new_witness(cs.clone(), &w.path, self.depth)?;
+        let policy = PolicyVar::new_witness(cs.clone(), &w.policy)?;
+        if policy.slots.len() != RECORD_FIELDS {
+            return Err(SynthesisError::Unsatisfiable);
+        }
+
+        // 1-2. Ownership and membership.
+        let commitment = poseidon_var(std::slice::from_ref(&secret))?;
+        let mut leaf_inputs = vec![commitment];
+        leaf_inputs.extend(fields.iter().cloned());
+        let leaf = poseidon_var(&leaf_inputs)?;
+        path.root_var(&leaf)?.enforce_equal(root)?;
+
+        // 3. Policy and disclosure.
+        policy.hash()?.enforce_equal(policy_hash)?;
+        for (d, claimed) in policy.enforce(&fields)?.iter().zip(disclosed) {
+            d.enforce_equal(claimed)?;
+        }
+
+        // 4. Nullifier.
+        poseidon_var(&[scope.clone(), secret])?.enforce_equal(nullifier)?;
+
+        // 5. Context binding.
+        let _ctx_sq = context.square()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,234 @@
+use super::*;
+use crate::merkle::MerkleTree;
+use ark_relations::gr1cs::ConstraintSystem;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use zkgov_verifier::{policy::Policy, statement::StatementId};
+
+/// A registry of `n` records with owner secrets 1000 + i and field j of
+/// record i equal to 10 * i + j; returns the tree and a witness for record
+/// `idx` under `policy_json`.
+pub(crate) fn fixture(
+    depth: usize,
+    n: u64,
+    idx: u64,
+    policy_json: &str,
+) -> (MerkleTree, RecordWitness) {
+    let records: Vec<Record> = (0..n)
+        .map(|i| Record {
+            owner_commitment: owner_commitment(&Fr::from(1000 + i)),
+            fields: core::array::from_fn(|j| 10 * i + j as u64),
+        })
+        .collect();
+    let leaves: Vec<Fr> = records.iter().map(Record::leaf).collect();
+    let tree = MerkleTree::from_leaves(depth, &leaves).unwrap();
+    let policy = Policy::from_json(policy_json)
+        .unwrap()
+        .compile(RECORD_FIELDS, &[])
+        .unwrap();
+    let witness = RecordWitness {
+        owner_secret: Fr::from(1000 + idx),
+        fields: records[idx as usize].fields,
+        path: tree.path(idx).unwrap(),
+        policy,
+        scope: Fr::from(77u64),
+        context: Fr::from(123456789u64),
+    };
+    (tree, witness)
+}
+
+/// Record 3 has fields [30, 31, ..., 37].
+const POLICY: &str = r#"{"version":1,"clauses":[
+    {"field":0,"op":">=","value":30},
+    {"field":1,"op":"in","values":[31, 99]},
+    {"field":2,"op":"!=","value":5},
+    {"field":3,"op":"between","min":0,"max":33},
+    {"field":4,"op":"disclose"}]}"#;
+
+fn satisfied(c: RecordMembershipCircuit) -> bool {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    c.generate_constraints(cs.clone()).unwrap();
+    cs.is_satisfied().unwrap()
+}
+
+#[test]
+fn honest_witness_satisfies_and_instance_is_assigned_by_name() {
+    let (tree, w) = fixture(6, 9, 3, POLICY);
+    let public = w.public_inputs(Some(&MerkleRoot(tree.root()))).unwrap();
+    assert_eq!(public.disclosed[4], Fr::from(34u64));
+    assert_eq!(public.disclosed[0], Fr::from(0u64));
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    RecordMembershipCircuit::new(6, w)
+        .unwrap()
+        .generate_constraints(cs.clone())
+        .unwrap();
+    assert!(cs.is_satisfied().unwrap());
+    let instance = cs.instance_assignment().unwrap();
+    let names = StatementId::RecordMembershipV1.public_input_names();
+    assert_eq!(instance.len(), 1 + names.len());
+    let at = |n: &str| instance[1 + names.iter().position(|x| *x == n).unwrap()];
+    assert_eq!(at("root"), tree.root());
+    assert_eq!(at("policy_hash"), public.policy_hash.0);
+    assert_eq!(at("disclosed[4]"), Fr::from(34u64));
+    assert_eq!(at("scope"), Fr::from(77u64));
+    assert_eq!(
+        at("nullifier"),
+        nullifier(&Fr::from(77u64), &Fr::from(1003u64))
+    );
+    assert_eq!(at("context"), Fr::from(123456789u64));
+}
+
+#[test]
+fn pinned_shape_at_depth_20() {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    RecordMembershipCircuit::blank(DEFAULT_DEPTH)
+        .generate_constraints(cs.clone())
+        .unwrap();
+    cs.finalize();
+    // A change here means new keys: make it deliberately.
+    assert_eq!(cs.num_constraints(), PINNED_CONSTRAINTS_DEPTH_20);
+    assert_eq!(cs.num_instance_variables() - 1, 13);
+}
+
+/// Pinned constraint count of record membership at depth 20.
+const PINNED_CONSTRAINTS_DEPTH_20: usize = 11_673;
+
+#[test]
+fn no_single_witness_mutation_survives() {
+    let mut rng = ChaCha20Rng::seed_from_u64(42);
+    let (_, w) = fixture(8, 20, 3, POLICY);
+    let report =
+        crate::harness::mutation_survivors(RecordMembershipCircuit::new(8, w).unwrap(), &mut rng)
+            .unwrap();
+    assert!(report.witnesses > 5000, "{report:?}");
+    assert!(
+        report.survivors.is_empty(),
+        "under-constrained witnesses: {:?}",
+        report.survivors
+    );
+}
+
+#[test]
+fn harness_catches_an_unconstrained_witness() {
+    // Control: a circuit with a free witness must be reported.
+    struct Loose;
+    impl ConstraintSynthesizer<Fr> for Loose {
+        fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+            let x = FpVar::new_input(cs.clone(), || Ok(Fr::from(4u64)))?;
+            let y = FpVar::new_witness(cs.clone(), || Ok(Fr::from(2u64)))?;
+            let _free = FpVar::new_witness(cs.clone(), || Ok(Fr::from(9u64)))?;
+            y.square()?.enforce_equal(&x)?; // y = 2 or y = -2: a free choice
+            Ok(())
+        }
+    }
+    let mut rng = ChaCha20Rng::seed_from_u64(1);
+    let report = crate::harness::mutation_survivors(Loose, &mut rng).unwrap();
+    assert!(report.survivors.iter().any(|(w, _)| *w == 1), "{report:?}");
+}
+
+/// A cheating prover: the honest witness, with the claimed instance changed
+/// by `tamper`; the circuit must not be satisfied.
+fn cheat(tamper: impl FnOnce(&mut RecordPublicInputs)) -> bool {
+    let (_, w) = fixture(6, 9, 3, POLICY);
+    let mut public = w.public_inputs(None).unwrap();
+    tamper(&mut public);
+    satisfied(RecordMembershipCircuit::new_unchecked(6, w, public))
+}
+
+#[test]
+fn honest_instance_is_satisfied_control() {
+    assert!(cheat(|_| {}));
+}
+
+#[test]
+fn wrong_nullifier_is_rejected() {
+    assert!(!cheat(|p| p.nullifier.0 += Fr::from(1u64)));
+    // The nullifier of another scope does not pass either.
+    assert!(!cheat(
+        |p| p.nullifier.0 = nullifier(&Fr::from(78u64), &Fr::from(1003u64))
+    ));
+}
+
+#[test]
+fn wrong_root_and_wrong_policy_hash_are_rejected() {
+    assert!(!cheat(|p| p.root.0 += Fr::from(1u64)));
+    assert!(!cheat(|p| p.policy_hash.0 += Fr::from(1u64)));
+}
+
+#[test]
+fn disclosed_value_changed_or_undisclosed_value_revealed_is_rejected() {
+    assert!(!cheat(|p| p.disclosed[4] = Fr::from(35u64)));
+    assert!(!cheat(|p| p.disclosed[0] = Fr::from(30u64)));
+}
+
+#[test]
+fn record_that_fails_the_policy_is_rejected() {
+    // Record 3 has field 0 = 30. The strict policy asks field 0 >= 31 (one
+    // above); the cheating prover keeps the strict policy in its witness and
+    // its hash in the instance, everything else honest.
+    let (_, honest) = fixture(6, 9, 3, POLICY);
+    let mut public = honest.public_inputs(None).unwrap();
+    for (lo, holds) in [(30, true), (31, false)] {
+        let mut w = honest.clone();
+        w.policy.slots[0].lo = lo;
+        public.policy_hash = PolicyHash(w.policy.hash());
+        assert_eq!(w.public_inputs(None).is_ok(), holds);
+        assert_eq!(
+            satisfied(RecordMembershipCircuit::new_unchecked(6, w, public.clone())),
+            holds,
+            "lo = {lo}"
+        );
+    }
+    // Upper bound one below the value, and a set that excludes it.
+    let mut w = honest.clone();
+    w.policy.slots[3].hi = 32;
+    public.policy_hash = PolicyHash(w.policy.hash());
+    assert!(!satisfied(RecordMembershipCircuit::new_unchecked(
+        6,
+        w,
+        public.clone()
+    )));
+    let mut w = honest.clone();
+    w.policy.slots[1].set = [99; 8];
+    public.policy_hash = PolicyHash(w.policy.hash());
+    assert!(!satisfied(RecordMembershipCircuit::new_unchecked(
+        6,
+        w,
+        public.clone()
+    )));
+    let mut w = honest;
+    w.policy.slots[2].set = [32; 8];
+    public.policy_hash = PolicyHash(w.policy.hash());
+    assert!(!satisfied(RecordMembershipCircuit::new_unchecked(
+        6, w, public
+    )));
+}
+
+#[test]
+fn wrong_owner_secret_is_rejected() {
+    let (tree, mut w) = fixture(6, 9, 3, POLICY);
+    w.owner_secret = Fr::from(1004u64);
+    let mut public = w.public_inputs(None).unwrap();
+    assert!(w.public_inputs(Some(&MerkleRoot(tree.root()))).is_err());
+    public.root = MerkleRoot(tree.root());
+    assert!(!satisfied(RecordMembershipCircuit::new_unchecked(
+        6, w, public
+    )));
+}
+
+#[test]
+fn random_records_agree_with_native_twin() {
+    let mut rng = ChaCha20Rng::seed_from_u64(9);
+    for _ in 0..4 {
+        let idx = rng.gen_range(0..9);
+        let (tree, w) = fixture(
+            5,
+            9,
+            idx,
+            r#"{"version":1,"clauses":[{"field":7,"op":"disclose"}]}"#,
+        );
+        let public = w.public_inputs(Some(&MerkleRoot(tree.root()))).unwrap();
+        assert_eq!(public.disclosed[7], Fr::from(10 * idx + 7));
+        assert!(satisfied(RecordMembershipCircuit::new(5, w).unwrap()));
+    }
+}

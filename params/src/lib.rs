@@ -1,0 +1,1 @@
+//! zkgov-params: development key setup, key files and manifest.

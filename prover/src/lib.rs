@@ -1,0 +1,1 @@
+//! zkgov-prover: proving and the `zkgov` command line.

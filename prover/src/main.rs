@@ -1,0 +1,2 @@
+//! zkgov command line.
+fn main() {}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need and runs them all.
+# Usage: bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Node packages for the interop tests (snarkjs, circomlibjs), from the lock file.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "node and npm are required (Debian: apt-get install -y nodejs npm)" >&2
+    exit 1
+fi
+npm ci --prefix interop --no-audit --no-fund --loglevel=error
+
+# The circomlibjs Poseidon vectors in the repository must be exactly what
+# circomlibjs produces today.
+mkdir -p target
+node interop/gen-poseidon-vectors.js target/circomlib_poseidon.regenerated.json
+cmp target/circomlib_poseidon.regenerated.json circuits/tests/vectors/circomlib_poseidon.json
+echo "circomlibjs Poseidon vectors: regenerated and identical"
+
+# One profile (release) for tests and the demo, so the workspace builds once.
+ZKGOV_REQUIRE_NODE=1 cargo test --release --workspace

@@ -1,0 +1,266 @@
+//! Proof bundle format v1 and the agency-side checks.
+//!
+//! ```json
+//! {
+//!   "format": "zkgov-bundle",
+//!   "version": 1,
+//!   "statement": "zkgov/record-membership/v1",
+//!   "vk_digest": "<64 hex digits>",
+//!   "public_inputs": ["<canonical decimal>", ...],
+//!   "proof": "<base64 of the 128-byte arkworks compressed proof>"
+//! }
+//! ```
+//!
+//! Reading is strict: unknown keys, another version, a public input count
+//! that differs from the statement's, non-canonical numbers and non-canonical
+//! base64 are all refused before any curve arithmetic.
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    field::{parse_decimal, to_decimal, Fr},
+    groth16::{Proof, ValidatedVerifyingKey, VerifyingKeyDigest},
+    policy::{CompiledPolicy, VALUE_BITS},
+    statement::{Context, MerkleRoot, Nullifier, RecordPublicInputs, Scope, StatementId},
+    VerifyError,
+};
+
+/// The `format` value of a bundle.
+pub const BUNDLE_FORMAT: &str = "zkgov-bundle";
+/// The bundle version this build reads and writes.
+pub const BUNDLE_VERSION: u64 = 1;
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BundleJson {
+    format: String,
+    version: u64,
+    statement: String,
+    vk_digest: String,
+    public_inputs: Vec<String>,
+    proof: String,
+}
+
+/// A proof with everything needed to check it against a known key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bundle {
+    /// Which statement.
+    pub statement: StatementId,
+    /// Digest of the verifying key the proof was made for.
+    pub vk_digest: VerifyingKeyDigest,
+    /// Public inputs, in statement order.
+    pub public_inputs: Vec<Fr>,
+    /// The proof.
+    pub proof: Proof,
+}
+
+fn bad(msg: impl Into<String>) -> VerifyError {
+    VerifyError::MalformedBundle(msg.into())
+}
+
+impl Bundle {
+    /// Reads a bundle from JSON (see the module docs for what is refused).
+    pub fn from_json(s: &str) -> Result<Self, VerifyError> {
+        let j: BundleJson = serde_json::from_str(s).map_err(|e| bad(e.to_string()))?;
+        if j.format != BUNDLE_FORMAT {
+            return Err(bad(format!(
+                "format is {:?}, expected {BUNDLE_FORMAT:?}",
+                j.format
+            )));
+        }
+        if j.version != BUNDLE_VERSION {
+            return Err(VerifyError::UnsupportedVersion {
+                what: "bundle",
+                got: j.version,
+                supported: BUNDLE_VERSION,
+            });
+        }
+        let statement = StatementId::parse(&j.statement)?;
+        let names = statement.public_input_names();
+        if j.public_inputs.len() != names.len() {
+            return Err(VerifyError::WrongInputCount {
+                expected: names.len(),
+                got: j.public_inputs.len(),
+            });
+        }
+        let public_inputs = j
+            .public_inputs
+            .iter()
+            .zip(names)
+            .map(|(s, name)| parse_decimal(s, &format!("public input `{name}`")))
+            .collect::<Result<Vec<Fr>, _>>()?;
+        let proof_bytes = base64::engine::general_purpose::STANDARD
+            .decode(j.proof.as_bytes())
+            .map_err(|e| VerifyError::MalformedProof(format!("base64: {e}")))?;
+        Ok(Bundle {
+            statement,
+            vk_digest: VerifyingKeyDigest::from_hex(&j.vk_digest)?,
+            public_inputs,
+            proof: Proof::from_bytes(&proof_bytes)?,
+        })
+    }
+
+    /// Writes the bundle as pretty JSON.
+    pub fn to_json(&self) -> String {
+        let j = BundleJson {
+            format: BUNDLE_FORMAT.into(),
+            version: BUNDLE_VERSION,
+            statement: self.statement.as_str().into(),
+            vk_digest: self.vk_digest.to_hex(),
+            public_inputs: self.public_inputs.iter().map(to_decimal).collect(),
+            proof: base64::engine::general_purpose::STANDARD.encode(self.proof.to_bytes()),
+        };
+        // Serialising plain strings and numbers cannot fail.
+        serde_json::to_string_pretty(&j).unwrap_or_default()
+    }
+
+    /// Checks the bundle against `vk` for `expected` statement: statement,
+    /// key digest, input count, then the pairing check.
+    pub fn verify(
+        &self,
+        expected: StatementId,
+        vk: &ValidatedVerifyingKey,
+    ) -> Result<VerifiedStatement, VerifyError> {
+        if self.statement != expected {
+            return Err(VerifyError::StatementMismatch {
+                expected: expected.to_string(),
+                got: self.statement.to_string(),
+            });
+        }
+        if self.vk_digest != vk.digest() {
+            return Err(VerifyError::KeyDigestMismatch {
+                expected: vk.digest().to_hex(),
+                got: self.vk_digest.to_hex(),
+            });
+        }
+        vk.verify(&self.proof, &self.public_inputs)?;
+        let public = match self.statement {
+            StatementId::RecordMembershipV1 => {
+                PublicInputs::Record(RecordPublicInputs::from_slice(&self.public_inputs)?)
+            }
+        };
+        Ok(VerifiedStatement {
+            statement: self.statement,
+            vk_digest: vk.digest(),
+            public,
+        })
+    }
+}
+
+/// Public inputs of a verified proof, typed by statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PublicInputs {
+    /// Record membership.
+    Record(RecordPublicInputs),
+}
+
+/// What a valid bundle established.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedStatement {
+    /// The statement.
+    pub statement: StatementId,
+    /// The key it was checked with.
+    pub vk_digest: VerifyingKeyDigest,
+    /// Its public inputs.
+    pub public: PublicInputs,
+}
+
+/// What an agency requires of a record-membership proof.
+#[derive(Clone, Debug)]
+pub struct RecordRequest {
+    /// Registry roots the agency accepts (for example the current epoch's).
+    pub accepted_roots: Vec<MerkleRoot>,
+    /// The policy, compiled.
+    pub policy: CompiledPolicy,
+    /// Nullifier scope of the agency's service.
+    pub scope: Scope,
+    /// The challenge the agency issued for this session.
+    pub context: Context,
+}
+
+/// What the agency learns from a valid record-membership proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordOutcome {
+    /// The registry root the record is in.
+    pub root: MerkleRoot,
+    /// `(slot, value)` for each disclosed slot.
+    pub disclosed: Vec<(usize, u64)>,
+    /// The holder's nullifier for the scope.
+    pub nullifier: Nullifier,
+}
+
+fn mismatch(name: &'static str, expected: &impl ToString, got: &impl ToString) -> VerifyError {
+    VerifyError::PublicInputMismatch {
+        name,
+        expected: expected.to_string(),
+        got: got.to_string(),
+    }
+}
+
+/// Checks a record-membership bundle against what the agency requires.
+/// Mismatches (root, policy, scope, context) are reported before the
+/// pairing check.
+pub fn verify_record(
+    bundle: &Bundle,
+    vk: &ValidatedVerifyingKey,
+    request: &RecordRequest,
+) -> Result<RecordOutcome, VerifyError> {
+    let p = RecordPublicInputs::from_slice(&bundle.public_inputs)?;
+    if !request.accepted_roots.contains(&p.root) {
+        let expected = request
+            .accepted_roots
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" or ");
+        return Err(mismatch("root", &expected, &p.root));
+    }
+    let policy_hash = request.policy.hash();
+    if p.policy_hash.0 != policy_hash {
+        return Err(mismatch(
+            "policy_hash",
+            &to_decimal(&policy_hash),
+            &p.policy_hash,
+        ));
+    }
+    if p.scope != request.scope {
+        return Err(mismatch("scope", &request.scope, &p.scope));
+    }
+    if p.context != request.context {
+        return Err(mismatch("context", &request.context, &p.context));
+    }
+    let mut disclosed = Vec::new();
+    for (i, (slot, value)) in request.policy.slots.iter().zip(&p.disclosed).enumerate() {
+        if slot.disclose {
+            let v = fr_to_u64(value)
+                .ok_or_else(|| bad(format!("disclosed[{i}] is not below 2^{VALUE_BITS}")))?;
+            disclosed.push((i, v));
+        } else if *value != Fr::from(0u64) {
+            return Err(mismatch(
+                "disclosed (not disclosed by the policy)",
+                &0,
+                &to_decimal(value),
+            ));
+        }
+    }
+    bundle.verify(StatementId::RecordMembershipV1, vk)?;
+    Ok(RecordOutcome {
+        root: p.root,
+        disclosed,
+        nullifier: p.nullifier,
+    })
+}
+
+/// The value of `x` if it is below 2^64.
+pub fn fr_to_u64(x: &Fr) -> Option<u64> {
+    use ark_ff::PrimeField;
+    let big = x.into_bigint();
+    let limbs = big.as_ref();
+    if limbs[1..].iter().all(|l| *l == 0) {
+        Some(limbs[0])
+    } else {
+        None
+    }
+}

@@ -1,0 +1,120 @@
+//! The one error type of the verifier crate.
+
+use thiserror::Error;
+
+/// How a failure should be reported: the input could not be read, the proof
+/// was read but does not establish the statement asked for, or it is simply
+/// not a valid proof.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input is not well formed (bad encoding, wrong sizes, wrong version,
+    /// points off the curve, non-canonical numbers, ...).
+    Malformed,
+    /// The input is well formed but proves something other than what the
+    /// verifier asked for (other statement, key, root, policy or challenge).
+    Mismatch,
+    /// The input is well formed and the pairing check failed.
+    InvalidProof,
+}
+
+/// Everything that can go wrong when checking outside input.
+///
+/// Messages only ever name public data (public inputs, digests, field names);
+/// no variant carries a witness.
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// A field element (or integer) given as a string or bytes is not canonical.
+    #[error("{what}: not a canonical field element: {reason}")]
+    NonCanonical {
+        /// Which value was being parsed.
+        what: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// A verifying key failed validation.
+    #[error("malformed verifying key: {0}")]
+    MalformedKey(String),
+    /// A proof failed to decode or validate.
+    #[error("malformed proof: {0}")]
+    MalformedProof(String),
+    /// A bundle (or snarkjs JSON) could not be read.
+    #[error("malformed bundle: {0}")]
+    MalformedBundle(String),
+    /// A policy is malformed or can never hold.
+    #[error("malformed policy: {0}")]
+    MalformedPolicy(String),
+    /// The format version is not one this build understands.
+    #[error("unsupported {what} version {got} (this build reads version {supported})")]
+    UnsupportedVersion {
+        /// Which format.
+        what: &'static str,
+        /// Version found.
+        got: u64,
+        /// Version supported.
+        supported: u64,
+    },
+    /// An unknown statement identifier.
+    #[error("unknown statement identifier {0:?}")]
+    UnknownStatement(String),
+    /// The number of public inputs differs from what the key or statement expects.
+    #[error("wrong number of public inputs: expected {expected}, got {got}")]
+    WrongInputCount {
+        /// Expected count.
+        expected: usize,
+        /// Count given.
+        got: usize,
+    },
+    /// A Poseidon call with an unsupported arity.
+    #[error("poseidon: {0} inputs is outside the supported 1..=16")]
+    PoseidonArity(usize),
+    /// The bundle is for another statement than the one asked for.
+    #[error("statement mismatch: expected {expected}, bundle is for {got}")]
+    StatementMismatch {
+        /// Expected statement.
+        expected: String,
+        /// Statement in the bundle.
+        got: String,
+    },
+    /// The bundle names another verifying key than the one given.
+    #[error("verifying-key digest mismatch: expected {expected}, bundle names {got}")]
+    KeyDigestMismatch {
+        /// Digest of the key the verifier holds.
+        expected: String,
+        /// Digest named by the bundle.
+        got: String,
+    },
+    /// A public input differs from the value the verifier requires.
+    #[error("public input `{name}` is {got}, the verifier requires {expected}")]
+    PublicInputMismatch {
+        /// Name of the public input.
+        name: &'static str,
+        /// Value the verifier requires.
+        expected: String,
+        /// Value in the bundle.
+        got: String,
+    },
+    /// The pairing check failed: the proof is not valid for these public inputs.
+    #[error("invalid proof: the pairing check failed for these public inputs")]
+    InvalidProof,
+}
+
+impl VerifyError {
+    /// Classifies the error for reporting (exit codes, HTTP statuses).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            VerifyError::InvalidProof => ErrorKind::InvalidProof,
+            VerifyError::StatementMismatch { .. }
+            | VerifyError::KeyDigestMismatch { .. }
+            | VerifyError::PublicInputMismatch { .. } => ErrorKind::Mismatch,
+            _ => ErrorKind::Malformed,
+        }
+    }
+
+    pub(crate) fn non_canonical(what: impl Into<String>, reason: &'static str) -> Self {
+        VerifyError::NonCanonical {
+            what: what.into(),
+            reason,
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Groth16 verification over BN254, without the prover's dependencies.
+//!
+//! Key and proof types have exactly the field order of `ark-groth16` 0.6, so
+//! their compressed bytes are interchangeable (tested in `zkgov-params`).
+//!
+//! A proof `(A, B, C)` is valid for public inputs `x_1..x_l` under a key
+//! `(alpha, beta, gamma, delta, IC_0..IC_l)` when
+//!
+//! ```text
+//! e(A, B) = e(alpha, beta) * e(IC_0 + sum_i x_i IC_i, gamma) * e(C, delta)
+//! ```
+//!
+//! checked as one multi-pairing. Unlike `ark-groth16`'s `prepare_inputs`,
+//! which zips inputs with key points, a wrong number of inputs is refused.
+
+use ark_bn254::{Bn254, Fq12, G1Affine, G1Projective, G2Affine};
+use ark_ec::{pairing::Pairing, AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
+use sha2::{Digest, Sha256};
+
+use crate::{domain::Label, field::Fr, VerifyError};
+
+/// A Groth16 verifying key (same layout as `ark_groth16::VerifyingKey<Bn254>`).
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
+pub struct VerifyingKey {
+    /// `alpha` in G1.
+    pub alpha_g1: G1Affine,
+    /// `beta` in G2.
+    pub beta_g2: G2Affine,
+    /// `gamma` in G2.
+    pub gamma_g2: G2Affine,
+    /// `delta` in G2.
+    pub delta_g2: G2Affine,
+    /// `IC_0..IC_l` in G1.
+    pub gamma_abc_g1: Vec<G1Affine>,
+}
+
+/// A Groth16 proof (same layout as `ark_groth16::Proof<Bn254>`).
+#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
+pub struct Proof {
+    /// `A` in G1.
+    pub a: G1Affine,
+    /// `B` in G2.
+    pub b: G2Affine,
+    /// `C` in G1.
+    pub c: G1Affine,
+}
+
+/// Compressed size of a proof in bytes.
+pub const PROOF_SIZE: usize = 128;
+
+/// SHA-256 digest identifying a verifying key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct VerifyingKeyDigest(pub [u8; 32]);
+
+impl VerifyingKeyDigest {
+    /// Lower-case hex.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// Parses 64 hex digits.
+    pub fn from_hex(s: &str) -> Result<Self, VerifyError> {
+        let mut out = [0u8; 32];
+        if s.len() != 64 || s.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Err(VerifyError::MalformedBundle(
+                "verifying-key digest must be 64 lower-case hex digits".into(),
+            ));
+        }
+        hex::decode_to_slice(s, &mut out)
+            .map_err(|e| VerifyError::MalformedBundle(format!("verifying-key digest: {e}")))?;
+        Ok(VerifyingKeyDigest(out))
+    }
+}
+
+impl std::fmt::Display for VerifyingKeyDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+fn bad_key(msg: impl Into<String>) -> VerifyError {
+    VerifyError::MalformedKey(msg.into())
+}
+
+/// A verifying key that passed every check, with its digest and the values
+/// precomputed for verification.
+#[derive(Clone, Debug)]
+pub struct ValidatedVerifyingKey {
+    vk: VerifyingKey,
+    digest: VerifyingKeyDigest,
+    alpha_beta: Fq12,
+    gamma_neg: G2Affine,
+    delta_neg: G2Affine,
+}
+
+impl VerifyingKey {
+    /// Compressed arkworks bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.compressed_size());
+        // Writing to a Vec cannot fail.
+        let _ = self.serialize_compressed(&mut out);
+        out
+    }
+
+    /// The digest: `SHA-256(label || compressed bytes)`.
+    pub fn digest(&self) -> VerifyingKeyDigest {
+        let mut h = Sha256::new();
+        h.update(Label::VerifyingKeyDigestV1.as_str().as_bytes());
+        h.update(self.to_bytes());
+        VerifyingKeyDigest(h.finalize().into())
+    }
+
+    /// Checks the key and precomputes; `num_inputs` is what the statement
+    /// expects. Points are already on the curve and in the subgroup when they
+    /// come from [`ValidatedVerifyingKey::from_bytes`] or the snarkjs reader;
+    /// they are checked again here so no path can skip it.
+    pub fn validate(self, num_inputs: usize) -> Result<ValidatedVerifyingKey, VerifyError> {
+        let g1s = std::iter::once(("alpha", &self.alpha_g1))
+            .chain(self.gamma_abc_g1.iter().map(|p| ("IC", p)));
+        for (name, p) in g1s {
+            if p.is_zero() {
+                return Err(bad_key(format!("{name} is the identity point")));
+            }
+            if !p.is_on_curve() || !p.is_in_correct_subgroup_assuming_on_curve() {
+                return Err(bad_key(format!("{name} is not in the prime-order group")));
+            }
+        }
+        for (name, p) in [
+            ("beta", &self.beta_g2),
+            ("gamma", &self.gamma_g2),
+            ("delta", &self.delta_g2),
+        ] {
+            if p.is_zero() {
+                return Err(bad_key(format!("{name} is the identity point")));
+            }
+            if !p.is_on_curve() || !p.is_in_correct_subgroup_assuming_on_curve() {
+                return Err(bad_key(format!("{name} is not in the prime-order group")));
+            }
+        }
+        if self.gamma_g2 == self.delta_g2 {
+            return Err(bad_key(
+                "gamma == delta: proofs could be forged for any input",
+            ));
+        }
+        if self.gamma_abc_g1.len() != num_inputs + 1 {
+            return Err(VerifyError::WrongInputCount {
+                expected: num_inputs,
+                got: self.gamma_abc_g1.len().saturating_sub(1),
+            });
+        }
+        let alpha_beta = Bn254::pairing(self.alpha_g1, self.beta_g2).0;
+        let gamma_neg = (-self.gamma_g2.into_group()).into_affine();
+        let delta_neg = (-self.delta_g2.into_group()).into_affine();
+        let digest = self.digest();
+        Ok(ValidatedVerifyingKey {
+            vk: self,
+            digest,
+            alpha_beta,
+            gamma_neg,
+            delta_neg,
+        })
+    }
+}
+
+impl ValidatedVerifyingKey {
+    /// Decodes compressed arkworks bytes (with curve and subgroup checks) and
+    /// validates the key; trailing bytes are refused.
+    pub fn from_bytes(bytes: &[u8], num_inputs: usize) -> Result<Self, VerifyError> {
+        let mut reader = bytes;
+        let vk = VerifyingKey::deserialize_with_mode(&mut reader, Compress::Yes, Validate::Yes)
+            .map_err(|e| bad_key(format!("cannot decode: {e}")))?;
+        if !reader.is_empty() {
+            return Err(bad_key(format!("{} trailing bytes", reader.len())));
+        }
+        vk.validate(num_inputs)
+    }
+
+    /// The key.
+    pub fn key(&self) -> &VerifyingKey {
+        &self.vk
+    }
+
+    /// The key's digest.
+    pub fn digest(&self) -> VerifyingKeyDigest {
+        self.digest
+    }
+
+    /// Number of public inputs the key expects.
+    pub fn num_inputs(&self) -> usize {
+        self.vk.gamma_abc_g1.len() - 1
+    }
+
+    /// `e(alpha, beta)`, as snarkjs writes it in `vk_alphabeta_12`.
+    pub fn alpha_beta(&self) -> &Fq12 {
+        &self.alpha_beta
+    }
+
+    /// Verifies `proof` for `inputs`. Refuses a wrong input count; keeps
+    /// malformed input ([`VerifyError::WrongInputCount`]) apart from a failed
+    /// pairing check ([`VerifyError::InvalidProof`]).
+    pub fn verify(&self, proof: &Proof, inputs: &[Fr]) -> Result<(), VerifyError> {
+        if inputs.len() != self.num_inputs() {
+            return Err(VerifyError::WrongInputCount {
+                expected: self.num_inputs(),
+                got: inputs.len(),
+            });
+        }
+        let ic = &self.vk.gamma_abc_g1;
+        let acc =
+            G1Projective::msm(&ic[1..], inputs).map_err(|_| VerifyError::WrongInputCount {
+                expected: ic.len() - 1,
+                got: inputs.len(),
+            })?;
+        let vk_x = (acc + ic[0]).into_affine();
+        let lhs = Bn254::multi_pairing(
+            [proof.a, vk_x, proof.c],
+            [proof.b, self.gamma_neg, self.delta_neg],
+        );
+        if lhs.0 == self.alpha_beta {
+            Ok(())
+        } else {
+            Err(VerifyError::InvalidProof)
+        }
+    }
+}
+
+impl Proof {
+    /// Decodes a compressed proof (128 bytes) with curve and subgroup checks;
+    /// refuses the identity point and trailing bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
+        if bytes.len() != PROOF_SIZE {
+            return Err(VerifyError::MalformedProof(format!(
+                "expected {PROOF_SIZE} bytes, got {}",
+                bytes.len()
+            )));
+        }
+        let proof = Proof::deserialize_with_mode(bytes, Compress::Yes, Validate::Yes)
+            .map_err(|e| VerifyError::MalformedProof(format!("cannot decode: {e}")))?;
+        proof.check_points()?;
+        Ok(proof)
+    }
+
+    /// Refuses identity and off-group points (for proofs built from JSON).
+    pub fn check_points(&self) -> Result<(), VerifyError> {
+        for (name, zero, ok) in [
+            (
+                "A",
+                self.a.is_zero(),
+                self.a.is_on_curve() && self.a.is_in_correct_subgroup_assuming_on_curve(),
+            ),
+            (
+                "B",
+                self.b.is_zero(),
+                self.b.is_on_curve() && self.b.is_in_correct_subgroup_assuming_on_curve(),
+            ),
+            (
+                "C",
+                self.c.is_zero(),
+                self.c.is_on_curve() && self.c.is_in_correct_subgroup_assuming_on_curve(),
+            ),
+        ] {
+            if zero {
+                return Err(VerifyError::MalformedProof(format!(
+                    "{name} is the identity point"
+                )));
+            }
+            if !ok {
+                return Err(VerifyError::MalformedProof(format!(
+                    "{name} is not in the prime-order group"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Compressed arkworks bytes (128).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(PROOF_SIZE);
+        let _ = self.serialize_compressed(&mut out);
+        out
+    }
+
+    /// `SHA-256(label || compressed bytes)`. Groth16 proofs can be
+    /// re-randomised, so this names these bytes, not the statement.
+    pub fn digest(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(Label::ProofDigestV1.as_str().as_bytes());
+        h.update(self.to_bytes());
+        h.finalize().into()
+    }
+}
