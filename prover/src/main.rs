@@ -1,2 +1,493 @@
-//! zkgov command line.
-fn main() {}
+//! `zkgov`: the command line of zkgov.
+//!
+//! Exit status of `zkgov verify`: 0 valid, 1 invalid proof (or a valid proof
+//! of something other than what was asked), 2 malformed input. Other
+//! commands exit 0 on success, 2 on malformed input and 1 otherwise.
+
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+    time::Instant,
+};
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use rand::rngs::OsRng;
+use zkgov_params::{dev_setup, shape, KeyDir};
+use zkgov_prover::{
+    demo::{self, DemoConfig},
+    holder::HolderSecret,
+    prove::{prove_from_registry, RecordProofRequest},
+    registry::Registry,
+    ProverError,
+};
+use zkgov_verifier::{
+    bundle::{verify_record, Bundle, PublicInputs, RecordRequest},
+    field::{label_to_field, parse_decimal, to_decimal},
+    policy::Policy,
+    poseidon::poseidon,
+    snarkjs,
+    statement::{Context, MerkleRoot, Scope, StatementId, RECORD_FIELDS},
+    ErrorKind, Fr, VerifyError,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "zkgov",
+    version,
+    about = "Zero-knowledge proofs for public services"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate INSECURE development keys (single party) for a statement.
+    Setup {
+        /// Registry tree depth.
+        #[arg(long, default_value_t = 20)]
+        depth: usize,
+        /// Key directory.
+        #[arg(long, default_value = "zkgov-data/keys")]
+        keys: PathBuf,
+    },
+    /// Build a registry from a JSON or CSV file of records; print its root.
+    Registry {
+        /// Records (`.json` or `.csv`).
+        #[arg(long)]
+        records: PathBuf,
+        /// Tree depth.
+        #[arg(long, default_value_t = 20)]
+        depth: usize,
+        /// Registry file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Holder secrets.
+    #[command(subcommand)]
+    Holder(HolderCmd),
+    /// Print a fresh random challenge (a field element) for a verifier session.
+    Challenge,
+    /// Prove a statement.
+    #[command(subcommand)]
+    Prove(ProveCmd),
+    /// Verify a zkgov bundle or snarkjs JSON files.
+    Verify(VerifyArgs),
+    /// Hashes.
+    #[command(subcommand)]
+    Hash(HashCmd),
+    /// Export keys and proofs.
+    #[command(subcommand)]
+    Export(ExportCmd),
+    /// Run the end-to-end demonstration.
+    Demo {
+        /// Where keys are kept between runs.
+        #[arg(long, default_value = "zkgov-data")]
+        data_dir: PathBuf,
+        /// Number of parcels in the registry.
+        #[arg(long, default_value_t = 4096)]
+        records: usize,
+        /// Tree depth.
+        #[arg(long, default_value_t = 20)]
+        depth: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum HolderCmd {
+    /// Create a holder secret file (mode 0600) and print its owner commitment.
+    New {
+        /// File to create.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProveCmd {
+    /// Prove record membership under a policy.
+    Record {
+        /// Registry file.
+        #[arg(long)]
+        registry: PathBuf,
+        /// Holder secret file.
+        #[arg(long)]
+        holder: PathBuf,
+        /// Policy JSON.
+        #[arg(long)]
+        policy: PathBuf,
+        /// Scope: a canonical decimal field element or `label:<text>`.
+        #[arg(long)]
+        scope: String,
+        /// The verifier's challenge (canonical decimal).
+        #[arg(long)]
+        context: String,
+        /// Key directory.
+        #[arg(long, default_value = "zkgov-data/keys")]
+        keys: PathBuf,
+        /// Bundle to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// A zkgov bundle.
+    #[arg(long, conflicts_with_all = ["snarkjs_vk", "snarkjs_proof", "snarkjs_public"])]
+    bundle: Option<PathBuf>,
+    /// Key directory (for bundles).
+    #[arg(long, default_value = "zkgov-data/keys")]
+    keys: PathBuf,
+    /// Policy the proof must satisfy (then --root, --scope and --context are required).
+    #[arg(long, requires_all = ["root", "scope", "context"])]
+    policy: Option<PathBuf>,
+    /// Field names for a policy that names fields (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    schema: Vec<String>,
+    /// Accepted registry root.
+    #[arg(long)]
+    root: Option<String>,
+    /// Expected scope (decimal or `label:<text>`).
+    #[arg(long)]
+    scope: Option<String>,
+    /// Expected challenge.
+    #[arg(long)]
+    context: Option<String>,
+    /// snarkjs verification_key.json.
+    #[arg(long, requires_all = ["snarkjs_proof", "snarkjs_public"])]
+    snarkjs_vk: Option<PathBuf>,
+    /// snarkjs proof.json.
+    #[arg(long)]
+    snarkjs_proof: Option<PathBuf>,
+    /// snarkjs public.json.
+    #[arg(long)]
+    snarkjs_public: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum HashCmd {
+    /// circomlib Poseidon of 1 to 16 canonical decimal inputs.
+    Poseidon {
+        /// Inputs.
+        #[arg(required = true)]
+        inputs: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCmd {
+    /// Write verification_key.json, proof.json and public.json for snarkjs.
+    Snarkjs {
+        /// The bundle.
+        #[arg(long)]
+        bundle: PathBuf,
+        /// Key directory.
+        #[arg(long, default_value = "zkgov-data/keys")]
+        keys: PathBuf,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// A failure with its exit status.
+struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        let error = e.into();
+        let code = if is_malformed(&error) { 2 } else { 1 };
+        Failure { code, error }
+    }
+}
+
+fn is_malformed(e: &anyhow::Error) -> bool {
+    if let Some(v) = e.downcast_ref::<VerifyError>() {
+        return v.kind() == ErrorKind::Malformed;
+    }
+    if let Some(p) = e.downcast_ref::<ProverError>() {
+        return match p {
+            ProverError::Malformed { .. } | ProverError::Io { .. } => true,
+            ProverError::Verify(v) => v.kind() == ErrorKind::Malformed,
+            _ => false,
+        };
+    }
+    e.downcast_ref::<zkgov_params::ParamsError>().is_some()
+        || e.downcast_ref::<std::io::Error>().is_some()
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| Failure {
+        code: 2,
+        error: anyhow::anyhow!("{}: {e}", path.display()),
+    })
+}
+
+fn parse_scope(s: &str) -> Result<Scope, VerifyError> {
+    match s.strip_prefix("label:") {
+        Some(label) => label_to_field(label).map(Scope),
+        None => parse_decimal(s, "scope").map(Scope),
+    }
+}
+
+fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Setup { depth, keys } => {
+            let st = StatementId::RecordMembershipV1;
+            let t = Instant::now();
+            let (pk, vk) = dev_setup(st, depth, &mut OsRng, true)?;
+            let entry = KeyDir::new(&keys).write(st, depth, shape(st, depth)?, &pk, &vk)?;
+            println!(
+                "{st} depth {depth}: {} constraints, {} public inputs",
+                entry.constraints, entry.public_inputs
+            );
+            println!(
+                "proving key   {} ({} bytes)",
+                keys.join(&entry.proving_key.file).display(),
+                entry.proving_key.bytes
+            );
+            println!(
+                "verifying key {} ({} bytes), digest {}",
+                keys.join(&entry.verifying_key.file).display(),
+                entry.verifying_key.bytes,
+                entry.vk_digest
+            );
+            println!("done in {:.1}s", t.elapsed().as_secs_f64());
+            eprintln!("WARNING: {}", zkgov_params::INSECURE_LABEL);
+        }
+        Command::Registry {
+            records,
+            depth,
+            out,
+        } => {
+            let reg = Registry::from_records_file(depth, &records)?;
+            write_file(&out, &reg.to_json())?;
+            println!("{}", reg.root());
+            eprintln!(
+                "{} records, depth {depth}, written to {}",
+                reg.records().len(),
+                out.display()
+            );
+        }
+        Command::Holder(HolderCmd::New { out }) => {
+            let h = HolderSecret::generate(&mut OsRng);
+            h.write(&out)?;
+            println!("{}", to_decimal(&h.commitment()));
+            eprintln!("owner secret written to {} (keep it private); the line above is your owner commitment", out.display());
+        }
+        Command::Challenge => {
+            use ark_ff::UniformRand;
+            println!("{}", to_decimal(&Fr::rand(&mut OsRng)));
+        }
+        Command::Prove(ProveCmd::Record {
+            registry,
+            holder,
+            policy,
+            scope,
+            context,
+            keys,
+            out,
+        }) => {
+            let reg = Registry::from_json(&read(&registry)?)?;
+            let holder = HolderSecret::read(&holder)?;
+            let policy =
+                Policy::from_json(&read(&policy)?)?.compile(RECORD_FIELDS, reg.schema())?;
+            let scope = parse_scope(&scope)?;
+            let context = Context::from_decimal(&context)?;
+            let dir = KeyDir::new(&keys);
+            let st = StatementId::RecordMembershipV1;
+            let (pk, vk) = (
+                dir.proving_key(st, reg.depth())?,
+                dir.verifying_key(st, reg.depth())?,
+            );
+            let t = Instant::now();
+            let (bundle, root) = prove_from_registry(
+                &pk,
+                &vk,
+                &holder,
+                RecordProofRequest {
+                    registry: &reg,
+                    policy,
+                    scope,
+                    context,
+                },
+                &mut OsRng,
+            )?;
+            write_file(&out, &bundle.to_json())?;
+            eprintln!(
+                "proved against root {root} in {:.2}s; bundle written to {}",
+                t.elapsed().as_secs_f64(),
+                out.display()
+            );
+        }
+        Command::Verify(args) => return verify(args),
+        Command::Hash(HashCmd::Poseidon { inputs }) => {
+            let xs = inputs
+                .iter()
+                .enumerate()
+                .map(|(i, s)| parse_decimal::<Fr>(s, &format!("input {i}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            println!("{}", to_decimal(&poseidon(&xs)?));
+        }
+        Command::Export(ExportCmd::Snarkjs { bundle, keys, out }) => {
+            let b = Bundle::from_json(&read(&bundle)?)?;
+            let dir = KeyDir::new(&keys);
+            let entry = dir.entry_by_digest(&b.vk_digest.to_hex())?;
+            let vk = dir.verifying_key(b.statement, entry.depth)?;
+            b.verify(b.statement, &vk)?;
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            write_file(
+                &out.join("verification_key.json"),
+                &snarkjs::write_verifying_key(&vk),
+            )?;
+            write_file(&out.join("proof.json"), &snarkjs::write_proof(&b.proof))?;
+            write_file(
+                &out.join("public.json"),
+                &snarkjs::write_public(&b.public_inputs),
+            )?;
+            eprintln!(
+                "wrote verification_key.json, proof.json, public.json to {}",
+                out.display()
+            );
+        }
+        Command::Demo {
+            data_dir,
+            records,
+            depth,
+        } => {
+            let cfg = DemoConfig {
+                data_dir,
+                records,
+                depth,
+            };
+            let outcome = demo::run(&cfg, &mut OsRng, &mut std::io::stdout())?;
+            if !outcome.accepted
+                || outcome.rejections.len() != 5
+                || !outcome.unqualified_refused
+                || !outcome.nullifier_repeats
+            {
+                return Err(Failure {
+                    code: 1,
+                    error: anyhow::anyhow!("the demo did not behave as expected"),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn verify(args: VerifyArgs) -> Result<(), Failure> {
+    if let (Some(vk), Some(proof), Some(public)) =
+        (&args.snarkjs_vk, &args.snarkjs_proof, &args.snarkjs_public)
+    {
+        let vk = snarkjs::read_verifying_key(&read(vk)?)?;
+        let proof = snarkjs::read_proof(&read(proof)?)?;
+        let public = snarkjs::read_public(&read(public)?)?;
+        vk.verify(&proof, &public)?;
+        println!(
+            "VALID snarkjs Groth16 proof ({} public signals)",
+            public.len()
+        );
+        for (i, x) in public.iter().enumerate() {
+            println!("  public[{i}] = {}", to_decimal(x));
+        }
+        return Ok(());
+    }
+    let Some(bundle_path) = &args.bundle else {
+        return Err(Failure {
+            code: 2,
+            error: anyhow::anyhow!(
+                "give --bundle FILE, or --snarkjs-vk/--snarkjs-proof/--snarkjs-public"
+            ),
+        });
+    };
+    let bundle = Bundle::from_json(&read(bundle_path)?)?;
+    let dir = KeyDir::new(&args.keys);
+    let entry = dir
+        .entry_by_digest(&bundle.vk_digest.to_hex())
+        .map_err(|e| Failure {
+            code: 2,
+            error: e.into(),
+        })?;
+    if entry.statement != bundle.statement.as_str() {
+        bail_failure(2, "the key with this digest is for another statement")?;
+    }
+    let vk = dir.verifying_key(bundle.statement, entry.depth)?;
+    if let Some(policy_path) = &args.policy {
+        let policy =
+            Policy::from_json(&read(policy_path)?)?.compile(RECORD_FIELDS, &args.schema)?;
+        let (Some(root), Some(scope), Some(context)) = (&args.root, &args.scope, &args.context)
+        else {
+            return bail_failure(2, "--policy needs --root, --scope and --context");
+        };
+        let request = RecordRequest {
+            accepted_roots: vec![MerkleRoot::from_decimal(root)?],
+            policy,
+            scope: parse_scope(scope)?,
+            context: Context::from_decimal(context)?,
+        };
+        let outcome = verify_record(&bundle, &vk, &request)?;
+        println!(
+            "VALID {}: the record satisfies the policy",
+            bundle.statement
+        );
+        println!("  root      {}", outcome.root);
+        for (slot, value) in outcome.disclosed {
+            let name = args
+                .schema
+                .get(slot)
+                .cloned()
+                .unwrap_or_else(|| format!("field {slot}"));
+            println!("  disclosed {name} = {value}");
+        }
+        println!("  nullifier {}", outcome.nullifier);
+        return Ok(());
+    }
+    let verified = bundle.verify(bundle.statement, &vk)?;
+    println!("VALID {} (key {})", verified.statement, verified.vk_digest);
+    println!("  the proof is valid for these public inputs; pass --policy/--root/--scope/--context to check they are the ones you require");
+    let PublicInputs::Record(p) = verified.public else {
+        return Ok(());
+    };
+    println!("  root        {}", p.root);
+    println!("  policy_hash {}", p.policy_hash);
+    for (i, d) in p.disclosed.iter().enumerate() {
+        println!("  disclosed[{i}] {}", to_decimal(d));
+    }
+    println!("  scope       {}", p.scope);
+    println!("  nullifier   {}", p.nullifier);
+    println!("  context     {}", p.context);
+    Ok(())
+}
+
+fn bail_failure(code: u8, msg: &str) -> Result<(), Failure> {
+    Err(Failure {
+        code,
+        error: anyhow::anyhow!("{msg}"),
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            let label = match f.code {
+                1 => "INVALID",
+                _ => "ERROR",
+            };
+            eprintln!("{label}: {:#}", f.error);
+            ExitCode::from(f.code)
+        }
+    }
+}

@@ -101,6 +101,21 @@ pub fn from_bytes_be<F: PrimeField>(bytes: &[u8], what: &str) -> Result<F, Verif
     from_le_limbs(&le, what)
 }
 
+/// A short ASCII label (at most 31 bytes, printable) as a field element: the
+/// big-endian integer of its bytes, always below `2^248 < p`, so distinct
+/// labels give distinct elements. Used for human-readable scopes.
+pub fn label_to_field<F: PrimeField>(label: &str) -> Result<F, VerifyError> {
+    if label.is_empty() || label.len() > 31 || !label.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(VerifyError::non_canonical(
+            "label",
+            "a label is 1 to 31 printable ASCII characters without spaces",
+        ));
+    }
+    let mut be = [0u8; 32];
+    be[32 - label.len()..].copy_from_slice(label.as_bytes());
+    from_bytes_be(&be, "label")
+}
+
 /// 32 little-endian bytes.
 pub fn to_bytes_le<F: PrimeField>(x: &F) -> Vec<u8> {
     x.into_bigint().to_bytes_le()
@@ -171,6 +186,18 @@ mod tests {
         assert!(from_bytes_be::<Fr>(&r_be, "x").is_err());
         r_be[31] -= 1;
         assert_eq!(from_bytes_be::<Fr>(&r_be, "x"), Ok(-Fr::one()));
+    }
+
+    #[test]
+    fn labels_are_injective_and_bounded() {
+        let a: Fr = label_to_field("housing-2026").unwrap();
+        let b: Fr = label_to_field("housing-2027").unwrap();
+        assert_ne!(a, b);
+        assert_eq!(to_bytes_be(&a)[20..], *b"housing-2026");
+        assert!(label_to_field::<Fr>("").is_err());
+        assert!(label_to_field::<Fr>("has space").is_err());
+        assert!(label_to_field::<Fr>(&"x".repeat(32)).is_err());
+        assert!(label_to_field::<Fr>(&"x".repeat(31)).is_ok());
     }
 
     proptest! {

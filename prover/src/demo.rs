@@ -1,0 +1,389 @@
+//! `zkgov demo`: the main job, end to end, on one machine.
+//!
+//! A land registry publishes a registry of parcels; a housing office asks
+//! "do you own a parcel in district 7 of at least 500 m², for residential
+//! use?"; one citizen proves it without saying which parcel; the office
+//! verifies and learns only what the policy discloses plus a nullifier for
+//! its scope. Then a tampered bundle, a wrong root, a replayed challenge and
+//! a citizen who does not qualify are all refused.
+
+use std::{io::Write, path::PathBuf, time::Instant};
+
+use ark_bn254::Bn254;
+use ark_ff::UniformRand;
+use ark_groth16::ProvingKey;
+use rand::{CryptoRng, Rng, RngCore};
+use zkgov_circuits::record::Record;
+use zkgov_params::{dev_setup, shape, KeyDir};
+use zkgov_verifier::{
+    bundle::{verify_record, Bundle, RecordRequest},
+    field::label_to_field,
+    groth16::ValidatedVerifyingKey,
+    policy::Policy,
+    statement::{Context, Scope, StatementId, RECORD_FIELDS},
+    ErrorKind, Fr, VerifyError,
+};
+
+use crate::{
+    holder::HolderSecret,
+    prove::{prove_from_registry, RecordProofRequest},
+    registry::Registry,
+    ProverError,
+};
+
+/// Demo settings.
+#[derive(Clone, Debug)]
+pub struct DemoConfig {
+    /// Where keys are kept between runs.
+    pub data_dir: PathBuf,
+    /// Number of parcels in the registry.
+    pub records: usize,
+    /// Tree depth.
+    pub depth: usize,
+}
+
+/// What the demo showed, for tests.
+#[derive(Clone, Debug, Default)]
+pub struct DemoOutcome {
+    /// The honest proof was accepted.
+    pub accepted: bool,
+    /// Errors for: tampered public input, tampered proof bytes, wrong root,
+    /// replayed challenge, forged challenge.
+    pub rejections: Vec<(String, ErrorKind)>,
+    /// The non-qualifying citizen could not prove.
+    pub unqualified_refused: bool,
+    /// A second proof by the same citizen in the same scope had the same nullifier.
+    pub nullifier_repeats: bool,
+}
+
+const SCHEMA: [&str; 5] = [
+    "district",
+    "area_m2",
+    "use_class",
+    "year_built",
+    "assessed_value",
+];
+
+const POLICY: &str = r#"{"version": 1, "clauses": [
+  {"field": "district",  "op": "=",  "value": 7},
+  {"field": "area_m2",   "op": ">=", "value": 500},
+  {"field": "use_class", "op": "in", "values": [1, 2]},
+  {"field": "use_class", "op": "disclose"}
+]}"#;
+
+fn say(out: &mut dyn Write, s: impl AsRef<str>) -> Result<(), ProverError> {
+    writeln!(out, "{}", s.as_ref()).map_err(ProverError::io(std::path::Path::new("<stdout>")))
+}
+
+fn load_or_setup<R: RngCore + CryptoRng>(
+    dir: &KeyDir,
+    depth: usize,
+    rng: &mut R,
+    out: &mut dyn Write,
+) -> Result<(ProvingKey<Bn254>, ValidatedVerifyingKey), ProverError> {
+    let st = StatementId::RecordMembershipV1;
+    if let (Ok(pk), Ok(vk)) = (dir.proving_key(st, depth), dir.verifying_key(st, depth)) {
+        say(
+            out,
+            format!(
+                "  keys loaded from {} (size and digest checked)",
+                dir.path().display()
+            ),
+        )?;
+        return Ok((pk, vk));
+    }
+    let t = Instant::now();
+    let (pk, vk) = dev_setup(st, depth, rng, true)?;
+    let entry = dir.write(st, depth, shape(st, depth)?, &pk, &vk)?;
+    say(
+        out,
+        format!(
+            "  keys generated in {:.1}s: {} constraints, proving key {} KiB, verifying key {} B",
+            t.elapsed().as_secs_f64(),
+            entry.constraints,
+            entry.proving_key.bytes / 1024,
+            entry.verifying_key.bytes
+        ),
+    )?;
+    say(
+        out,
+        "  (INSECURE single-party development setup: production keys need a ceremony)",
+    )?;
+    Ok((pk, vk))
+}
+
+fn random_parcel<R: Rng>(rng: &mut R, owner: Fr) -> Record {
+    let mut fields = [0u64; RECORD_FIELDS];
+    fields[0] = rng.gen_range(1..=12);
+    fields[1] = rng.gen_range(40..=5000);
+    fields[2] = rng.gen_range(1..=5);
+    fields[3] = rng.gen_range(1900..=2025);
+    fields[4] = rng.gen_range(50_000..=2_000_000);
+    Record {
+        owner_commitment: owner,
+        fields,
+    }
+}
+
+/// Runs the demo, writing its story to `out`.
+pub fn run<R: RngCore + CryptoRng>(
+    cfg: &DemoConfig,
+    rng: &mut R,
+    out: &mut dyn Write,
+) -> Result<DemoOutcome, ProverError> {
+    let mut outcome = DemoOutcome::default();
+    say(
+        out,
+        "zkgov demo: record membership (land registry -> housing office)",
+    )?;
+    say(out, "")?;
+
+    say(out, "1. Keys")?;
+    let keys = KeyDir::new(cfg.data_dir.join("keys"));
+    let (pk, vk) = load_or_setup(&keys, cfg.depth, rng, out)?;
+    say(out, format!("  verifying key digest {}", vk.digest()))?;
+
+    say(out, "")?;
+    say(
+        out,
+        format!(
+            "2. The land registry builds its registry of {} parcels",
+            cfg.records
+        ),
+    )?;
+    let t = Instant::now();
+    // The citizen and a neighbour who does not qualify keep their secrets;
+    // everyone else's are dropped as soon as their commitment is made.
+    let citizen = HolderSecret::generate(rng);
+    let neighbour = HolderSecret::generate(rng);
+    let n = cfg.records.max(3);
+    let citizen_at = rng.gen_range(0..n);
+    let neighbour_at = (citizen_at + 1 + rng.gen_range(0..n - 1)) % n;
+    let mut records = Vec::with_capacity(n);
+    for i in 0..n {
+        let owner = HolderSecret::generate(rng).commitment();
+        let mut r = random_parcel(rng, owner);
+        if i == citizen_at {
+            r = Record {
+                owner_commitment: citizen.commitment(),
+                fields: [7, 640, 2, 1986, 310_000, 0, 0, 0],
+            };
+        } else if i == neighbour_at {
+            r = Record {
+                owner_commitment: neighbour.commitment(),
+                fields: [7, 420, 2, 1990, 250_000, 0, 0, 0],
+            };
+        }
+        records.push(r);
+    }
+    let schema: Vec<String> = SCHEMA.iter().map(|s| s.to_string()).collect();
+    let registry = Registry::new(cfg.depth, schema.clone(), records)?;
+    say(
+        out,
+        format!(
+            "  depth {}, root {} ({:.2}s)",
+            cfg.depth,
+            registry.root(),
+            t.elapsed().as_secs_f64()
+        ),
+    )?;
+
+    say(out, "")?;
+    say(
+        out,
+        "3. The housing office states its policy and issues a challenge",
+    )?;
+    let policy = Policy::from_json(POLICY)?.compile(RECORD_FIELDS, &schema)?;
+    say(
+        out,
+        "  policy: district = 7 AND area_m2 >= 500 AND use_class in {1, 2}; disclose use_class",
+    )?;
+    say(
+        out,
+        format!(
+            "  policy hash {}",
+            zkgov_verifier::field::to_decimal(&policy.hash())
+        ),
+    )?;
+    let scope = Scope(label_to_field("housing-subsidy-2026")?);
+    let context = Context(Fr::rand(rng));
+    say(
+        out,
+        format!("  scope \"housing-subsidy-2026\", challenge {context}"),
+    )?;
+    let request = RecordRequest {
+        accepted_roots: vec![registry.root()],
+        policy: policy.clone(),
+        scope,
+        context,
+    };
+
+    say(out, "")?;
+    say(out, "4. The citizen proves, on their own machine")?;
+    let t = Instant::now();
+    let (bundle, _) = prove_from_registry(
+        &pk,
+        &vk,
+        &citizen,
+        RecordProofRequest {
+            registry: &registry,
+            policy: policy.clone(),
+            scope,
+            context,
+        },
+        rng,
+    )?;
+    let json = bundle.to_json();
+    say(
+        out,
+        format!(
+            "  proved in {:.2}s; bundle {} bytes",
+            t.elapsed().as_secs_f64(),
+            json.len()
+        ),
+    )?;
+
+    say(out, "")?;
+    say(out, "5. The housing office verifies (zkgov-verifier only)")?;
+    let t = Instant::now();
+    let received = Bundle::from_json(&json)?;
+    let learned = verify_record(&received, &vk, &request)?;
+    outcome.accepted = true;
+    say(
+        out,
+        format!(
+            "  VALID ({:.1} ms). What the office learned, and nothing else:",
+            t.elapsed().as_secs_f64() * 1e3
+        ),
+    )?;
+    say(
+        out,
+        "    - the citizen owns a parcel in the registry with the accepted root",
+    )?;
+    say(
+        out,
+        "    - that parcel is in district 7, has at least 500 m2 and use_class 1 or 2",
+    )?;
+    for (slot, value) in &learned.disclosed {
+        say(out, format!("    - disclosed {} = {value}", schema[*slot]))?;
+    }
+    say(
+        out,
+        format!("    - nullifier for this scope: {}", learned.nullifier),
+    )?;
+
+    say(out, "")?;
+    say(out, "6. What is refused")?;
+    let mut refuse =
+        |what: &str, r: Result<(), VerifyError>, out: &mut dyn Write| -> Result<(), ProverError> {
+            match r {
+                Ok(()) => {
+                    say(out, format!("  !! {what}: ACCEPTED (this is a bug)"))?;
+                }
+                Err(e) => {
+                    say(out, format!("  {what}: refused ({e})"))?;
+                    outcome.rejections.push((what.to_string(), e.kind()));
+                }
+            }
+            Ok(())
+        };
+    let mut forged = received.clone();
+    forged.public_inputs[2 + 2] = Fr::from(1u64); // disclosed use_class 2 -> 1
+    refuse(
+        "tampered disclosed value",
+        Bundle::from_json(&forged.to_json()).and_then(|b| {
+            let mut req = request.clone();
+            req.policy = policy.clone();
+            verify_record(&b, &vk, &req).map(|_| ())
+        }),
+        out,
+    )?;
+    let mut bytes = received.proof.to_bytes();
+    bytes[5] ^= 0x01;
+    let tampered_proof = json.replace(&base64_of(&received.proof.to_bytes()), &base64_of(&bytes));
+    refuse(
+        "tampered proof bytes",
+        Bundle::from_json(&tampered_proof)
+            .and_then(|b| verify_record(&b, &vk, &request).map(|_| ())),
+        out,
+    )?;
+    let mut newer = request.clone();
+    newer.accepted_roots = vec![zkgov_verifier::statement::MerkleRoot(Fr::rand(rng))];
+    refuse(
+        "proof against a root the office does not accept",
+        verify_record(&received, &vk, &newer).map(|_| ()),
+        out,
+    )?;
+    let mut next_session = request.clone();
+    next_session.context = Context(Fr::rand(rng));
+    refuse(
+        "replay under a new challenge",
+        verify_record(&received, &vk, &next_session).map(|_| ()),
+        out,
+    )?;
+    let mut relabelled = received.clone();
+    relabelled.public_inputs[12] = next_session.context.0;
+    refuse(
+        "challenge rewritten in the bundle",
+        verify_record(&relabelled, &vk, &next_session).map(|_| ()),
+        out,
+    )?;
+
+    match prove_from_registry(
+        &pk,
+        &vk,
+        &neighbour,
+        RecordProofRequest {
+            registry: &registry,
+            policy: policy.clone(),
+            scope,
+            context,
+        },
+        rng,
+    ) {
+        Err(e) => {
+            outcome.unqualified_refused = true;
+            say(
+                out,
+                format!("  a neighbour with a 420 m2 parcel cannot prove: {e}"),
+            )?;
+        }
+        Ok(_) => say(
+            out,
+            "  !! the neighbour proved a false statement (this is a bug)",
+        )?,
+    }
+
+    let context2 = Context(Fr::rand(rng));
+    let (again, _) = prove_from_registry(
+        &pk,
+        &vk,
+        &citizen,
+        RecordProofRequest {
+            registry: &registry,
+            policy: policy.clone(),
+            scope,
+            context: context2,
+        },
+        rng,
+    )?;
+    let mut req2 = request.clone();
+    req2.context = context2;
+    let learned2 = verify_record(&again, &vk, &req2)?;
+    outcome.nullifier_repeats = learned2.nullifier == learned.nullifier;
+    say(
+        out,
+        format!(
+            "  the same citizen applying again (new challenge, valid proof) shows the same nullifier: {}",
+            if outcome.nullifier_repeats { "yes, so the office counts one application" } else { "NO (bug)" }
+        ),
+    )?;
+    say(out, "")?;
+    say(out, "Done. Nothing about the citizen's identity or parcel left their machine beyond the lines in step 5.")?;
+    Ok(outcome)
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}

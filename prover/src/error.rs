@@ -1,0 +1,57 @@
+//! The one error type of the prover crate.
+
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// Errors of registries, holder files and proving.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ProverError {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Input data (records, registry, holder file) is malformed.
+    #[error("{what}: {reason}")]
+    Malformed {
+        /// Which input.
+        what: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The holder's record is not in the registry.
+    #[error("no record in the registry belongs to this owner secret")]
+    NotInRegistry,
+    /// The witness does not satisfy the statement.
+    #[error(transparent)]
+    Circuit(#[from] zkgov_circuits::CircuitError),
+    /// Key loading failed.
+    #[error(transparent)]
+    Params(#[from] zkgov_params::ParamsError),
+    /// A verifier check failed.
+    #[error(transparent)]
+    Verify(#[from] zkgov_verifier::VerifyError),
+    /// The Groth16 prover failed.
+    #[error("proving failed: {0}")]
+    Proving(String),
+}
+
+impl ProverError {
+    pub(crate) fn malformed(what: impl Into<String>, reason: impl Into<String>) -> Self {
+        ProverError::Malformed {
+            what: what.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> Self + '_ {
+        move |source| ProverError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}

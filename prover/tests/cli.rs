@@ -1,0 +1,339 @@
+//! The `zkgov` command line end to end: setup, registry, holder, prove,
+//! verify (exit codes 0 / 1 / 2), snarkjs in both directions, hash, demo.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_zkgov");
+const DEPTH: &str = "5";
+
+fn zkgov(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// `interop/snarkjs-verify.sh` exit status, or None when node packages are
+/// missing and the run does not require them.
+fn snarkjs_verify(dir: &Path, public: &str) -> Option<i32> {
+    let cli = repo().join("interop/node_modules/snarkjs/build/cli.cjs");
+    if !cli.exists() {
+        assert!(
+            std::env::var_os("ZKGOV_REQUIRE_NODE").is_none(),
+            "snarkjs is required (run `npm ci --prefix interop`)"
+        );
+        eprintln!("SKIPPED snarkjs check: run `npm ci --prefix interop`");
+        return None;
+    }
+    let o = Command::new("bash")
+        .arg(repo().join("interop/snarkjs-verify.sh"))
+        .args([
+            dir.join("verification_key.json"),
+            dir.join(public),
+            dir.join("proof.json"),
+        ])
+        .output()
+        .unwrap();
+    Some(o.status.code().unwrap())
+}
+
+struct World {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    keys: PathBuf,
+}
+
+fn world() -> World {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
+    let keys = dir.join("keys");
+    let o = zkgov(&["setup", "--depth", DEPTH, "--keys", p(&keys)]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains("INSECURE"));
+    World {
+        _tmp: tmp,
+        dir,
+        keys,
+    }
+}
+
+#[test]
+fn prove_verify_export_and_exit_codes() {
+    let w = world();
+    let holder = w.dir.join("holder.json");
+    let o = zkgov(&["holder", "new", "--out", p(&holder)]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let commitment = String::from_utf8(o.stdout).unwrap().trim().to_string();
+    let secret_file = std::fs::read_to_string(&holder).unwrap();
+    let secret: serde_json::Value = serde_json::from_str(&secret_file).unwrap();
+    let secret = secret["owner_secret"].as_str().unwrap().to_string();
+    // A second holder file never overwrites the first.
+    assert_ne!(code(&zkgov(&["holder", "new", "--out", p(&holder)])), 0);
+
+    let csv = format!(
+        "owner_commitment,district,area_m2\n{commitment},7,640\n11,3,100\n12,7,90\n13,9,1200\n"
+    );
+    let records = w.dir.join("records.csv");
+    std::fs::write(&records, csv).unwrap();
+    let registry = w.dir.join("registry.json");
+    let o = zkgov(&[
+        "registry",
+        "--records",
+        p(&records),
+        "--depth",
+        DEPTH,
+        "--out",
+        p(&registry),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let root = String::from_utf8(o.stdout).unwrap().trim().to_string();
+
+    let policy = w.dir.join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"version":1,"clauses":[{"field":"district","op":"=","value":7},{"field":"area_m2","op":">=","value":500},{"field":"area_m2","op":"disclose"}]}"#,
+    )
+    .unwrap();
+    let bundle = w.dir.join("bundle.json");
+    let context = "987654321";
+    let o = zkgov(&[
+        "prove",
+        "record",
+        "--registry",
+        p(&registry),
+        "--holder",
+        p(&holder),
+        "--policy",
+        p(&policy),
+        "--scope",
+        "label:parcel-check",
+        "--context",
+        context,
+        "--keys",
+        p(&w.keys),
+        "--out",
+        p(&bundle),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let bundle_text = std::fs::read_to_string(&bundle).unwrap();
+    assert!(
+        !text(&o).contains(&secret) && !bundle_text.contains(&secret),
+        "secret leaked"
+    );
+
+    // Plain verification, then the agency's full check.
+    let o = zkgov(&["verify", "--bundle", p(&bundle), "--keys", p(&w.keys)]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let agency = |ctx: &str, root: &str| {
+        zkgov(&[
+            "verify",
+            "--bundle",
+            p(&bundle),
+            "--keys",
+            p(&w.keys),
+            "--policy",
+            p(&policy),
+            "--schema",
+            "district,area_m2",
+            "--root",
+            root,
+            "--scope",
+            "label:parcel-check",
+            "--context",
+            ctx,
+        ])
+    };
+    let o = agency(context, &root);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains("disclosed area_m2 = 640"), "{}", text(&o));
+    assert_eq!(
+        code(&agency("1", &root)),
+        1,
+        "replayed context must be refused"
+    );
+    assert_eq!(code(&agency(context, "5")), 1, "other root must be refused");
+    assert_eq!(
+        code(&agency("-1", &root)),
+        2,
+        "non-canonical context is malformed"
+    );
+
+    // Tampered public input: invalid (1). Garbage: malformed (2).
+    let mut v: serde_json::Value = serde_json::from_str(&bundle_text).unwrap();
+    v["public_inputs"][6] = "641".into();
+    let tampered = w.dir.join("tampered.json");
+    std::fs::write(&tampered, v.to_string()).unwrap();
+    let o = zkgov(&["verify", "--bundle", p(&tampered), "--keys", p(&w.keys)]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    v["public_inputs"][6] = "0641".into();
+    std::fs::write(&tampered, v.to_string()).unwrap();
+    assert_eq!(
+        code(&zkgov(&[
+            "verify",
+            "--bundle",
+            p(&tampered),
+            "--keys",
+            p(&w.keys)
+        ])),
+        2
+    );
+    std::fs::write(&tampered, "{\"format\":\"zkgov-bundle\"").unwrap();
+    assert_eq!(
+        code(&zkgov(&[
+            "verify",
+            "--bundle",
+            p(&tampered),
+            "--keys",
+            p(&w.keys)
+        ])),
+        2
+    );
+
+    // A holder not in the registry cannot prove.
+    let stranger = w.dir.join("stranger.json");
+    assert_eq!(code(&zkgov(&["holder", "new", "--out", p(&stranger)])), 0);
+    let o = zkgov(&[
+        "prove",
+        "record",
+        "--registry",
+        p(&registry),
+        "--holder",
+        p(&stranger),
+        "--policy",
+        p(&policy),
+        "--scope",
+        "1",
+        "--context",
+        "1",
+        "--keys",
+        p(&w.keys),
+        "--out",
+        p(&w.dir.join("x.json")),
+    ]);
+    assert_ne!(code(&o), 0);
+
+    // Our proof, exported, verifies in snarkjs; a tampered public input does not.
+    let out = w.dir.join("snarkjs");
+    let o = zkgov(&[
+        "export",
+        "snarkjs",
+        "--bundle",
+        p(&bundle),
+        "--keys",
+        p(&w.keys),
+        "--out",
+        p(&out),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let o = zkgov(&[
+        "verify",
+        "--snarkjs-vk",
+        p(&out.join("verification_key.json")),
+        "--snarkjs-proof",
+        p(&out.join("proof.json")),
+        "--snarkjs-public",
+        p(&out.join("public.json")),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let mut public: Vec<String> =
+        serde_json::from_str(&std::fs::read_to_string(out.join("public.json")).unwrap()).unwrap();
+    public[12] = "1".into();
+    std::fs::write(
+        out.join("tampered_public.json"),
+        serde_json::to_string(&public).unwrap(),
+    )
+    .unwrap();
+    if let Some(ok) = snarkjs_verify(&out, "public.json") {
+        assert_eq!(ok, 0, "snarkjs refused our proof");
+        assert_eq!(snarkjs_verify(&out, "tampered_public.json"), Some(1));
+    }
+}
+
+#[test]
+fn snarkjs_fixture_verifies_with_zkgov_verify() {
+    let fx = repo().join("verifier/tests/fixtures/snarkjs");
+    let run = |public: &str| {
+        zkgov(&[
+            "verify",
+            "--snarkjs-vk",
+            p(&fx.join("verification_key.json")),
+            "--snarkjs-proof",
+            p(&fx.join("proof.json")),
+            "--snarkjs-public",
+            p(&fx.join(public)),
+        ])
+    };
+    assert_eq!(code(&run("public.json")), 0);
+    assert_eq!(code(&run("tampered_public.json")), 1);
+    assert_eq!(code(&run("input.json")), 2, "not a public.json");
+}
+
+#[test]
+fn hash_poseidon_prints_circomlib_values() {
+    let o = zkgov(&["hash", "poseidon", "1", "2"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap().trim(),
+        "7853200120776062878684798364095072458815029376092732009249414926327459813530"
+    );
+    assert_eq!(code(&zkgov(&["hash", "poseidon", "-1"])), 2);
+    let many: Vec<String> = (0..17).map(|i| i.to_string()).collect();
+    let mut args = vec!["hash", "poseidon"];
+    args.extend(many.iter().map(String::as_str));
+    assert_eq!(code(&zkgov(&args)), 2);
+}
+
+#[test]
+fn demo_runs_end_to_end() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = zkgov(&[
+        "demo",
+        "--data-dir",
+        p(tmp.path()),
+        "--records",
+        "200",
+        "--depth",
+        "8",
+    ]);
+    let t = text(&o);
+    assert_eq!(code(&o), 0, "{t}");
+    assert!(t.contains("VALID"), "{t}");
+    assert_eq!(t.matches(": refused (").count(), 5, "{t}");
+    assert!(!t.contains("!!"), "{t}");
+    // Second run reuses the pinned keys.
+    let o = zkgov(&[
+        "demo",
+        "--data-dir",
+        p(tmp.path()),
+        "--records",
+        "50",
+        "--depth",
+        "8",
+    ]);
+    assert_eq!(code(&o), 0);
+    assert!(text(&o).contains("keys loaded"));
+}
