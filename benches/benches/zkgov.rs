@@ -1,2 +1,180 @@
-//! zkgov benchmarks (criterion); filled in by the benchmark commit.
-fn main() {}
+//! zkgov benchmarks (criterion). Run: `cargo bench -p zkgov-benches`.
+//!
+//! Each zkgov operation is measured next to the plain arkworks call on the
+//! same circuit, so the note can report ratios from one run.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::hint::black_box;
+
+use ark_bn254::{Bn254, Fr};
+use ark_groth16::Groth16;
+use ark_r1cs_std::{alloc::AllocVar, fields::fp::FpVar};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
+use ark_snark::SNARK;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use zkgov_benches::record_fixture;
+use zkgov_circuits::{
+    merkle::MerkleTree,
+    poseidon::{poseidon, poseidon_var},
+    record::RecordMembershipCircuit,
+};
+use zkgov_prover::prove::prove_record;
+use zkgov_verifier::{
+    bundle::{verify_record, RecordRequest, RecordVerifier},
+    groth16::Proof,
+    snarkjs,
+    statement::{Context, MerkleRoot, Scope},
+};
+
+fn bench_poseidon(c: &mut Criterion) {
+    let mut g = c.benchmark_group("poseidon");
+    let mut rng = ChaCha20Rng::seed_from_u64(1);
+    for n in [1usize, 2, 9, 16] {
+        let xs: Vec<Fr> = (0..n).map(|_| Fr::from(rng.gen::<u128>())).collect();
+        g.bench_function(format!("native/{n}"), |b| {
+            b.iter(|| poseidon(black_box(&xs)).unwrap())
+        });
+        let mut lp = light_poseidon::Poseidon::<Fr>::new_circom(n.min(12)).unwrap();
+        if n <= 12 {
+            use light_poseidon::PoseidonHasher;
+            g.bench_function(format!("light-poseidon/{n}"), |b| {
+                b.iter(|| lp.hash(black_box(&xs)).unwrap())
+            });
+        }
+        g.bench_function(format!("in-circuit-synthesis/{n}"), |b| {
+            b.iter(|| {
+                let cs = ConstraintSystem::<Fr>::new_ref();
+                let vars: Vec<FpVar<Fr>> = xs
+                    .iter()
+                    .map(|x| FpVar::new_witness(cs.clone(), || Ok(*x)).unwrap())
+                    .collect();
+                let _ = poseidon_var(&vars).unwrap();
+                cs.num_constraints()
+            })
+        });
+    }
+    g.finish();
+}
+
+fn bench_merkle(c: &mut Criterion) {
+    let mut g = c.benchmark_group("merkle");
+    g.sample_size(10);
+    let leaves: Vec<Fr> = (1..=(1u64 << 20)).map(Fr::from).collect();
+    g.bench_function("bulk-build/2^20-leaves/depth-20", |b| {
+        b.iter(|| {
+            MerkleTree::from_leaves(20, black_box(&leaves))
+                .unwrap()
+                .root()
+        })
+    });
+    let tree = MerkleTree::from_leaves(20, &leaves[..(1 << 20) - 1024]).unwrap();
+    g.bench_function("append-one/depth-20", |b| {
+        b.iter_batched(
+            || tree.clone(),
+            |mut t| t.push(Fr::from(7u64)).unwrap(),
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("path/depth-20", |b| {
+        b.iter(|| tree.path(black_box(123_456)).unwrap())
+    });
+    g.finish();
+}
+
+fn bench_record(c: &mut Criterion) {
+    let f = record_fixture(20, 4096);
+    let mut g = c.benchmark_group("record-membership-depth-20");
+    g.sample_size(10);
+    let mut rng = ChaCha20Rng::seed_from_u64(5);
+    g.bench_function("plain-ark-groth16-prove", |b| {
+        b.iter(|| {
+            let circuit = RecordMembershipCircuit::new(f.depth, f.witness.clone()).unwrap();
+            Groth16::<Bn254>::prove(&f.pk, circuit, &mut rng).unwrap()
+        })
+    });
+    g.bench_function("zkgov-prove-record", |b| {
+        b.iter(|| prove_record(&f.pk, &f.vk, f.depth, f.witness.clone(), &mut rng).unwrap())
+    });
+    let bundle = prove_record(&f.pk, &f.vk, f.depth, f.witness.clone(), &mut rng).unwrap();
+    let ark_vk = ark_groth16::prepare_verifying_key(&f.pk.vk);
+    let ark_proof = ark_groth16::Proof::<Bn254> {
+        a: bundle.proof.a,
+        b: bundle.proof.b,
+        c: bundle.proof.c,
+    };
+    g.bench_function("plain-ark-groth16-verify", |b| {
+        b.iter(|| {
+            Groth16::<Bn254>::verify_with_processed_vk(&ark_vk, &bundle.public_inputs, &ark_proof)
+                .unwrap()
+        })
+    });
+    let request = RecordRequest {
+        accepted_roots: vec![MerkleRoot(f.tree.root())],
+        policy: f.witness.policy.clone(),
+        scope: Scope(f.witness.scope),
+        context: Context(f.witness.context),
+    };
+    g.bench_function("zkgov-verify-record", |b| {
+        b.iter(|| verify_record(&bundle, &f.vk, &request).unwrap())
+    });
+    let prepared = RecordVerifier::new(
+        &f.vk,
+        request.policy.clone(),
+        request.accepted_roots.clone(),
+        request.scope,
+    );
+    g.bench_function("zkgov-record-verifier-prepared", |b| {
+        b.iter(|| prepared.verify(&bundle, &request.context).unwrap())
+    });
+    let json = bundle.to_json();
+    g.bench_function("zkgov-parse-and-verify-bundle-json", |b| {
+        b.iter(|| {
+            let parsed = zkgov_verifier::bundle::Bundle::from_json(&json).unwrap();
+            prepared.verify(&parsed, &request.context).unwrap()
+        })
+    });
+    g.bench_function("synthesis-only", |b| {
+        b.iter(|| {
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            RecordMembershipCircuit::new(f.depth, f.witness.clone())
+                .unwrap()
+                .generate_constraints(cs.clone())
+                .unwrap();
+            cs.num_constraints()
+        })
+    });
+    g.finish();
+}
+
+fn bench_snarkjs(c: &mut Criterion) {
+    let vk_json = include_str!("../../verifier/tests/fixtures/snarkjs/verification_key.json");
+    let proof_json = include_str!("../../verifier/tests/fixtures/snarkjs/proof.json");
+    let public_json = include_str!("../../verifier/tests/fixtures/snarkjs/public.json");
+    let vk = snarkjs::read_verifying_key(vk_json).unwrap();
+    let proof: Proof = snarkjs::read_proof(proof_json).unwrap();
+    let public = snarkjs::read_public(public_json).unwrap();
+    let mut g = c.benchmark_group("snarkjs-proof");
+    g.bench_function("verify", |b| b.iter(|| vk.verify(&proof, &public).unwrap()));
+    g.bench_function("parse-json-and-verify", |b| {
+        b.iter(|| {
+            let vk = snarkjs::read_verifying_key(vk_json).unwrap();
+            vk.verify(
+                &snarkjs::read_proof(proof_json).unwrap(),
+                &snarkjs::read_public(public_json).unwrap(),
+            )
+            .unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_poseidon,
+    bench_merkle,
+    bench_record,
+    bench_snarkjs
+);
+criterion_main!(benches);

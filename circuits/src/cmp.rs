@@ -99,17 +99,48 @@ mod tests {
 
     #[test]
     fn value_plus_r_does_not_alias() {
-        // The integer x + r names the field element x; its bits (254 of
-        // them) cannot be forced into a 252-bit decomposition: the gadget
-        // takes the canonical bits, and any assignment of k bits sums to an
-        // integer < 2^k < r. Here: claim x = r - 1 + 1 = 0 ... via x = -1
-        // and y = r - 2^252 + 5: both are huge canonical integers.
-        let big = ark_ff::Field::pow(&Fr::from(2u64), [252u64]);
-        assert!(!le_holds(-big + Fr::from(5u64), Fr::from(7u64), 252));
-        assert!(le_holds(big - Fr::from(1u64), big - Fr::from(1u64), 252));
+        // The danger: with a 254-bit decomposition, the bits of x + r (an
+        // integer below 2^254) pack to the field element x, so "x" could be
+        // shown as a huge number (or a huge number as small). Demonstrate it
+        // on a hand-built packing constraint ...
+        let five = Fr::from(5u64);
+        let alias = Fr::MODULUS.to_bits_le(); // r
+        let mut carry = false;
+        let bits_of_five_plus_r: Vec<bool> = (0..254)
+            .map(|i| {
+                let a = alias.get(i).copied().unwrap_or(false);
+                let b = i < 3 && (5u64 >> i) & 1 == 1;
+                let sum = a ^ b ^ carry;
+                carry = (a && b) || (carry && (a ^ b));
+                sum
+            })
+            .collect();
         let cs = ConstraintSystem::<Fr>::new_ref();
-        let x = FpVar::new_witness(cs.clone(), || Ok(Fr::from(1u64))).unwrap();
-        assert!(range_check(&x, 253).is_err(), "k > 252 must be refused");
+        let x = FpVar::new_witness(cs.clone(), || Ok(five)).unwrap();
+        let bits: Vec<Boolean<Fr>> = bits_of_five_plus_r
+            .iter()
+            .map(|b| Boolean::new_witness(cs.clone(), || Ok(*b)).unwrap())
+            .collect();
+        // A plain packing sum (arkworks' own `le_bits_to_fp` adds a
+        // canonicity check at 254 bits; a hand-rolled gadget would not).
+        let mut power = Fr::from(1u64);
+        let mut packed = FpVar::zero();
+        for b in &bits {
+            packed += FpVar::from(b.clone()) * power;
+            power += power;
+        }
+        packed.enforce_equal(&x).unwrap();
+        assert!(cs.is_satisfied().unwrap(), "x + r aliases x in 254 bits");
+        assert!(bits_of_five_plus_r[253], "the alias is a 254-bit number");
+        // ... which is why the gadget refuses widths above 252 bits, where
+        // x + r > 2^253 cannot be written.
+        for k in [253, 254] {
+            assert!(range_check(&x, k).is_err(), "k = {k} must be refused");
+        }
+        let big = ark_ff::Field::pow(&Fr::from(2u64), [252u64]);
+        assert!(le_holds(big - Fr::from(1u64), big - Fr::from(1u64), 252));
+        assert!(!le_holds(big, big, 252));
+        assert!(!le_holds(-Fr::from(1u64), Fr::from(7u64), 252));
     }
 
     proptest! {

@@ -201,56 +201,104 @@ fn mismatch(name: &'static str, expected: &impl ToString, got: &impl ToString) -
 
 /// Checks a record-membership bundle against what the agency requires.
 /// Mismatches (root, policy, scope, context) are reported before the
-/// pairing check.
+/// pairing check. An agency checking many bundles should build a
+/// [`RecordVerifier`] once instead (the policy hash is computed once).
 pub fn verify_record(
     bundle: &Bundle,
     vk: &ValidatedVerifyingKey,
     request: &RecordRequest,
 ) -> Result<RecordOutcome, VerifyError> {
-    let p = RecordPublicInputs::from_slice(&bundle.public_inputs)?;
-    if !request.accepted_roots.contains(&p.root) {
-        let expected = request
-            .accepted_roots
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(" or ");
-        return Err(mismatch("root", &expected, &p.root));
-    }
-    let policy_hash = request.policy.hash();
-    if p.policy_hash.0 != policy_hash {
-        return Err(mismatch(
-            "policy_hash",
-            &to_decimal(&policy_hash),
-            &p.policy_hash,
-        ));
-    }
-    if p.scope != request.scope {
-        return Err(mismatch("scope", &request.scope, &p.scope));
-    }
-    if p.context != request.context {
-        return Err(mismatch("context", &request.context, &p.context));
-    }
-    let mut disclosed = Vec::new();
-    for (i, (slot, value)) in request.policy.slots.iter().zip(&p.disclosed).enumerate() {
-        if slot.disclose {
-            let v = fr_to_u64(value)
-                .ok_or_else(|| bad(format!("disclosed[{i}] is not below 2^{VALUE_BITS}")))?;
-            disclosed.push((i, v));
-        } else if *value != Fr::from(0u64) {
-            return Err(mismatch(
-                "disclosed (not disclosed by the policy)",
-                &0,
-                &to_decimal(value),
-            ));
+    RecordVerifier::new(
+        vk,
+        request.policy.clone(),
+        request.accepted_roots.clone(),
+        request.scope,
+    )
+    .verify(bundle, &request.context)
+}
+
+/// An agency's record-membership check, prepared once per service: key,
+/// policy (its hash computed once), accepted roots and scope. Each session
+/// supplies its own challenge.
+#[derive(Clone, Debug)]
+pub struct RecordVerifier<'a> {
+    vk: &'a ValidatedVerifyingKey,
+    policy: CompiledPolicy,
+    policy_hash: Fr,
+    accepted_roots: Vec<MerkleRoot>,
+    scope: Scope,
+}
+
+impl<'a> RecordVerifier<'a> {
+    /// Prepares the check.
+    pub fn new(
+        vk: &'a ValidatedVerifyingKey,
+        policy: CompiledPolicy,
+        accepted_roots: Vec<MerkleRoot>,
+        scope: Scope,
+    ) -> Self {
+        let policy_hash = policy.hash();
+        RecordVerifier {
+            vk,
+            policy,
+            policy_hash,
+            accepted_roots,
+            scope,
         }
     }
-    bundle.verify(StatementId::RecordMembershipV1, vk)?;
-    Ok(RecordOutcome {
-        root: p.root,
-        disclosed,
-        nullifier: p.nullifier,
-    })
+
+    /// Checks `bundle` for the session whose challenge is `context`.
+    pub fn verify(&self, bundle: &Bundle, context: &Context) -> Result<RecordOutcome, VerifyError> {
+        if bundle.statement != StatementId::RecordMembershipV1 {
+            return Err(VerifyError::StatementMismatch {
+                expected: StatementId::RecordMembershipV1.to_string(),
+                got: bundle.statement.to_string(),
+            });
+        }
+        let p = RecordPublicInputs::from_slice(&bundle.public_inputs)?;
+        if !self.accepted_roots.contains(&p.root) {
+            let expected = self
+                .accepted_roots
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" or ");
+            return Err(mismatch("root", &expected, &p.root));
+        }
+        if p.policy_hash.0 != self.policy_hash {
+            return Err(mismatch(
+                "policy_hash",
+                &to_decimal(&self.policy_hash),
+                &p.policy_hash,
+            ));
+        }
+        if p.scope != self.scope {
+            return Err(mismatch("scope", &self.scope, &p.scope));
+        }
+        if p.context != *context {
+            return Err(mismatch("context", context, &p.context));
+        }
+        let mut disclosed = Vec::new();
+        for (i, (slot, value)) in self.policy.slots.iter().zip(&p.disclosed).enumerate() {
+            if slot.disclose {
+                let v = fr_to_u64(value)
+                    .ok_or_else(|| bad(format!("disclosed[{i}] is not below 2^{VALUE_BITS}")))?;
+                disclosed.push((i, v));
+            } else if *value != Fr::from(0u64) {
+                return Err(mismatch(
+                    "disclosed (not disclosed by the policy)",
+                    &0,
+                    &to_decimal(value),
+                ));
+            }
+        }
+        bundle.verify(StatementId::RecordMembershipV1, self.vk)?;
+        Ok(RecordOutcome {
+            root: p.root,
+            disclosed,
+            nullifier: p.nullifier,
+        })
+    }
 }
 
 /// The value of `x` if it is below 2^64.
