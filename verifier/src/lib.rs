@@ -11,6 +11,9 @@
 //! * [`groth16`] — validated verifying keys, proofs, verification;
 //! * [`bundle`] — proof bundle format v1 and the agency-side record check;
 //! * [`snarkjs`] — reading and writing snarkjs JSON;
+//! * [`log`] — transparency-log proofs, checkpoints and signed notes;
+//! * [`entry`] — typed, versioned ledger entries;
+//! * [`receipt`] — ledger receipts checked offline, and the registry-root policy;
 //! * [`domain`] — every domain-separation label.
 //!
 //! ```no_run
@@ -28,11 +31,14 @@
 
 pub mod bundle;
 pub mod domain;
+pub mod entry;
 mod error;
 pub mod field;
 pub mod groth16;
+pub mod log;
 pub mod policy;
 pub mod poseidon;
+pub mod receipt;
 pub mod snarkjs;
 pub mod statement;
 

@@ -10,7 +10,7 @@
 //!
 //! Constants: widths 2..=13 come from light-poseidon 0.5 (generated with the
 //! Poseidon paper's Grain script, as circomlib's were); widths 14..=17 are
-//! generated here by the same Grain procedure ([`grain`]). Both are pinned by
+//! generated here by the same Grain procedure (module `grain`). Both are pinned by
 //! circomlibjs vectors in `circuits/tests/vectors/`.
 
 mod grain;

@@ -1,0 +1,17 @@
+//! # zkgov-ledger
+//!
+//! An append-only transparency log that anchors registry roots, verifying
+//! keys, authority keys and accepted proofs with their nullifiers.
+//!
+//! * [`tree`] — the RFC 9162 Merkle tree in memory (roots and proofs at any size);
+//! * [`store`] — storage behind one trait: SQLite (default) and in-memory;
+//! * [`ledger`] — validation, group commit, signed checkpoints, receipts.
+
+mod error;
+pub mod ledger;
+pub mod store;
+pub mod tree;
+
+pub use error::LedgerError;
+pub use ledger::{Ledger, LedgerConfig, Submission};
+pub use zkgov_verifier::receipt::Receipt;

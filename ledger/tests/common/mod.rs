@@ -1,0 +1,216 @@
+//! Shared test fixtures: a ledger with an admin and a registry authority,
+//! development keys at a small depth, and proofs.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{
+    atomic::{AtomicU64, Ordering},
+    Arc,
+};
+
+use ark_bn254::Bn254;
+use ark_groth16::Groth16;
+use base64::Engine;
+use ed25519_dalek::{Signer, SigningKey};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use zkgov_circuits::{
+    merkle::MerkleTree,
+    record::{owner_commitment, Record, RecordMembershipCircuit, RecordWitness},
+};
+use zkgov_ledger::{
+    store::{MemoryStorage, Storage},
+    Ledger, LedgerConfig, Submission,
+};
+use zkgov_params::dev_setup;
+use zkgov_verifier::{
+    bundle::Bundle,
+    entry::{signing_message, Authority, EntryBody, RegistryRoot, Role, VkRegistration},
+    groth16::{Proof, ValidatedVerifyingKey},
+    policy::Policy,
+    statement::{StatementId, RECORD_FIELDS},
+    Fr,
+};
+
+pub const DEPTH: usize = 4;
+
+pub fn b64(b: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+pub struct Keys {
+    pub log: SigningKey,
+    pub admin: SigningKey,
+    pub land: SigningKey,
+}
+
+pub fn keys() -> Keys {
+    Keys {
+        log: SigningKey::from_bytes(&[1; 32]),
+        admin: SigningKey::from_bytes(&[2; 32]),
+        land: SigningKey::from_bytes(&[3; 32]),
+    }
+}
+
+pub fn authorities(k: &Keys) -> Vec<Authority> {
+    vec![
+        Authority {
+            name: "admin".into(),
+            role: Role::Admin,
+            public_key: b64(k.admin.verifying_key().as_bytes()),
+            registries: vec![],
+        },
+        Authority {
+            name: "land-registry".into(),
+            role: Role::RegistryAuthority,
+            public_key: b64(k.land.verifying_key().as_bytes()),
+            registries: vec!["parcels".into()],
+        },
+    ]
+}
+
+pub struct Clock(pub Arc<AtomicU64>);
+
+pub fn config(
+    k: &Keys,
+    state_file: Option<std::path::PathBuf>,
+    clock: &Arc<AtomicU64>,
+) -> LedgerConfig {
+    let c = clock.clone();
+    LedgerConfig {
+        origin: "zkgov.test/ledger".into(),
+        signer: k.log.clone(),
+        authorities: authorities(k),
+        state_file,
+        clock: Arc::new(move || c.load(Ordering::SeqCst)),
+    }
+}
+
+pub fn memory_ledger() -> (Ledger, Keys) {
+    let k = keys();
+    let clock = Arc::new(AtomicU64::new(1_800_000_000));
+    let storage: Box<dyn Storage> = Box::new(MemoryStorage::default());
+    (Ledger::open(storage, config(&k, None, &clock)).unwrap(), k)
+}
+
+pub fn sign(body: &mut EntryBody, key: &SigningKey) {
+    let sig = b64(&key.sign(&signing_message(body)).to_bytes());
+    match body {
+        EntryBody::RegistryRoot(r) => r.signature = sig,
+        EntryBody::VkRegistration(v) => v.signature = sig,
+        EntryBody::KeyRegistration(k) => k.signature = sig,
+        EntryBody::ElectionEvent(e) => e.signature = sig,
+        _ => {}
+    }
+}
+
+pub fn root_submission(k: &SigningKey, epoch: u64, root: Fr, leaves: u64, at: u64) -> Submission {
+    let mut body = EntryBody::RegistryRoot(RegistryRoot {
+        authority: "land-registry".into(),
+        registry_id: "parcels".into(),
+        epoch,
+        root: zkgov_verifier::field::to_decimal(&root),
+        leaf_count: leaves,
+        published_at: at,
+        signature: String::new(),
+    });
+    sign(&mut body, k);
+    match body {
+        EntryBody::RegistryRoot(r) => Submission::RegistryRoot(r),
+        _ => unreachable!(),
+    }
+}
+
+pub fn vk_submission(k: &SigningKey, vk: &ValidatedVerifyingKey) -> Submission {
+    let mut body = EntryBody::VkRegistration(VkRegistration {
+        statement: StatementId::RecordMembershipV1.as_str().into(),
+        depth: DEPTH as u64,
+        vk: b64(&vk.key().to_bytes()),
+        vk_digest: vk.digest().to_hex(),
+        registered_by: "admin".into(),
+        signature: String::new(),
+    });
+    sign(&mut body, k);
+    match body {
+        EntryBody::VkRegistration(v) => Submission::VkRegistration(v),
+        _ => unreachable!(),
+    }
+}
+
+/// Keys, a 6-record registry and proofs for record `i` under scope `scope`.
+pub struct Proofs {
+    pub pk: ark_groth16::ProvingKey<Bn254>,
+    pub vk: ValidatedVerifyingKey,
+    pub tree: MerkleTree,
+    pub secrets: Vec<Fr>,
+}
+
+pub fn proofs() -> Proofs {
+    let mut rng = ChaCha20Rng::seed_from_u64(77);
+    let (pk, vk) = dev_setup(StatementId::RecordMembershipV1, DEPTH, &mut rng, false).unwrap();
+    let secrets: Vec<Fr> = (0..6u64).map(|i| Fr::from(900 + i)).collect();
+    let leaves: Vec<Fr> = secrets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            Record {
+                owner_commitment: owner_commitment(s),
+                fields: [i as u64, 0, 0, 0, 0, 0, 0, 0],
+            }
+            .leaf()
+        })
+        .collect();
+    Proofs {
+        pk,
+        vk,
+        tree: MerkleTree::from_leaves(DEPTH, &leaves).unwrap(),
+        secrets,
+    }
+}
+
+impl Proofs {
+    pub fn bundle(&self, i: usize, scope: u64, context: u64, seed: u64) -> Bundle {
+        let w = RecordWitness {
+            owner_secret: self.secrets[i],
+            fields: [i as u64, 0, 0, 0, 0, 0, 0, 0],
+            path: self.tree.path(i as u64).unwrap(),
+            policy: Policy::from_json(r#"{"version":1,"clauses":[]}"#)
+                .unwrap()
+                .compile(RECORD_FIELDS, &[])
+                .unwrap(),
+            scope: Fr::from(scope),
+            context: Fr::from(context),
+        };
+        let c = RecordMembershipCircuit::new(DEPTH, w).unwrap();
+        let public = c.public_inputs().to_vec();
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let p = <Groth16<Bn254> as ark_snark::SNARK<Fr>>::prove(&self.pk, c, &mut rng).unwrap();
+        Bundle {
+            statement: StatementId::RecordMembershipV1,
+            vk_digest: self.vk.digest(),
+            public_inputs: public,
+            proof: Proof {
+                a: p.a,
+                b: p.b,
+                c: p.c,
+            },
+        }
+    }
+
+    /// The same proof re-randomised: other bytes, same statement and nullifier.
+    pub fn rerandomise(&self, b: &Bundle, seed: u64) -> Bundle {
+        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let p = ark_groth16::Proof::<Bn254> {
+            a: b.proof.a,
+            b: b.proof.b,
+            c: b.proof.c,
+        };
+        let r = Groth16::<Bn254>::rerandomize_proof(&self.pk.vk, &p, &mut rng);
+        let mut out = b.clone();
+        out.proof = Proof {
+            a: r.a,
+            b: r.b,
+            c: r.c,
+        };
+        out
+    }
+}

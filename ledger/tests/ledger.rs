@@ -1,0 +1,446 @@
+//! Ledger behaviour: authority rules, anchoring, nullifier uniqueness under
+//! concurrency, receipts and root policy, reopening, rollback and corruption.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::sync::{atomic::AtomicU64, Arc};
+
+use common::*;
+use ed25519_dalek::SigningKey;
+use zkgov_ledger::{
+    store::{SqliteStorage, Storage},
+    Ledger, LedgerError, Submission,
+};
+use zkgov_verifier::{
+    entry::{EntryBody, KeyRegistration, Role},
+    log::{verify_checkpoint, verify_consistency},
+    receipt::RootPolicy,
+    Fr,
+};
+
+fn proof_submission(b: &zkgov_verifier::bundle::Bundle) -> Submission {
+    Submission::Proof {
+        bundle: b.to_json(),
+    }
+}
+
+#[test]
+fn genesis_checkpoint_and_receipt_verify_offline() {
+    let (ledger, _k) = memory_ledger();
+    assert_eq!(ledger.size(), 1);
+    let log = ledger.note_verifier();
+    let cp = verify_checkpoint(
+        ledger.checkpoint().unwrap().note.as_bytes(),
+        std::slice::from_ref(&log),
+    )
+    .unwrap();
+    assert_eq!(cp.checkpoint.size, 1);
+    let r = ledger.receipt(0).unwrap().verify(&log).unwrap();
+    assert_eq!(r.entry.kind(), "genesis");
+    // A receipt checked with another log key fails.
+    let other = zkgov_verifier::log::NoteVerifier::new(
+        "zkgov.test/ledger",
+        SigningKey::from_bytes(&[9; 32]).verifying_key(),
+    )
+    .unwrap();
+    assert!(ledger.receipt(0).unwrap().verify(&other).is_err());
+}
+
+#[test]
+fn registry_roots_follow_the_authority_rules_and_refusals_write_nothing() {
+    let (ledger, k) = memory_ledger();
+    let now = 1_800_000_000;
+    let ok = ledger
+        .submit(root_submission(&k.land, 1, Fr::from(11u64), 100, now))
+        .unwrap();
+    assert_eq!(ok.index, 1);
+    let size = ledger.size();
+    let wrong_key = SigningKey::from_bytes(&[42; 32]);
+    let mut wrong_registry = root_submission(&k.land, 5, Fr::from(12u64), 100, now);
+    if let Submission::RegistryRoot(r) = &mut wrong_registry {
+        r.registry_id = "vehicles".into();
+        let mut body = EntryBody::RegistryRoot(r.clone());
+        sign(&mut body, &k.land);
+        if let EntryBody::RegistryRoot(signed) = body {
+            *r = signed;
+        }
+    }
+    let mut unknown = root_submission(&k.land, 5, Fr::from(13u64), 100, now);
+    if let Submission::RegistryRoot(r) = &mut unknown {
+        r.authority = "nobody".into();
+    }
+    let cases: Vec<(&str, Submission)> = vec![
+        (
+            "signed by another key",
+            root_submission(&wrong_key, 2, Fr::from(12u64), 100, now),
+        ),
+        (
+            "signed by the admin",
+            root_submission(&k.admin, 2, Fr::from(12u64), 100, now),
+        ),
+        ("registry it may not publish", wrong_registry),
+        ("unknown authority", unknown),
+        (
+            "stale epoch",
+            root_submission(&k.land, 1, Fr::from(12u64), 100, now),
+        ),
+        (
+            "duplicate root",
+            root_submission(&k.land, 2, Fr::from(11u64), 100, now),
+        ),
+        (
+            "no records",
+            root_submission(&k.land, 2, Fr::from(12u64), 0, now),
+        ),
+        (
+            "from the future",
+            root_submission(&k.land, 2, Fr::from(12u64), 100, now + 3600),
+        ),
+    ];
+    for (what, sub) in cases {
+        let e = ledger
+            .submit(sub)
+            .err()
+            .unwrap_or_else(|| panic!("{what}: accepted"));
+        assert!(
+            !matches!(e, LedgerError::Storage(_) | LedgerError::Corrupt(_)),
+            "{what}: {e}"
+        );
+        assert_eq!(ledger.size(), size, "{what}: something was written");
+    }
+    // Key registration needs an admin signature.
+    let newcomer = SigningKey::from_bytes(&[5; 32]);
+    let mut body = EntryBody::KeyRegistration(KeyRegistration {
+        authority: zkgov_verifier::entry::Authority {
+            name: "tax-office".into(),
+            role: Role::Issuer,
+            public_key: b64(newcomer.verifying_key().as_bytes()),
+            registries: vec![],
+        },
+        registered_by: "land-registry".into(),
+        signature: String::new(),
+    });
+    sign(&mut body, &k.land);
+    let EntryBody::KeyRegistration(by_land) = body.clone() else {
+        unreachable!()
+    };
+    assert!(matches!(
+        ledger.submit(Submission::KeyRegistration(by_land)),
+        Err(LedgerError::Unauthorised(_))
+    ));
+    if let EntryBody::KeyRegistration(kr) = &mut body {
+        kr.registered_by = "admin".into();
+    }
+    sign(&mut body, &k.admin);
+    let EntryBody::KeyRegistration(by_admin) = body else {
+        unreachable!()
+    };
+    ledger
+        .submit(Submission::KeyRegistration(by_admin))
+        .unwrap();
+}
+
+#[test]
+fn proofs_are_verified_before_anchoring_and_nullifiers_are_used_once() {
+    let (ledger, k) = memory_ledger();
+    let p = proofs();
+    let b = p.bundle(2, 7, 1, 1);
+    // Unknown key, then unknown root.
+    assert!(matches!(
+        ledger.submit(proof_submission(&b)),
+        Err(LedgerError::Rejected(_))
+    ));
+    ledger.submit(vk_submission(&k.admin, &p.vk)).unwrap();
+    assert!(matches!(
+        ledger.submit(proof_submission(&b)),
+        Err(LedgerError::Rejected(_))
+    ));
+    ledger
+        .submit(root_submission(&k.land, 1, p.tree.root(), 6, 1_800_000_000))
+        .unwrap();
+    // A tampered proof is refused.
+    let mut tampered = b.clone();
+    tampered.public_inputs[12] += Fr::from(1u64);
+    assert!(matches!(
+        ledger.submit(proof_submission(&tampered)),
+        Err(LedgerError::Verify(_))
+    ));
+    let size = ledger.size();
+    let receipt = ledger.submit(proof_submission(&b)).unwrap();
+    assert_eq!(receipt.index, size);
+    let v = receipt.verify(&ledger.note_verifier()).unwrap();
+    let EntryBody::ProofAnchor(anchor) = v.entry.body else {
+        panic!("not an anchor")
+    };
+    assert_eq!(anchor.nullifier, b.public_inputs[11].to_string());
+    // Same nullifier, re-randomised proof bytes: refused (uniqueness is on
+    // the nullifier, not on the proof).
+    let again = p.rerandomise(&b, 9);
+    assert_ne!(again.proof.digest(), b.proof.digest());
+    assert!(
+        matches!(ledger.submit(proof_submission(&again)), Err(LedgerError::NullifierUsed { index }) if index == size)
+    );
+    // Another challenge, same scope: same nullifier, refused too.
+    assert!(matches!(
+        ledger.submit(proof_submission(&p.bundle(2, 7, 2, 3))),
+        Err(LedgerError::NullifierUsed { .. })
+    ));
+    // Another scope: a different nullifier, accepted.
+    ledger
+        .submit(proof_submission(&p.bundle(2, 8, 1, 4)))
+        .unwrap();
+    assert_eq!(
+        ledger.nullifier(&anchor.scope, &anchor.nullifier).unwrap(),
+        Some(size)
+    );
+}
+
+#[test]
+fn sixty_four_concurrent_submitters_of_one_nullifier_one_wins() {
+    let (ledger, k) = memory_ledger();
+    let p = proofs();
+    ledger.submit(vk_submission(&k.admin, &p.vk)).unwrap();
+    ledger
+        .submit(root_submission(&k.land, 1, p.tree.root(), 6, 1_800_000_000))
+        .unwrap();
+    let b = p.bundle(1, 7, 1, 1);
+    let bundles: Vec<_> = (0..64).map(|i| p.rerandomise(&b, 100 + i)).collect();
+    let barrier = Arc::new(std::sync::Barrier::new(64));
+    let handles: Vec<_> = bundles
+        .into_iter()
+        .map(|bundle| {
+            let (l, bar) = (ledger.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                bar.wait();
+                l.submit(proof_submission(&bundle))
+            })
+        })
+        .collect();
+    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let accepted = results.iter().filter(|r| r.is_ok()).count();
+    let told_why = results
+        .iter()
+        .filter(|r| matches!(r, Err(LedgerError::NullifierUsed { .. })))
+        .count();
+    assert_eq!((accepted, told_why), (1, 63), "{results:?}");
+}
+
+#[test]
+fn root_policy_checks_authority_age_and_size() {
+    let (ledger, k) = memory_ledger();
+    let now = 1_800_000_000;
+    let receipt = ledger
+        .submit(root_submission(&k.land, 1, Fr::from(99u64), 500, now - 100))
+        .unwrap();
+    let log = ledger.note_verifier();
+    let policy = RootPolicy {
+        authority: "land-registry".into(),
+        authority_key: b64(k.land.verifying_key().as_bytes()),
+        registry_id: "parcels".into(),
+        max_age_secs: 3600,
+        min_leaves: 100,
+    };
+    assert_eq!(
+        policy.check(&receipt, &log, now).unwrap().0,
+        Fr::from(99u64)
+    );
+    let refused = |p: RootPolicy, now: u64| p.check(&receipt, &log, now).is_err();
+    assert!(
+        refused(
+            RootPolicy {
+                min_leaves: 501,
+                ..policy.clone()
+            },
+            now
+        ),
+        "too small"
+    );
+    assert!(refused(policy.clone(), now + 3600), "too old");
+    assert!(
+        refused(
+            RootPolicy {
+                registry_id: "vehicles".into(),
+                ..policy.clone()
+            },
+            now
+        ),
+        "other registry"
+    );
+    assert!(
+        refused(
+            RootPolicy {
+                authority_key: b64(k.admin.verifying_key().as_bytes()),
+                ..policy.clone()
+            },
+            now
+        ),
+        "other key"
+    );
+    // A receipt for a non-root entry is refused.
+    assert!(policy
+        .check(&ledger.receipt(0).unwrap(), &log, now)
+        .is_err());
+}
+
+fn sqlite(dir: &std::path::Path) -> Box<dyn Storage> {
+    Box::new(SqliteStorage::open(&dir.join("ledger.db")).unwrap())
+}
+
+#[test]
+fn reopening_keeps_everything_and_the_log_only_grows() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys();
+    let clock = Arc::new(AtomicU64::new(1_800_000_000));
+    let state = Some(dir.path().join("signed.json"));
+    let ledger = Ledger::open(sqlite(dir.path()), config(&k, state.clone(), &clock)).unwrap();
+    for e in 1..=5 {
+        ledger
+            .submit(root_submission(&k.land, e, Fr::from(e), 10, 1_800_000_000))
+            .unwrap();
+    }
+    let old = ledger.checkpoint().unwrap();
+    ledger.close();
+    let ledger = Ledger::open(sqlite(dir.path()), config(&k, state, &clock)).unwrap();
+    assert_eq!(ledger.size(), 6);
+    assert_eq!(ledger.roots("parcels").unwrap().len(), 5);
+    ledger
+        .submit(root_submission(
+            &k.land,
+            6,
+            Fr::from(6u64),
+            10,
+            1_800_000_000,
+        ))
+        .unwrap();
+    let new = ledger.checkpoint().unwrap();
+    let proof = ledger.consistency_proof(old.size, new.size).unwrap();
+    verify_consistency(old.size, new.size, &old.root, &new.root, &proof).unwrap();
+    // Stale epochs stay stale after a restart.
+    assert!(ledger
+        .submit(root_submission(
+            &k.land,
+            3,
+            Fr::from(77u64),
+            10,
+            1_800_000_000
+        ))
+        .is_err());
+}
+
+#[test]
+fn a_rolled_back_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys();
+    let clock = Arc::new(AtomicU64::new(1_800_000_000));
+    let state = Some(dir.path().join("signed.json"));
+    let ledger = Ledger::open(sqlite(dir.path()), config(&k, state.clone(), &clock)).unwrap();
+    ledger
+        .submit(root_submission(
+            &k.land,
+            1,
+            Fr::from(1u64),
+            10,
+            1_800_000_000,
+        ))
+        .unwrap();
+    ledger.close();
+    let backup = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(dir.path()).unwrap() {
+        let f = f.unwrap().path();
+        if f.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("ledger.db")
+        {
+            std::fs::copy(&f, backup.path().join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let ledger = Ledger::open(sqlite(dir.path()), config(&k, state.clone(), &clock)).unwrap();
+    ledger
+        .submit(root_submission(
+            &k.land,
+            2,
+            Fr::from(2u64),
+            10,
+            1_800_000_000,
+        ))
+        .unwrap();
+    ledger.close();
+    // Put the old database back: the log signed size 3, storage holds 2.
+    for f in std::fs::read_dir(dir.path()).unwrap() {
+        let f = f.unwrap().path();
+        if f.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("ledger.db")
+        {
+            std::fs::remove_file(&f).unwrap();
+        }
+    }
+    for f in std::fs::read_dir(backup.path()).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.path().join(f.file_name().unwrap())).unwrap();
+    }
+    let e = Ledger::open(sqlite(dir.path()), config(&k, state, &clock))
+        .err()
+        .unwrap();
+    assert!(
+        matches!(
+            e,
+            LedgerError::RolledBack {
+                signed: 3,
+                stored: 2
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn corrupted_entries_and_torn_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys();
+    let clock = Arc::new(AtomicU64::new(1_800_000_000));
+    let ledger = Ledger::open(sqlite(dir.path()), config(&k, None, &clock)).unwrap();
+    for e in 1..=3 {
+        ledger
+            .submit(root_submission(&k.land, e, Fr::from(e), 10, 1_800_000_000))
+            .unwrap();
+    }
+    ledger.close();
+    // Rewrite one entry's bytes behind the ledger's back.
+    {
+        let conn = rusqlite::Connection::open(dir.path().join("ledger.db")).unwrap();
+        conn.execute("UPDATE entries SET data = CAST(replace(data, '\"epoch\":2', '\"epoch\":9') AS BLOB) WHERE idx = 2", []).unwrap();
+    }
+    let e = Ledger::open(sqlite(dir.path()), config(&k, None, &clock))
+        .err()
+        .unwrap();
+    assert!(matches!(e, LedgerError::Corrupt(_)), "{e}");
+    // A value of the wrong type is corruption too.
+    {
+        let conn = rusqlite::Connection::open(dir.path().join("ledger.db")).unwrap();
+        conn.execute("UPDATE entries SET data = 'text' WHERE idx = 2", [])
+            .unwrap();
+    }
+    let e = Ledger::open(sqlite(dir.path()), config(&k, None, &clock))
+        .err()
+        .unwrap();
+    assert!(matches!(e, LedgerError::Corrupt(_)), "{e}");
+    // Tear the file: overwrite a page in the middle.
+    let path = dir.path().join("ledger.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")
+            .unwrap();
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid..mid + 512].fill(0xA5);
+    std::fs::write(&path, &bytes).unwrap();
+    let refused = SqliteStorage::open(&path)
+        .map(|s| Box::new(s) as Box<dyn Storage>)
+        .and_then(|s| Ledger::open(s, config(&k, None, &clock)));
+    assert!(refused.is_err(), "a torn database was served");
+}

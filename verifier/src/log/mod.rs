@@ -1,0 +1,39 @@
+//! Verifying the zkgov ledger, an RFC 9162 transparency log.
+//!
+//! * [`merkle`] — RFC 9162 tree hashing, inclusion and consistency proofs:
+//!   their verification and the reference (slice-based) generators;
+//! * [`checkpoint`] — the C2SP `tlog-checkpoint` body (origin, size, root);
+//! * [`note`] — C2SP `signed-note` with Ed25519: verifier keys, key ids,
+//!   signature lines, and [`verify_checkpoint`].
+//!
+//! A client that holds the log's verifier key checks a checkpoint, then that
+//! an entry is in it and that it extends the last checkpoint it saw:
+//!
+//! ```no_run
+//! use zkgov_verifier::log::{leaf_hash, verify_checkpoint, verify_consistency, verify_inclusion,
+//!     Hash, NoteVerifier};
+//! # fn run(note: &[u8], entry: &[u8], index: u64, proof: &[Hash], old_size: u64, old_root: Hash,
+//! #        consistency: &[Hash]) -> Result<(), zkgov_verifier::VerifyError> {
+//! let log_key = NoteVerifier::from_vkey("example.org/ledger+2f1a9c3b+AV...")?;
+//! let cp = verify_checkpoint(note, &[log_key])?.require_origin("example.org/ledger")?.checkpoint;
+//! verify_inclusion(index, cp.size, &leaf_hash(entry), proof, &cp.root)?;
+//! verify_consistency(old_size, cp.size, &old_root, &cp.root, consistency)?;
+//! # Ok(()) }
+//! ```
+//!
+//! Nothing here reads files, talks to the network or spawns threads: input
+//! is bytes, output is a value or a typed [`VerifyError`](crate::VerifyError).
+
+pub mod checkpoint;
+pub mod merkle;
+pub mod note;
+
+pub use checkpoint::Checkpoint;
+pub use merkle::{
+    consistency_proof, empty_root, inclusion_proof, leaf_hash, node_hash, root_of,
+    verify_consistency, verify_inclusion, Hash,
+};
+pub use note::{
+    key_id, note_text, signature_line, verify_checkpoint, verify_note, NoteVerifier,
+    VerifiedCheckpoint, VerifiedNote, MAX_NOTE_BYTES, MAX_SIGNATURES,
+};
