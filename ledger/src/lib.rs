@@ -5,9 +5,13 @@
 //!
 //! * [`tree`] — the RFC 9162 Merkle tree in memory (roots and proofs at any size);
 //! * [`store`] — storage behind one trait: SQLite (default) and in-memory;
-//! * [`ledger`] — validation, group commit, signed checkpoints, receipts.
+//! * [`ledger`] — validation, group commit, signed checkpoints, receipts;
+//! * [`http`] — the HTTP API (axum) and the client the proving side uses;
+//! * [`dir`] — a ledger in a data directory: database, log key, signed-size file.
 
+pub mod dir;
 mod error;
+pub mod http;
 pub mod ledger;
 pub mod store;
 pub mod tree;

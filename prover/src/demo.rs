@@ -54,6 +54,10 @@ pub struct DemoOutcome {
     pub unqualified_refused: bool,
     /// A second proof by the same citizen in the same scope had the same nullifier.
     pub nullifier_repeats: bool,
+    /// The proof was anchored and its receipt verified offline.
+    pub anchored: bool,
+    /// The ledger refused a second anchor with the same nullifier.
+    pub ledger_refused_repeat: bool,
 }
 
 const SCHEMA: [&str; 5] = [
@@ -379,8 +383,148 @@ pub fn run<R: RngCore + CryptoRng>(
         ),
     )?;
     say(out, "")?;
+    say(out, "7. The ledger anchors the registry root and the proof")?;
+    anchor(cfg, rng, out, &registry, &vk, &json, &again, &mut outcome)?;
+    say(out, "")?;
     say(out, "Done. Nothing about the citizen's identity or parcel left their machine beyond the lines in step 5.")?;
     Ok(outcome)
+}
+
+/// Step 7: an in-process ledger (fresh for each run) with an admin and the
+/// land registry as authorities.
+#[allow(clippy::too_many_arguments)]
+fn anchor<R: RngCore + CryptoRng>(
+    cfg: &DemoConfig,
+    rng: &mut R,
+    out: &mut dyn Write,
+    registry: &Registry,
+    vk: &ValidatedVerifyingKey,
+    bundle_json: &str,
+    again: &Bundle,
+    outcome: &mut DemoOutcome,
+) -> Result<(), ProverError> {
+    use ed25519_dalek::{Signer, SigningKey};
+    use zkgov_ledger::{http::LedgerClient, Submission};
+    use zkgov_verifier::{
+        entry::{signing_message, Authority, EntryBody, RegistryRoot, Role, VkRegistration},
+        receipt::RootPolicy,
+    };
+    let ledger_err = |e: zkgov_ledger::LedgerError| ProverError::malformed("ledger", e.to_string());
+    let dir = cfg.data_dir.join("demo-ledger");
+    let _ = std::fs::remove_dir_all(&dir);
+    let admin = SigningKey::generate(rng);
+    let land = SigningKey::generate(rng);
+    let b64 = |b: &[u8]| base64_of(b);
+    let authorities = vec![
+        Authority {
+            name: "admin".into(),
+            role: Role::Admin,
+            public_key: b64(admin.verifying_key().as_bytes()),
+            registries: vec![],
+        },
+        Authority {
+            name: "land-registry".into(),
+            role: Role::RegistryAuthority,
+            public_key: b64(land.verifying_key().as_bytes()),
+            registries: vec!["parcels".into()],
+        },
+    ];
+    let ledger =
+        zkgov_ledger::dir::open_dir(&dir, "zkgov.demo/ledger", authorities).map_err(ledger_err)?;
+    let log = ledger.note_verifier();
+    say(
+        out,
+        format!(
+            "  ledger at {} (SQLite, WAL, synchronous=FULL); log key {}",
+            dir.display(),
+            log.to_vkey()
+        ),
+    )?;
+    let client = LedgerClient::InProcess(ledger.clone());
+    let sign =
+        |body: &EntryBody, key: &SigningKey| b64(&key.sign(&signing_message(body)).to_bytes());
+
+    let mut vkr = VkRegistration {
+        statement: StatementId::RecordMembershipV1.as_str().into(),
+        depth: cfg.depth as u64,
+        vk: b64(&vk.key().to_bytes()),
+        vk_digest: vk.digest().to_hex(),
+        registered_by: "admin".into(),
+        signature: String::new(),
+    };
+    vkr.signature = sign(&EntryBody::VkRegistration(vkr.clone()), &admin);
+    let r = client
+        .submit(&Submission::VkRegistration(vkr))
+        .map_err(ledger_err)?;
+    say(
+        out,
+        format!("  verifying key registered by the admin: entry {}", r.index),
+    )?;
+
+    let now = (zkgov_ledger::dir::system_clock())();
+    let mut root = RegistryRoot {
+        authority: "land-registry".into(),
+        registry_id: "parcels".into(),
+        epoch: 1,
+        root: registry.root().to_string(),
+        leaf_count: registry.records().len() as u64,
+        published_at: now,
+        signature: String::new(),
+    };
+    root.signature = sign(&EntryBody::RegistryRoot(root.clone()), &land);
+    let root_receipt = client
+        .submit(&Submission::RegistryRoot(root))
+        .map_err(ledger_err)?;
+    say(
+        out,
+        format!(
+            "  registry root published by the land registry: entry {}",
+            root_receipt.index
+        ),
+    )?;
+
+    // The office checks the root offline: right authority, recent, big enough.
+    let policy = RootPolicy {
+        authority: "land-registry".into(),
+        authority_key: b64(land.verifying_key().as_bytes()),
+        registry_id: "parcels".into(),
+        max_age_secs: 7 * 24 * 3600,
+        min_leaves: 1000.min(registry.records().len() as u64),
+    };
+    let accepted_root = policy.check(&root_receipt, &log, now)?;
+    say(out, format!("  office's root policy (authority, age <= 7 days, >= {} records): root {accepted_root} accepted", policy.min_leaves))?;
+
+    let receipt = client
+        .submit(&Submission::Proof {
+            bundle: bundle_json.to_string(),
+        })
+        .map_err(ledger_err)?;
+    let checked = receipt.verify(&log)?;
+    outcome.anchored = checked.entry.kind() == "proof-anchor";
+    say(
+        out,
+        format!(
+            "  proof verified by the ledger and anchored: entry {}; receipt checked offline against checkpoint of size {}",
+            checked.index, checked.checkpoint.size
+        ),
+    )?;
+    match client.submit(&Submission::Proof {
+        bundle: again.to_json(),
+    }) {
+        Err(e) => {
+            outcome.ledger_refused_repeat = true;
+            say(
+                out,
+                format!("  the ledger refuses a second application with the same nullifier: {e}"),
+            )?;
+        }
+        Ok(_) => say(
+            out,
+            "  !! the ledger anchored a nullifier twice (this is a bug)",
+        )?,
+    }
+    ledger.close();
+    Ok(())
 }
 
 fn base64_of(bytes: &[u8]) -> String {

@@ -81,6 +81,9 @@ enum Command {
     /// Export keys and proofs.
     #[command(subcommand)]
     Export(ExportCmd),
+    /// The ledger.
+    #[command(subcommand)]
+    Ledger(LedgerCmd),
     /// Run the end-to-end demonstration.
     Demo {
         /// Where keys are kept between runs.
@@ -92,6 +95,25 @@ enum Command {
         /// Tree depth.
         #[arg(long, default_value_t = 20)]
         depth: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCmd {
+    /// Serve the ledger's HTTP API until interrupted.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8464")]
+        addr: String,
+        /// Data directory (database, log key, signed-size file).
+        #[arg(long, default_value = "zkgov-data/ledger")]
+        data_dir: PathBuf,
+        /// Checkpoint origin of a new log.
+        #[arg(long, default_value = "zkgov.local/ledger")]
+        origin: String,
+        /// JSON array of authorities for the genesis entry of a new log.
+        #[arg(long)]
+        genesis: Option<PathBuf>,
     },
 }
 
@@ -360,6 +382,33 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 out.display()
             );
         }
+        Command::Ledger(LedgerCmd::Serve {
+            addr,
+            data_dir,
+            origin,
+            genesis,
+        }) => {
+            let authorities = match &genesis {
+                Some(path) => serde_json::from_str(&read(path)?).map_err(|e| Failure {
+                    code: 2,
+                    error: anyhow::anyhow!("{}: {e}", path.display()),
+                })?,
+                None => Vec::new(),
+            };
+            let ledger = zkgov_ledger::dir::open_dir(&data_dir, &origin, authorities)?;
+            let rt = tokio::runtime::Runtime::new()?;
+            let listener = rt.block_on(tokio::net::TcpListener::bind(&addr))?;
+            eprintln!(
+                "zkgov ledger serving http://{} ({} entries); log key {}",
+                listener.local_addr()?,
+                ledger.size(),
+                ledger.note_verifier().to_vkey()
+            );
+            rt.block_on(zkgov_ledger::http::serve(ledger.clone(), listener, async {
+                let _ = tokio::signal::ctrl_c().await;
+            }))?;
+            ledger.close();
+        }
         Command::Demo {
             data_dir,
             records,
@@ -372,6 +421,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             let outcome = demo::run(&cfg, &mut OsRng, &mut std::io::stdout())?;
             if !outcome.accepted
+                || !outcome.anchored
+                || !outcome.ledger_refused_repeat
                 || outcome.rejections.len() != 5
                 || !outcome.unqualified_refused
                 || !outcome.nullifier_repeats

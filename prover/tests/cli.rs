@@ -324,6 +324,8 @@ fn demo_runs_end_to_end() {
     assert!(t.contains("VALID"), "{t}");
     assert_eq!(t.matches(": refused (").count(), 5, "{t}");
     assert!(!t.contains("!!"), "{t}");
+    assert!(t.contains("receipt checked offline"), "{t}");
+    assert!(t.contains("the ledger refuses a second application"), "{t}");
     // Second run reuses the pinned keys.
     let o = zkgov(&[
         "demo",
@@ -336,4 +338,44 @@ fn demo_runs_end_to_end() {
     ]);
     assert_eq!(code(&o), 0);
     assert!(text(&o).contains("keys loaded"));
+}
+
+#[test]
+fn ledger_serve_answers_over_http() {
+    use std::io::{BufRead, BufReader};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args([
+            "ledger",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--data-dir",
+            p(&tmp.path().join("ledger")),
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    let vkey = line.split_whitespace().last().unwrap().to_string();
+    let note = ureq::get(&format!("{url}/v1/checkpoint"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let log = zkgov_verifier::log::NoteVerifier::from_vkey(&vkey).unwrap();
+    let cp = zkgov_verifier::log::verify_checkpoint(note.as_bytes(), &[log]).unwrap();
+    assert_eq!(cp.checkpoint.size, 1);
+    let r = ureq::post(&format!("{url}/v1/entries")).send_string("{}");
+    assert!(matches!(r, Err(ureq::Error::Status(400, _))));
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
