@@ -84,6 +84,9 @@ enum Command {
     /// The ledger.
     #[command(subcommand)]
     Ledger(LedgerCmd),
+    /// Ledger receipts.
+    #[command(subcommand)]
+    Receipt(ReceiptCmd),
     /// Run the end-to-end demonstration.
     Demo {
         /// Where keys are kept between runs.
@@ -95,6 +98,19 @@ enum Command {
         /// Tree depth.
         #[arg(long, default_value_t = 20)]
         depth: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReceiptCmd {
+    /// Check a receipt offline against the log's key (exit 0 valid, 1 invalid, 2 malformed).
+    Verify {
+        /// Receipt JSON.
+        #[arg(long)]
+        receipt: PathBuf,
+        /// The log's note verifier key (`name+keyid+base64`).
+        #[arg(long)]
+        log_key: String,
     },
 }
 
@@ -152,6 +168,10 @@ enum ProveCmd {
         /// Bundle to write.
         #[arg(long)]
         out: PathBuf,
+        /// Anchor the proof on the ledger at this URL (`http://HOST:PORT`) and
+        /// write its receipt next to the bundle (`<out>.receipt.json`).
+        #[arg(long)]
+        ledger: Option<String>,
     },
 }
 
@@ -319,6 +339,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             context,
             keys,
             out,
+            ledger,
         }) => {
             let reg = Registry::from_json(&read(&registry)?)?;
             let holder = HolderSecret::read(&holder)?;
@@ -350,6 +371,33 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 "proved against root {root} in {:.2}s; bundle written to {}",
                 t.elapsed().as_secs_f64(),
                 out.display()
+            );
+            if let Some(url) = ledger {
+                let client = zkgov_ledger::http::LedgerClient::Http(url);
+                let receipt = client.submit(&zkgov_ledger::Submission::Proof {
+                    bundle: bundle.to_json(),
+                })?;
+                let path = out.with_extension("receipt.json");
+                write_file(&path, &receipt.to_json())?;
+                eprintln!(
+                    "anchored as ledger entry {}; receipt written to {}",
+                    receipt.index,
+                    path.display()
+                );
+            }
+        }
+        Command::Receipt(ReceiptCmd::Verify { receipt, log_key }) => {
+            let log = zkgov_verifier::log::NoteVerifier::from_vkey(&log_key)?;
+            let v = zkgov_verifier::receipt::Receipt::from_json(&read(&receipt)?)?.verify(&log)?;
+            println!(
+                "VALID receipt: entry {} ({}) is in the log at checkpoint size {}",
+                v.index,
+                v.entry.kind(),
+                v.checkpoint.size
+            );
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v.entry.body).unwrap_or_default()
             );
         }
         Command::Verify(args) => return verify(args),

@@ -376,6 +376,50 @@ fn ledger_serve_answers_over_http() {
     assert_eq!(cp.checkpoint.size, 1);
     let r = ureq::post(&format!("{url}/v1/entries")).send_string("{}");
     assert!(matches!(r, Err(ureq::Error::Status(400, _))));
+    // A receipt fetched from the server checks offline with the log key.
+    let receipt = ureq::get(&format!("{url}/v1/receipts/0"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let path = tmp.path().join("receipt.json");
+    std::fs::write(&path, &receipt).unwrap();
+    let o = zkgov(&[
+        "receipt",
+        "verify",
+        "--receipt",
+        p(&path),
+        "--log-key",
+        &vkey,
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains("genesis"));
+    let other = "zkgov.local/ledger+00000000+AUNQRVJfSU5WQUxJRF9LRVlfRk9SX1RFU1RTX19fX19fX18=";
+    assert_ne!(
+        code(&zkgov(&[
+            "receipt",
+            "verify",
+            "--receipt",
+            p(&path),
+            "--log-key",
+            other
+        ])),
+        0
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&receipt).unwrap();
+    v["index"] = 1.into();
+    std::fs::write(&path, v.to_string()).unwrap();
+    assert_ne!(
+        code(&zkgov(&[
+            "receipt",
+            "verify",
+            "--receipt",
+            p(&path),
+            "--log-key",
+            &vkey
+        ])),
+        0
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -1,0 +1,130 @@
+//! Ledger benchmarks: durable batched append throughput and latency on
+//! SQLite, and proof generation and verification at 2^20 entries.
+//! Run: `cargo bench -p zkgov-benches --bench ledger`.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::{
+    hint::black_box,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+use base64::Engine;
+use criterion::{criterion_group, criterion_main, Criterion};
+use ed25519_dalek::{Signer, SigningKey};
+use zkgov_ledger::{tree::LogTree, Ledger, Submission};
+use zkgov_verifier::{
+    entry::{signing_message, Authority, EntryBody, RegistryRoot, Role},
+    log::{leaf_hash, verify_consistency, verify_inclusion},
+};
+
+const THREADS: u64 = 16;
+
+fn open(dir: &std::path::Path, key: &SigningKey) -> Ledger {
+    let authority = Authority {
+        name: "bench".into(),
+        role: Role::RegistryAuthority,
+        public_key: base64::engine::general_purpose::STANDARD
+            .encode(key.verifying_key().as_bytes()),
+        registries: (0..THREADS).map(|t| format!("r{t}")).collect(),
+    };
+    zkgov_ledger::dir::open_dir(dir, "zkgov.bench/ledger", vec![authority]).unwrap()
+}
+
+fn root(key: &SigningKey, t: u64, epoch: u64) -> Submission {
+    let mut body = EntryBody::RegistryRoot(RegistryRoot {
+        authority: "bench".into(),
+        registry_id: format!("r{t}"),
+        epoch,
+        root: (epoch * THREADS + t + 1).to_string(),
+        leaf_count: 1,
+        published_at: 0,
+        signature: String::new(),
+    });
+    let sig = key.sign(&signing_message(&body)).to_bytes();
+    if let EntryBody::RegistryRoot(r) = &mut body {
+        r.signature = base64::engine::general_purpose::STANDARD.encode(sig);
+    }
+    match body {
+        EntryBody::RegistryRoot(r) => Submission::RegistryRoot(r),
+        _ => unreachable!(),
+    }
+}
+
+fn bench_append(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = Arc::new(SigningKey::from_bytes(&[7; 32]));
+    let ledger = open(dir.path(), &key);
+    let epoch = Arc::new(AtomicU64::new(1));
+    let mut g = c.benchmark_group("ledger-append-sqlite-durable");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(10));
+    g.bench_function("one-submitter-latency", |b| {
+        b.iter(|| {
+            ledger
+                .submit(root(&key, 0, epoch.fetch_add(1, Ordering::SeqCst)))
+                .unwrap()
+        })
+    });
+    g.bench_function(format!("{THREADS}-submitters-x-64-appends"), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let start = Instant::now();
+                let hs: Vec<_> = (1..THREADS)
+                    .map(|t| {
+                        let (l, k, e) = (ledger.clone(), key.clone(), epoch.clone());
+                        std::thread::spawn(move || {
+                            for _ in 0..64 {
+                                l.submit(root(&k, t, e.fetch_add(1, Ordering::SeqCst)))
+                                    .unwrap();
+                            }
+                        })
+                    })
+                    .collect();
+                for h in hs {
+                    h.join().unwrap();
+                }
+                total += start.elapsed();
+            }
+            total
+        })
+    });
+    g.finish();
+}
+
+fn bench_proofs(c: &mut Criterion) {
+    let n: u64 = 1 << 20;
+    let mut tree = LogTree::new();
+    for i in 0..n {
+        tree.push(leaf_hash(&i.to_be_bytes()));
+    }
+    let size = n - 12_345;
+    let root = tree.root_at(size).unwrap();
+    let old = 777_777;
+    let old_root = tree.root_at(old).unwrap();
+    let incl = tree.inclusion_proof(424_242, size).unwrap();
+    let cons = tree.consistency_proof(old, size).unwrap();
+    let leaf = tree.leaf(424_242).unwrap();
+    let mut g = c.benchmark_group("log-proofs-2^20-entries");
+    g.bench_function("root-at-size", |b| b.iter(|| tree.root_at(black_box(size))));
+    g.bench_function("inclusion-generate", |b| {
+        b.iter(|| tree.inclusion_proof(black_box(424_242), size))
+    });
+    g.bench_function("inclusion-verify", |b| {
+        b.iter(|| verify_inclusion(424_242, size, &leaf, &incl, &root).unwrap())
+    });
+    g.bench_function("consistency-generate", |b| {
+        b.iter(|| tree.consistency_proof(black_box(old), size))
+    });
+    g.bench_function("consistency-verify", |b| {
+        b.iter(|| verify_consistency(old, size, &old_root, &root, &cons).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_proofs, bench_append);
+criterion_main!(benches);
