@@ -15,7 +15,7 @@ use zkgov_ledger::{
 use zkgov_verifier::{
     entry::{EntryBody, KeyRegistration, Role},
     log::{verify_checkpoint, verify_consistency},
-    receipt::RootPolicy,
+    receipt::{check_anchor, RootPolicy},
     Fr,
 };
 
@@ -186,10 +186,16 @@ fn proofs_are_verified_before_anchoring_and_nullifiers_are_used_once() {
         ledger.submit(proof_submission(&p.bundle(2, 7, 2, 3))),
         Err(LedgerError::NullifierUsed { .. })
     ));
+    // An agency given the bundle and its receipt checks the anchor offline;
+    // the receipt of another proof does not pass for this bundle.
+    let log = ledger.note_verifier();
+    assert_eq!(check_anchor(&receipt, &log, &b).unwrap(), size);
+    assert_eq!(check_anchor(&receipt, &log, &again).unwrap(), size);
     // Another scope: a different nullifier, accepted.
-    ledger
-        .submit(proof_submission(&p.bundle(2, 8, 1, 4)))
-        .unwrap();
+    let other = p.bundle(2, 8, 1, 4);
+    let other_receipt = ledger.submit(proof_submission(&other)).unwrap();
+    assert!(check_anchor(&other_receipt, &log, &b).is_err());
+    assert!(check_anchor(&ledger.receipt(0).unwrap(), &log, &b).is_err());
     assert_eq!(
         ledger.nullifier(&anchor.scope, &anchor.nullifier).unwrap(),
         Some(size)

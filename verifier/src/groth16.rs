@@ -90,8 +90,9 @@ pub struct ValidatedVerifyingKey {
     vk: VerifyingKey,
     digest: VerifyingKeyDigest,
     alpha_beta: Fq12,
-    gamma_neg: G2Affine,
-    delta_neg: G2Affine,
+    // -gamma and -delta with their Miller-loop line coefficients precomputed.
+    gamma_neg: <Bn254 as Pairing>::G2Prepared,
+    delta_neg: <Bn254 as Pairing>::G2Prepared,
 }
 
 impl VerifyingKey {
@@ -150,8 +151,8 @@ impl VerifyingKey {
             });
         }
         let alpha_beta = Bn254::pairing(self.alpha_g1, self.beta_g2).0;
-        let gamma_neg = (-self.gamma_g2.into_group()).into_affine();
-        let delta_neg = (-self.delta_g2.into_group()).into_affine();
+        let gamma_neg = (-self.gamma_g2.into_group()).into_affine().into();
+        let delta_neg = (-self.delta_g2.into_group()).into_affine().into();
         let digest = self.digest();
         Ok(ValidatedVerifyingKey {
             vk: self,
@@ -215,7 +216,11 @@ impl ValidatedVerifyingKey {
         let vk_x = (acc + ic[0]).into_affine();
         let lhs = Bn254::multi_pairing(
             [proof.a, vk_x, proof.c],
-            [proof.b, self.gamma_neg, self.delta_neg],
+            [
+                proof.b.into(),
+                self.gamma_neg.clone(),
+                self.delta_neg.clone(),
+            ],
         );
         if lhs.0 == self.alpha_beta {
             Ok(())

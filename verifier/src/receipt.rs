@@ -161,3 +161,51 @@ impl RootPolicy {
         Ok(MerkleRoot(root))
     }
 }
+
+/// Checks that `receipt` anchors `bundle`'s statement on the log: the
+/// receipt verifies against `log`, its entry is a proof anchor, and the
+/// statement, key digest and public inputs are the bundle's. (The proof
+/// bytes may differ: a re-randomised proof proves the same statement.)
+/// Returns the anchor's index.
+pub fn check_anchor(
+    receipt: &Receipt,
+    log: &NoteVerifier,
+    bundle: &crate::bundle::Bundle,
+) -> Result<u64, VerifyError> {
+    let v = receipt.verify(log)?;
+    let EntryBody::ProofAnchor(a) = &v.entry.body else {
+        return Err(VerifyError::RootRefused(format!(
+            "entry {} is a {} entry, not a proof anchor",
+            v.index,
+            v.entry.kind()
+        )));
+    };
+    let inputs: Vec<String> = bundle.public_inputs.iter().map(to_decimal).collect();
+    let checks = [
+        (
+            "statement",
+            a.statement.as_str() == bundle.statement.as_str(),
+            a.statement.clone(),
+        ),
+        (
+            "vk_digest",
+            a.vk_digest == bundle.vk_digest.to_hex(),
+            a.vk_digest.clone(),
+        ),
+        (
+            "public_inputs",
+            a.public_inputs == inputs,
+            a.public_inputs.join(","),
+        ),
+    ];
+    for (name, ok, anchored) in checks {
+        if !ok {
+            return Err(VerifyError::PublicInputMismatch {
+                name,
+                expected: "the bundle's".into(),
+                got: format!("anchored {anchored}"),
+            });
+        }
+    }
+    Ok(v.index)
+}
