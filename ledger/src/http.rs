@@ -199,15 +199,18 @@ fn http_err(e: ureq::Error) -> LedgerError {
     match e {
         ureq::Error::Status(code, resp) => {
             let body = resp.into_string().unwrap_or_default();
-            let msg = serde_json::from_str::<serde_json::Value>(&body)
-                .ok()
+            let v = serde_json::from_str::<serde_json::Value>(&body).ok();
+            let index = v.as_ref().and_then(|v| v["index"].as_u64());
+            let msg = v
                 .and_then(|v| v["message"].as_str().map(str::to_owned))
                 .unwrap_or(body);
-            match code {
-                409 => LedgerError::NullifierUsed { index: u64::MAX },
-                403 => LedgerError::Unauthorised(msg),
-                400 | 404 | 413 => LedgerError::Rejected(msg),
-                _ => LedgerError::Storage(format!("HTTP {code}: {msg}")),
+            match (code, index) {
+                (409, Some(index)) => LedgerError::NullifierUsed { index },
+                (code, _) => match code {
+                    403 => LedgerError::Unauthorised(msg),
+                    400 | 404 | 413 => LedgerError::Rejected(msg),
+                    _ => LedgerError::Storage(format!("HTTP {code}: {msg}")),
+                },
             }
         }
         other => LedgerError::Storage(format!("HTTP: {other}")),
@@ -236,6 +239,25 @@ impl LedgerClient {
                 .map_err(http_err)?
                 .into_string()
                 .map_err(|e| LedgerError::Storage(e.to_string())),
+        }
+    }
+
+    /// The canonical bytes of entry `index`.
+    pub fn entry(&self, index: u64) -> Result<Vec<u8>, LedgerError> {
+        match self {
+            LedgerClient::InProcess(l) => l
+                .entry(index)?
+                .ok_or_else(|| LedgerError::Rejected(format!("no entry {index}"))),
+            LedgerClient::Http(url) => {
+                let v: serde_json::Value = ureq::get(&format!("{url}/v1/entries/{index}"))
+                    .call()
+                    .map_err(http_err)?
+                    .into_json()
+                    .map_err(|e| LedgerError::Storage(format!("entry JSON: {e}")))?;
+                base64::engine::general_purpose::STANDARD
+                    .decode(v["entry"].as_str().unwrap_or_default())
+                    .map_err(|e| LedgerError::Rejected(format!("entry base64: {e}")))
+            }
         }
     }
 

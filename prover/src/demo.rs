@@ -40,6 +40,105 @@ pub struct DemoConfig {
     pub records: usize,
     /// Tree depth.
     pub depth: usize,
+    /// Anchor on a served ledger (`http://HOST:PORT`) instead of an
+    /// in-process one; needs `authority_keys`.
+    pub ledger: Option<String>,
+    /// The demo authorities' keys, as written by `zkgov ledger demo-authorities`.
+    pub authority_keys: Option<PathBuf>,
+}
+
+/// The demo's admin and land-registry keys, with the genesis authorities
+/// that name them.
+pub struct DemoAuthorities {
+    /// Admin key.
+    pub admin: ed25519_dalek::SigningKey,
+    /// Land-registry key.
+    pub land: ed25519_dalek::SigningKey,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorityKeysFile {
+    format: String,
+    admin_seed: String,
+    land_seed: String,
+}
+
+impl DemoAuthorities {
+    /// Fresh keys.
+    pub fn generate<R: RngCore + CryptoRng>(rng: &mut R) -> Self {
+        DemoAuthorities {
+            admin: ed25519_dalek::SigningKey::generate(rng),
+            land: ed25519_dalek::SigningKey::generate(rng),
+        }
+    }
+
+    /// The genesis authorities (public keys only).
+    pub fn authorities(&self) -> Vec<zkgov_verifier::entry::Authority> {
+        use zkgov_verifier::entry::{Authority, Role};
+        vec![
+            Authority {
+                name: "admin".into(),
+                role: Role::Admin,
+                public_key: base64_of(self.admin.verifying_key().as_bytes()),
+                registries: vec![],
+            },
+            Authority {
+                name: "land-registry".into(),
+                role: Role::RegistryAuthority,
+                public_key: base64_of(self.land.verifying_key().as_bytes()),
+                registries: vec!["parcels".into()],
+            },
+        ]
+    }
+
+    /// Writes the secret keys (mode 0600, never overwriting).
+    pub fn write(&self, path: &std::path::Path) -> Result<(), ProverError> {
+        use std::io::Write as _;
+        let text = zeroize::Zeroizing::new(
+            serde_json::to_string(&AuthorityKeysFile {
+                format: "zkgov-demo-authority-keys".into(),
+                admin_seed: base64_of(&self.admin.to_bytes()),
+                land_seed: base64_of(&self.land.to_bytes()),
+            })
+            .unwrap_or_default(),
+        );
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(path).map_err(ProverError::io(path))?;
+        f.write_all(text.as_bytes()).map_err(ProverError::io(path))
+    }
+
+    /// Reads keys written by [`DemoAuthorities::write`].
+    pub fn read(path: &std::path::Path) -> Result<Self, ProverError> {
+        use base64::Engine;
+        let text =
+            zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(ProverError::io(path))?);
+        let f: AuthorityKeysFile = serde_json::from_str(&text).map_err(|_| {
+            ProverError::malformed("authority keys", "not a demo authority key file")
+        })?;
+        let seed = |s: &str| -> Result<ed25519_dalek::SigningKey, ProverError> {
+            let v = zeroize::Zeroizing::new(
+                base64::engine::general_purpose::STANDARD
+                    .decode(s)
+                    .map_err(|_| ProverError::malformed("authority keys", "seed is not base64"))?,
+            );
+            let arr: [u8; 32] = v
+                .as_slice()
+                .try_into()
+                .map_err(|_| ProverError::malformed("authority keys", "seed is not 32 bytes"))?;
+            Ok(ed25519_dalek::SigningKey::from_bytes(&arr))
+        };
+        Ok(DemoAuthorities {
+            admin: seed(&f.admin_seed)?,
+            land: seed(&f.land_seed)?,
+        })
+    }
 }
 
 /// What the demo showed, for tests.
@@ -406,41 +505,61 @@ fn anchor<R: RngCore + CryptoRng>(
     use ed25519_dalek::{Signer, SigningKey};
     use zkgov_ledger::{http::LedgerClient, Submission};
     use zkgov_verifier::{
-        entry::{signing_message, Authority, EntryBody, RegistryRoot, Role, VkRegistration},
+        entry::{signing_message, EntryBody, RegistryRoot, VkRegistration},
         receipt::RootPolicy,
     };
     let ledger_err = |e: zkgov_ledger::LedgerError| ProverError::malformed("ledger", e.to_string());
-    let dir = cfg.data_dir.join("demo-ledger");
-    let _ = std::fs::remove_dir_all(&dir);
-    let admin = SigningKey::generate(rng);
-    let land = SigningKey::generate(rng);
     let b64 = |b: &[u8]| base64_of(b);
-    let authorities = vec![
-        Authority {
-            name: "admin".into(),
-            role: Role::Admin,
-            public_key: b64(admin.verifying_key().as_bytes()),
-            registries: vec![],
-        },
-        Authority {
-            name: "land-registry".into(),
-            role: Role::RegistryAuthority,
-            public_key: b64(land.verifying_key().as_bytes()),
-            registries: vec!["parcels".into()],
-        },
-    ];
-    let ledger =
-        zkgov_ledger::dir::open_dir(&dir, "zkgov.demo/ledger", authorities).map_err(ledger_err)?;
-    let log = ledger.note_verifier();
-    say(
-        out,
-        format!(
-            "  ledger at {} (SQLite, WAL, synchronous=FULL); log key {}",
-            dir.display(),
-            log.to_vkey()
-        ),
-    )?;
-    let client = LedgerClient::InProcess(ledger.clone());
+    let mut in_process = None;
+    let (client, log, keys) = match &cfg.ledger {
+        Some(url) => {
+            let path = cfg.authority_keys.as_ref().ok_or_else(|| {
+                ProverError::malformed(
+                    "demo",
+                    "--ledger needs --authority-keys (zkgov ledger demo-authorities)",
+                )
+            })?;
+            let keys = DemoAuthorities::read(path)?;
+            let client = LedgerClient::Http(url.clone());
+            // The log key is in the genesis entry (trust on first use).
+            let genesis =
+                zkgov_verifier::entry::Entry::from_bytes(&client.entry(0).map_err(ledger_err)?)?;
+            let EntryBody::Genesis(g) = genesis.body else {
+                return Err(ProverError::malformed(
+                    "ledger",
+                    "entry 0 is not a genesis entry",
+                ));
+            };
+            let log = zkgov_verifier::log::NoteVerifier::from_vkey(&g.log_key)?;
+            say(
+                out,
+                format!(
+                    "  ledger at {url}; log key {} (from its genesis entry)",
+                    log.to_vkey()
+                ),
+            )?;
+            (client, log, keys)
+        }
+        None => {
+            let dir = cfg.data_dir.join("demo-ledger");
+            let _ = std::fs::remove_dir_all(&dir);
+            let keys = DemoAuthorities::generate(rng);
+            let ledger = zkgov_ledger::dir::open_dir(&dir, "zkgov.demo/ledger", keys.authorities())
+                .map_err(ledger_err)?;
+            let log = ledger.note_verifier();
+            say(
+                out,
+                format!(
+                    "  ledger at {} (SQLite, WAL, synchronous=FULL); log key {}",
+                    dir.display(),
+                    log.to_vkey()
+                ),
+            )?;
+            in_process = Some(ledger.clone());
+            (LedgerClient::InProcess(ledger), log, keys)
+        }
+    };
+    let (admin, land) = (&keys.admin, &keys.land);
     let sign =
         |body: &EntryBody, key: &SigningKey| b64(&key.sign(&signing_message(body)).to_bytes());
 
@@ -452,26 +571,30 @@ fn anchor<R: RngCore + CryptoRng>(
         registered_by: "admin".into(),
         signature: String::new(),
     };
-    vkr.signature = sign(&EntryBody::VkRegistration(vkr.clone()), &admin);
-    let r = client
-        .submit(&Submission::VkRegistration(vkr))
-        .map_err(ledger_err)?;
-    say(
-        out,
-        format!("  verifying key registered by the admin: entry {}", r.index),
-    )?;
+    vkr.signature = sign(&EntryBody::VkRegistration(vkr.clone()), admin);
+    match client.submit(&Submission::VkRegistration(vkr)) {
+        Ok(r) => say(
+            out,
+            format!("  verifying key registered by the admin: entry {}", r.index),
+        )?,
+        Err(e) if e.to_string().contains("already registered") => {
+            say(out, "  verifying key already registered on this ledger")?
+        }
+        Err(e) => return Err(ledger_err(e)),
+    }
 
     let now = (zkgov_ledger::dir::system_clock())();
     let mut root = RegistryRoot {
         authority: "land-registry".into(),
         registry_id: "parcels".into(),
-        epoch: 1,
+        // Epochs must grow on a long-lived ledger: the clock does.
+        epoch: now,
         root: registry.root().to_string(),
         leaf_count: registry.records().len() as u64,
         published_at: now,
         signature: String::new(),
     };
-    root.signature = sign(&EntryBody::RegistryRoot(root.clone()), &land);
+    root.signature = sign(&EntryBody::RegistryRoot(root.clone()), land);
     let root_receipt = client
         .submit(&Submission::RegistryRoot(root))
         .map_err(ledger_err)?;
@@ -523,7 +646,9 @@ fn anchor<R: RngCore + CryptoRng>(
             "  !! the ledger anchored a nullifier twice (this is a bug)",
         )?,
     }
-    ledger.close();
+    if let Some(l) = in_process {
+        l.close();
+    }
     Ok(())
 }
 

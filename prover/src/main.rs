@@ -98,6 +98,12 @@ enum Command {
         /// Tree depth.
         #[arg(long, default_value_t = 20)]
         depth: usize,
+        /// Anchor on a served ledger instead of an in-process one.
+        #[arg(long, requires = "authority_keys")]
+        ledger: Option<String>,
+        /// Demo authority keys (from `zkgov ledger demo-authorities`).
+        #[arg(long)]
+        authority_keys: Option<PathBuf>,
     },
 }
 
@@ -130,6 +136,16 @@ enum LedgerCmd {
         /// JSON array of authorities for the genesis entry of a new log.
         #[arg(long)]
         genesis: Option<PathBuf>,
+    },
+    /// Create the demo's authority keys (admin, land registry) and the
+    /// genesis authorities file naming them, for `ledger serve --genesis`.
+    DemoAuthorities {
+        /// Secret keys file to create (mode 0600).
+        #[arg(long)]
+        keys_out: PathBuf,
+        /// Genesis authorities file to write.
+        #[arg(long)]
+        genesis_out: PathBuf,
     },
 }
 
@@ -457,12 +473,32 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }))?;
             ledger.close();
         }
+        Command::Ledger(LedgerCmd::DemoAuthorities {
+            keys_out,
+            genesis_out,
+        }) => {
+            let keys = zkgov_prover::demo::DemoAuthorities::generate(&mut OsRng);
+            keys.write(&keys_out)?;
+            write_file(
+                &genesis_out,
+                &serde_json::to_string_pretty(&keys.authorities())?,
+            )?;
+            eprintln!(
+                "wrote {} (secret) and {}",
+                keys_out.display(),
+                genesis_out.display()
+            );
+        }
         Command::Demo {
             data_dir,
             records,
             depth,
+            ledger,
+            authority_keys,
         } => {
             let cfg = DemoConfig {
+                ledger,
+                authority_keys,
                 data_dir,
                 records,
                 depth,

@@ -423,3 +423,67 @@ fn ledger_serve_answers_over_http() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn demo_anchors_on_a_served_ledger() {
+    use std::io::{BufRead, BufReader};
+    let tmp = tempfile::tempdir().unwrap();
+    let (keys, genesis) = (
+        tmp.path().join("keys.json"),
+        tmp.path().join("genesis.json"),
+    );
+    let o = zkgov(&[
+        "ledger",
+        "demo-authorities",
+        "--keys-out",
+        p(&keys),
+        "--genesis-out",
+        p(&genesis),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let mut child = Command::new(BIN)
+        .args([
+            "ledger",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--data-dir",
+            p(&tmp.path().join("ledger")),
+        ])
+        .args(["--genesis", p(&genesis)])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    let o = zkgov(&[
+        "demo",
+        "--data-dir",
+        p(tmp.path()),
+        "--records",
+        "100",
+        "--depth",
+        "8",
+        "--ledger",
+        &url,
+        "--authority-keys",
+        p(&keys),
+    ]);
+    let t = text(&o);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(code(&o), 0, "{t}");
+    assert!(t.contains(&format!("ledger at {url}")), "{t}");
+    assert!(t.contains("receipt checked offline"), "{t}");
+    assert!(
+        t.contains("nullifier already used in this scope (entry 3)"),
+        "{t}"
+    );
+}
