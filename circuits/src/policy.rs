@@ -65,6 +65,24 @@ impl SlotVar {
         })
     }
 
+    /// Allocates raw values with no check (`hash` and `enforce` add every
+    /// constraint): `[lo, hi, m_in, m_out, disclose, s_0..s_7]`. Used by
+    /// tests that play a cheating prover.
+    pub fn new_witness_raw(
+        cs: ConstraintSystemRef<Fr>,
+        v: &[Fr; 5 + SET_SIZE],
+    ) -> Result<Self, SynthesisError> {
+        let w = |x: Fr| FpVar::new_witness(cs.clone(), || Ok(x));
+        Ok(SlotVar {
+            lo: w(v[0])?,
+            hi: w(v[1])?,
+            m_in: w(v[2])?,
+            m_out: w(v[3])?,
+            disclose: w(v[4])?,
+            set: v[5..].iter().map(|x| w(*x)).collect::<Result<_, _>>()?,
+        })
+    }
+
     /// Enforces the slot's well-formedness and returns its hash.
     pub fn hash(&self) -> Result<FpVar<Fr>, SynthesisError> {
         range_check(&self.lo, VALUE_BITS)?;
@@ -231,6 +249,95 @@ mod tests {
         assert_eq!(h, p.hash());
         assert_eq!(d, p.disclosed(&[5, 42]));
         assert_eq!(d, vec![Fr::from(0u64), Fr::from(42u64)]);
+    }
+
+    /// A cheating prover's slot: raw values, one value `x`. Returns (hash,
+    /// disclosed, satisfied).
+    fn forged(raw: [Fr; 5 + SET_SIZE], x: Fr) -> (Fr, Fr, bool) {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let slot = SlotVar::new_witness_raw(cs.clone(), &raw).unwrap();
+        let xv = FpVar::new_witness(cs.clone(), || Ok(x)).unwrap();
+        let h = slot.hash().unwrap().value().unwrap();
+        let d = slot.enforce(&xv).unwrap().value().unwrap();
+        (h, d, cs.is_satisfied().unwrap())
+    }
+
+    fn raw(s: &SlotConstraint) -> [Fr; 5 + SET_SIZE] {
+        let mut r = [Fr::from(0u64); 5 + SET_SIZE];
+        r[0] = Fr::from(s.lo);
+        r[1] = Fr::from(s.hi);
+        r[2] = Fr::from(s.mode == SetMode::In);
+        r[3] = Fr::from(s.mode == SetMode::NotIn);
+        r[4] = Fr::from(s.disclose);
+        for (o, v) in r[5..].iter_mut().zip(s.set) {
+            *o = Fr::from(v);
+        }
+        r
+    }
+
+    fn slot(json_clauses: &str) -> SlotConstraint {
+        compile(&format!(r#"{{"version":1,"clauses":[{json_clauses}]}}"#)).slots[0].clone()
+    }
+
+    #[test]
+    fn forged_slots_with_the_honest_hash_are_rejected() {
+        let two64 = Fr::from(u128::from(u64::MAX) + 1);
+        // Each forgery keeps the packed header (so the policy hash) of the
+        // honest slot, and would make a failing value pass or fake a
+        // disclosure if its check were missing.
+        // lo out of range: lo' = 31 - 2^64, hi' = 41 packs like (31, 40).
+        let honest = slot(r#"{"field":0,"op":"between","min":31,"max":40}"#);
+        let mut r = raw(&honest);
+        r[0] = Fr::from(31u64) - two64;
+        r[1] = Fr::from(41u64);
+        let (h, _, ok) = forged(r, Fr::from(30u64));
+        assert_eq!(h, honest.hash());
+        assert!(!ok, "lo outside 2^64 accepted");
+        // m_out = -1, d = 1 packs like (m_out = 1, d = 0): "!= 0" passes 0.
+        let honest = slot(r#"{"field":0,"op":"!=","value":0}"#);
+        let mut r = raw(&honest);
+        r[3] = -Fr::from(1u64);
+        r[4] = Fr::from(1u64);
+        let (h, _, ok) = forged(r, Fr::from(0u64));
+        assert_eq!(h, honest.hash());
+        assert!(!ok, "non-boolean m_out accepted");
+        // m_out = 1, d = 1/2 packs like (d = 1): discloses a fake half value.
+        let honest = slot(r#"{"field":0,"op":"disclose"}"#);
+        let mut r = raw(&honest);
+        r[3] = Fr::from(1u64);
+        r[4] = Fr::from(2u64).inverse().unwrap();
+        let (h, d, ok) = forged(r, Fr::from(640u64));
+        assert_eq!(h, honest.hash());
+        assert_eq!(d, Fr::from(320u64));
+        assert!(!ok, "non-boolean disclose accepted");
+        // m_in = 6, d = 0 packs like (m_out = 1, d = 1): "!= 5" passes 5.
+        let honest = slot(r#"{"field":0,"op":"!=","value":5},{"field":0,"op":"disclose"}"#);
+        let mut r = raw(&honest);
+        r[2] = Fr::from(6u64);
+        r[3] = Fr::from(0u64);
+        r[4] = Fr::from(0u64);
+        let (h, _, ok) = forged(r, Fr::from(5u64));
+        assert_eq!(h, honest.hash());
+        assert!(!ok, "non-boolean m_in accepted");
+    }
+
+    #[test]
+    fn slot_contract_hi_in_range_and_modes_exclusive() {
+        let any = SlotConstraint::any();
+        let mut r = raw(&any);
+        r[1] = Fr::from(u128::from(u64::MAX) + 1);
+        assert!(!forged(r, Fr::from(5u64)).2, "hi = 2^64 accepted");
+        // (m_in = m_out = 1 is unsatisfiable on its own: "in" needs P = 0,
+        // "not-in" needs P != 0; the explicit m_in * m_out = 0 is belt and
+        // braces, and no compiled policy has header code 3.)
+        // Control: the honest raw slot is satisfied.
+        assert!(
+            forged(
+                raw(&slot(r#"{"field":0,"op":"in","values":[5]}"#)),
+                Fr::from(5u64)
+            )
+            .2
+        );
     }
 
     #[test]

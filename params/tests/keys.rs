@@ -87,6 +87,16 @@ fn tampered_truncated_or_mispinned_key_files_are_refused() {
         dir.verifying_key(ST, 2),
         Err(ParamsError::Manifest { .. })
     ));
+    // The files are intact but the manifest pins another key digest.
+    fs::write(&manifest, text.replace(&e.vk_digest, &"0".repeat(64))).unwrap();
+    assert!(matches!(
+        dir.verifying_key(ST, 2),
+        Err(ParamsError::DigestMismatch { .. })
+    ));
+    assert!(matches!(
+        dir.proving_key(ST, 2),
+        Err(ParamsError::BadKey { .. })
+    ));
     fs::write(&manifest, "{not json").unwrap();
     assert!(matches!(
         dir.verifying_key(ST, 2),

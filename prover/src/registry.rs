@@ -305,3 +305,48 @@ impl Registry {
         Ok(reg)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records() -> Vec<Record> {
+        (1..=3u64)
+            .map(|i| Record {
+                owner_commitment: owner_commitment(&Fr::from(i)),
+                fields: [i, 10 * i, 0, 0, 0, 0, 0, 0],
+            })
+            .collect()
+    }
+
+    fn schema() -> Vec<String> {
+        vec!["district".into(), "area_m2".into()]
+    }
+
+    #[test]
+    fn registry_file_round_trips_and_refuses_edited_records() {
+        let reg = Registry::new(4, schema(), records()).unwrap();
+        let json = reg.to_json();
+        assert_eq!(Registry::from_json(&json).unwrap().root(), reg.root());
+        let edited = json.replace("\"area_m2\":20", "\"area_m2\":21");
+        assert_ne!(edited, json);
+        assert!(
+            Registry::from_json(&edited).is_err(),
+            "edited record kept the stored root"
+        );
+    }
+
+    #[test]
+    fn duplicate_owner_commitments_are_refused() {
+        let mut rs = records();
+        rs[2].owner_commitment = rs[0].owner_commitment;
+        assert!(Registry::new(4, schema(), rs).is_err());
+        let reg = Registry::new(4, schema(), records()).unwrap();
+        let (r, _) = reg.find(&Fr::from(2u64)).unwrap();
+        assert_eq!(r.fields[0], 2);
+        assert!(matches!(
+            reg.find(&Fr::from(9u64)),
+            Err(ProverError::NotInRegistry)
+        ));
+    }
+}

@@ -490,6 +490,9 @@ mod tests {
             r#"{"version":1,"clauses":[{"field":0,"op":"in","values":[1]},{"field":0,"op":"!=","value":1}]}"#,
             r#"{"version":1,"clauses":[{"field":0,"op":"=","value":1},{"field":0,"op":"!=","value":1}]}"#,
             r#"{"version":1,"clauses":[{"field":0,"op":"~","value":1}]}"#,
+            r#"{"version":1,"clauses":[{"field":0,"op":"not-in","values":[]}]}"#,
+            r#"{"version":1,"clauses":[{"field":0,"op":"in","values":[1,1,2,3,4,5,6,7,8]}]}"#,
+            r#"{"version":1,"clauses":[{"field":0,"op":"!=","value":1},{"field":0,"op":"!=","value":2},{"field":0,"op":"!=","value":3},{"field":0,"op":"!=","value":4},{"field":0,"op":"!=","value":5},{"field":0,"op":"!=","value":6},{"field":0,"op":"!=","value":7},{"field":0,"op":"!=","value":8},{"field":0,"op":"!=","value":9}]}"#,
             r#"{"version":1,"clauses":[{"field":0,"op":"=","value":1,"extra":2}]}"#,
             r#"{"version":1,"clauses":[],"x":1}"#,
         ] {

@@ -118,12 +118,18 @@ fn harness_catches_an_unconstrained_witness() {
             let y = FpVar::new_witness(cs.clone(), || Ok(Fr::from(2u64)))?;
             let _free = FpVar::new_witness(cs.clone(), || Ok(Fr::from(9u64)))?;
             y.square()?.enforce_equal(&x)?; // y = 2 or y = -2: a free choice
+                                            // z sits in a constraint but is free while w = 0.
+            let w = FpVar::new_witness(cs.clone(), || Ok(Fr::from(0u64)))?;
+            let z = FpVar::new_witness(cs.clone(), || Ok(Fr::from(5u64)))?;
+            w.mul_equals(&z, &FpVar::zero())?;
             Ok(())
         }
     }
     let mut rng = ChaCha20Rng::seed_from_u64(1);
     let report = crate::harness::mutation_survivors(Loose, &mut rng).unwrap();
     assert!(report.survivors.iter().any(|(w, _)| *w == 1), "{report:?}");
+    // z (witness 4) is in a constraint row: caught only if rows are re-checked.
+    assert!(report.survivors.iter().any(|(w, _)| *w == 4), "{report:?}");
 }
 
 /// A cheating prover: the honest witness, with the claimed instance changed
