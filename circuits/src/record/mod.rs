@@ -177,8 +177,11 @@ impl RecordMembershipCircuit {
 
     /// A circuit with an arbitrary claimed instance and no native check:
     /// for setup and for tests that play a cheating prover.
-    pub fn new_unchecked(depth: usize, witness: RecordWitness, public: RecordPublicInputs) -> Self {
-        // ok: no outside bytes
+    pub fn with_claimed_instance(
+        depth: usize,
+        witness: RecordWitness,
+        public: RecordPublicInputs,
+    ) -> Self {
         RecordMembershipCircuit {
             depth,
             witness,
@@ -210,7 +213,7 @@ impl RecordMembershipCircuit {
             nullifier: Nullifier(zero),
             context: Context(zero),
         };
-        Self::new_unchecked(depth, witness, public)
+        Self::with_claimed_instance(depth, witness, public)
     }
 
     /// The public inputs this circuit claims.

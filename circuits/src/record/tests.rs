@@ -138,7 +138,7 @@ fn cheat(tamper: impl FnOnce(&mut RecordPublicInputs)) -> bool {
     let (_, w) = fixture(6, 9, 3, POLICY);
     let mut public = w.public_inputs(None).unwrap();
     tamper(&mut public);
-    satisfied(RecordMembershipCircuit::new_unchecked(6, w, public))
+    satisfied(RecordMembershipCircuit::with_claimed_instance(6, w, public))
 }
 
 #[test]
@@ -180,7 +180,11 @@ fn record_that_fails_the_policy_is_rejected() {
         public.policy_hash = PolicyHash(w.policy.hash());
         assert_eq!(w.public_inputs(None).is_ok(), holds);
         assert_eq!(
-            satisfied(RecordMembershipCircuit::new_unchecked(6, w, public.clone())),
+            satisfied(RecordMembershipCircuit::with_claimed_instance(
+                6,
+                w,
+                public.clone()
+            )),
             holds,
             "lo = {lo}"
         );
@@ -189,7 +193,7 @@ fn record_that_fails_the_policy_is_rejected() {
     let mut w = honest.clone();
     w.policy.slots[3].hi = 32;
     public.policy_hash = PolicyHash(w.policy.hash());
-    assert!(!satisfied(RecordMembershipCircuit::new_unchecked(
+    assert!(!satisfied(RecordMembershipCircuit::with_claimed_instance(
         6,
         w,
         public.clone()
@@ -197,7 +201,7 @@ fn record_that_fails_the_policy_is_rejected() {
     let mut w = honest.clone();
     w.policy.slots[1].set = [99; 8];
     public.policy_hash = PolicyHash(w.policy.hash());
-    assert!(!satisfied(RecordMembershipCircuit::new_unchecked(
+    assert!(!satisfied(RecordMembershipCircuit::with_claimed_instance(
         6,
         w,
         public.clone()
@@ -205,7 +209,7 @@ fn record_that_fails_the_policy_is_rejected() {
     let mut w = honest;
     w.policy.slots[2].set = [32; 8];
     public.policy_hash = PolicyHash(w.policy.hash());
-    assert!(!satisfied(RecordMembershipCircuit::new_unchecked(
+    assert!(!satisfied(RecordMembershipCircuit::with_claimed_instance(
         6, w, public
     )));
 }
@@ -217,7 +221,7 @@ fn wrong_owner_secret_is_rejected() {
     let mut public = w.public_inputs(None).unwrap();
     assert!(w.public_inputs(Some(&MerkleRoot(tree.root()))).is_err());
     public.root = MerkleRoot(tree.root());
-    assert!(!satisfied(RecordMembershipCircuit::new_unchecked(
+    assert!(!satisfied(RecordMembershipCircuit::with_claimed_instance(
         6, w, public
     )));
 }
