@@ -65,7 +65,7 @@ mod tests {
 
     #[test]
     fn gadget_matches_native_twin_for_every_arity() {
-        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1); // ok: test
         for n in 1..=MAX_INPUTS {
             let cs = ConstraintSystem::<Fr>::new_ref();
             let xs: Vec<Fr> = (0..n).map(|_| Fr::from(rng.gen::<u128>())).collect();

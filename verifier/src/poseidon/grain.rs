@@ -199,7 +199,9 @@ impl Grain {
 
     /// An MDS sample: the candidate reduced modulo `p` (254 bits < 2p).
     fn field_element_reduced(&mut self) -> Fr {
-        Fr::from_le_bytes_mod_order(&ark_ff::BigInteger::to_bytes_le(&self.next_bigint()))
+        let bytes = ark_ff::BigInteger::to_bytes_le(&self.next_bigint());
+        // The Grain script reduces MDS samples mod p; circomlib's constants depend on it.
+        Fr::from_le_bytes_mod_order(&bytes) // ok: deliberate, see above
     }
 
     /// The script's `create_mds_p`: `M[i][j] = 1 / (x_i + y_j)`.
