@@ -17,6 +17,9 @@ mkdir -p target
 node interop/gen-poseidon-vectors.js target/circomlib_poseidon.regenerated.json
 cmp target/circomlib_poseidon.regenerated.json circuits/tests/vectors/circomlib_poseidon.json
 echo "circomlibjs Poseidon vectors: regenerated and identical"
+node interop/gen-eddsa-vectors.js target/circomlib_eddsa_poseidon.regenerated.json
+cmp target/circomlib_eddsa_poseidon.regenerated.json circuits/tests/vectors/circomlib_eddsa_poseidon.json
+echo "circomlibjs EdDSA-Poseidon vectors: regenerated and identical"
 
 # One profile (release) for tests and the demo, so the workspace builds once.
 ZKGOV_REQUIRE_NODE=1 cargo test --release --workspace

@@ -6,11 +6,13 @@
 //! * [`poseidon`] — circomlib Poseidon gadget (native twin in `zkgov-verifier`);
 //! * [`merkle`] — fixed-depth Poseidon Merkle tree and path gadget;
 //! * [`cmp`] — range checks and comparisons below `2^k`;
+//! * [`eddsa`] — EdDSA-Poseidon on Baby Jubjub: issuer keys, signing, the verifier gadget;
 //! * [`policy`] — the policy (predicate) gadget and policy hash;
 //! * [`record`] — the record-membership statement;
 //! * `harness` (feature `test-harness`) — the witness-mutation harness.
 
 pub mod cmp;
+pub mod eddsa;
 mod error;
 #[cfg(any(test, feature = "test-harness"))]
 pub mod harness;

@@ -154,6 +154,10 @@ pub enum VerifyError {
     /// A verified registry root does not meet the agency's root policy.
     #[error("registry root refused: {0}")]
     RootRefused(String),
+    /// A curve point is off Baby Jubjub, outside its prime-order subgroup, or
+    /// the identity.
+    #[error("malformed point: {0}")]
+    MalformedPoint(String),
 }
 
 impl VerifyError {

@@ -6,6 +6,7 @@
 //!
 //! * [`field`] — canonical parsing of field elements from outside input;
 //! * [`poseidon`] — circomlib-compatible Poseidon (1..16 inputs);
+//! * [`babyjub`] — Baby Jubjub points (circomlib coordinates), issuer keys, EdDSA-Poseidon;
 //! * [`statement`] — statement identifiers and their public inputs;
 //! * [`policy`] — the predicate language and policy hash;
 //! * [`groth16`] — validated verifying keys, proofs, verification;
@@ -29,6 +30,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod babyjub;
 pub mod bundle;
 pub mod domain;
 pub mod entry;

@@ -1,0 +1,194 @@
+use ark_r1cs_std::{alloc::AllocVar, fields::fp::FpVar};
+use ark_relations::gr1cs::{ConstraintSystem, ConstraintSystemRef};
+use serde::Deserialize;
+use zkgov_verifier::{
+    babyjub::{self, to_subgroup_scalar, Point, PublicKey, Signature, SubgroupScalar, BASE8},
+    field::parse_decimal,
+    Fr,
+};
+
+use super::*;
+
+#[derive(Deserialize)]
+struct Vectors {
+    base8: [String; 2],
+    sub_order: String,
+    cases: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    private_key: String,
+    public_key: [String; 2],
+    message: String,
+    r8: [String; 2],
+    s: String,
+}
+
+fn vectors() -> Vectors {
+    serde_json::from_str(include_str!(
+        "../../tests/vectors/circomlib_eddsa_poseidon.json"
+    ))
+    .unwrap()
+}
+
+fn key(case: &Case) -> SecretKey {
+    let mut b = [0u8; 32];
+    b.copy_from_slice(&hex::decode(&case.private_key).unwrap());
+    SecretKey::from_bytes(b)
+}
+
+#[test]
+fn keys_and_signatures_equal_circomlibjs() {
+    let v = vectors();
+    assert_eq!(Point::from_decimal(&v.base8, "base8").unwrap(), BASE8);
+    assert_eq!(
+        parse_decimal::<Fr>(&v.sub_order, "l")
+            .unwrap()
+            .into_bigint()
+            .to_bytes_le()[..32],
+        SubgroupScalar::MODULUS.to_bytes_le()[..32]
+    );
+    assert_eq!(v.cases.len(), 16);
+    for c in &v.cases {
+        let sk = key(c);
+        let pk = sk.public_key();
+        assert_eq!(
+            pk,
+            PublicKey::from_decimal(&c.public_key[0], &c.public_key[1]).unwrap()
+        );
+        let msg: Fr = parse_decimal(&c.message, "m").unwrap();
+        let sig = sk.sign(&msg);
+        assert_eq!(sig, Signature::from_decimal(&c.r8, &c.s).unwrap());
+        babyjub::verify(&pk, &msg, &sig).unwrap();
+        // Another message, another key, another S: refused.
+        assert!(babyjub::verify(&pk, &(msg + Fr::from(1u64)), &sig).is_err());
+        let other = SecretKey::from_bytes([7u8; 32]).public_key();
+        assert!(babyjub::verify(&other, &msg, &sig).is_err());
+        let mut bad = sig;
+        bad.s += SubgroupScalar::from(1u64);
+        assert!(babyjub::verify(&pk, &msg, &bad).is_err());
+    }
+}
+
+/// Allocates the inputs and runs the gadget; returns the constraint system.
+fn run(a: Point, msg: Fr, r8: Point, s: Fr) -> ConstraintSystemRef<Fr> {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let av = PointVar::new_witness(cs.clone(), || Ok(a)).unwrap();
+    let rv = PointVar::new_witness(cs.clone(), || Ok(r8)).unwrap();
+    let mv = FpVar::new_witness(cs.clone(), || Ok(msg)).unwrap();
+    let sv = FpVar::new_witness(cs.clone(), || Ok(s)).unwrap();
+    verify_var(&av, &mv, &rv, &sv).unwrap();
+    cs
+}
+
+fn s_field(s: &SubgroupScalar) -> Fr {
+    Fr::from_le_bytes_mod_order(&s.into_bigint().to_bytes_le())
+}
+
+fn l_field() -> Fr {
+    Fr::from_le_bytes_mod_order(&SubgroupScalar::MODULUS.to_bytes_le())
+}
+
+#[test]
+fn gadget_accepts_circomlibjs_signatures_and_refuses_tampering() {
+    let v = vectors();
+    for c in v.cases.iter().step_by(5) {
+        let pk = PublicKey::from_decimal(&c.public_key[0], &c.public_key[1]).unwrap();
+        let sig = Signature::from_decimal(&c.r8, &c.s).unwrap();
+        let msg: Fr = parse_decimal(&c.message, "m").unwrap();
+        let cs = run(pk.0, msg, sig.r8, s_field(&sig.s));
+        assert!(cs.is_satisfied().unwrap());
+        println!("eddsa gadget: {} constraints", cs.num_constraints());
+        assert!(!run(pk.0, msg + Fr::from(1u64), sig.r8, s_field(&sig.s))
+            .is_satisfied()
+            .unwrap());
+        assert!(!run(pk.0, msg, sig.r8, s_field(&sig.s) + Fr::from(1u64))
+            .is_satisfied()
+            .unwrap());
+        let other = SecretKey::from_bytes([7u8; 32]).public_key();
+        assert!(!run(other.0, msg, sig.r8, s_field(&sig.s))
+            .is_satisfied()
+            .unwrap());
+    }
+}
+
+#[test]
+fn non_canonical_s_is_refused() {
+    // S + l verifies the curve equation ((S + l)·Base8 = S·Base8); only the
+    // S <= l - 1 check refuses it. Pick a signature with S + l < 2^251 so the
+    // 251-bit decomposition alone does not.
+    let two_251 = Fr::from(2u64).pow([S_BITS as u64]);
+    let v = vectors();
+    let c = v
+        .cases
+        .iter()
+        .find(|c| {
+            let s: Fr = parse_decimal(&c.s, "s").unwrap();
+            (s + l_field()).into_bigint() < two_251.into_bigint()
+        })
+        .unwrap();
+    let pk = PublicKey::from_decimal(&c.public_key[0], &c.public_key[1]).unwrap();
+    let sig = Signature::from_decimal(&c.r8, &c.s).unwrap();
+    let msg: Fr = parse_decimal(&c.message, "m").unwrap();
+    assert!(run(pk.0, msg, sig.r8, s_field(&sig.s))
+        .is_satisfied()
+        .unwrap());
+    let cs = run(pk.0, msg, sig.r8, s_field(&sig.s) + l_field());
+    assert!(!cs.is_satisfied().unwrap());
+}
+
+/// The order-2 point.
+fn t2() -> Point {
+    Point {
+        x: Fr::from(0u64),
+        y: -Fr::from(1u64),
+    }
+}
+
+#[test]
+fn key_outside_the_subgroup_is_refused() {
+    // A' = A + T verifies under circomlib's equation for whoever knows A's
+    // secret (8·T = 0), with hm computed over A'. Only the subgroup check
+    // refuses it.
+    let sk = SecretKey::from_bytes([3u8; 32]);
+    let a = sk.public_key().0;
+    let a_bad = a.add(&t2());
+    assert!(a_bad.is_on_curve() && !a_bad.is_in_subgroup());
+    let msg = Fr::from(42u64);
+    let h = sk.expand();
+    let s = SubgroupScalar::from_le_bytes_mod_order(&h[..32]);
+    let r = SubgroupScalar::from(123456789u64);
+    let r8 = BASE8.mul(&r);
+    let hm = babyjub::challenge(&r8, &a_bad, &msg);
+    let sig_s = r + to_subgroup_scalar(&hm) * s;
+    // The curve equation holds natively for A'.
+    let left = BASE8.mul(&sig_s);
+    let eight_a_bad = a_bad.mul_bits_le(&[false, false, false, true]);
+    let right = r8.add(&eight_a_bad.mul(&to_subgroup_scalar(&hm)));
+    assert_eq!(left, right);
+    let cs = run(a_bad, msg, r8, s_field(&sig_s));
+    assert!(!cs.is_satisfied().unwrap());
+    // The honest key signs the same way and passes.
+    let hm = babyjub::challenge(&r8, &a, &msg);
+    let sig_s = r + to_subgroup_scalar(&hm) * s;
+    assert!(run(a, msg, r8, s_field(&sig_s)).is_satisfied().unwrap());
+}
+
+#[test]
+fn identity_key_is_refused() {
+    // With A = (0, 1), S·Base8 = R8 holds for any S: a universal forgery.
+    let s = SubgroupScalar::from(99u64);
+    let r8 = BASE8.mul(&s);
+    let cs = run(Point::IDENTITY, Fr::from(5u64), r8, s_field(&s));
+    assert!(!cs.is_satisfied().unwrap());
+}
+
+#[test]
+fn r8_outside_the_subgroup_is_refused() {
+    let sk = SecretKey::from_bytes([4u8; 32]);
+    let msg = Fr::from(9u64);
+    let sig = sk.sign(&msg);
+    let cs = run(sk.public_key().0, msg, sig.r8.add(&t2()), s_field(&sig.s));
+    assert!(!cs.is_satisfied().unwrap());
+}
