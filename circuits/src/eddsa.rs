@@ -29,10 +29,13 @@
 //! 4. `S < l`: a 251-bit decomposition and `S <= l - 1` (a non-canonical
 //!    `S + l` would otherwise verify: malleability);
 //! 5. `hm = Poseidon(R8.x, R8.y, A.x, A.y, m)`, decomposed canonically;
-//! 6. `S·Base8 == R8 + hm·(8·A)`: fixed-base multiplication with 2-bit lookup
-//!    tables for the left side, double-and-add for the right.
+//! 6. `S·Base8 == R8 + hm·(8·A)`: fixed-base multiplication with 3-bit
+//!    windows of constant points for the left side ([`fixed_base_mul`]),
+//!    2-bit windows over `[0, P, 2P, 3P]` for the right ([`var_base_mul`]).
+//!    Twisted Edwards addition on Baby Jubjub is complete (`a` square, `d`
+//!    not), so the identity and equal points need no special case.
 
-use ark_ec::AffineRepr;
+use ark_ec::{AffineRepr, CurveGroup};
 use ark_ed_on_bn254::{constraints::EdwardsVar, EdwardsProjective};
 use ark_ff::{BigInteger, Field, PrimeField};
 use ark_r1cs_std::{fields::fp::FpVar, groups::CurveVar, prelude::*};
@@ -194,15 +197,93 @@ impl PointVar {
     }
 }
 
-/// `2^i·Base8` for `i < n`, in ark coordinates.
-fn base8_multiples(n: usize) -> Vec<EdwardsProjective> {
-    let mut out = Vec::with_capacity(n);
-    let mut p = BASE8.to_ark_unchecked().into_group();
-    for _ in 0..n {
-        out.push(p);
-        p = p + p;
+/// `k · 2^(3w) · Base8` for `k < 8`, per 3-bit window `w`, in ark
+/// coordinates (as `(x, y)` tables).
+fn base8_window_tables(windows: usize) -> Vec<([Fr; 8], [Fr; 8])> {
+    let mut out = Vec::with_capacity(windows);
+    let mut base = BASE8.to_ark_unchecked().into_group();
+    for _ in 0..windows {
+        let mut xs = [Fr::from(0u64); 8];
+        let mut ys = [Fr::from(1u64); 8];
+        let mut acc = EdwardsProjective::default();
+        for k in 1..8 {
+            acc += base;
+            let a = acc.into_affine();
+            xs[k] = a.x;
+            ys[k] = a.y;
+        }
+        out.push((xs, ys));
+        for _ in 0..3 {
+            base = base + base;
+        }
     }
     out
+}
+
+/// `c[b0 + 2 b1 + 4 b2]` for constants `c`, given `b0 b1`: one constraint.
+fn lookup3(
+    b: &[Boolean<Fr>; 3],
+    b0b1: &FpVar<Fr>,
+    c: &[Fr; 8],
+) -> Result<FpVar<Fr>, SynthesisError> {
+    let (b0, b1): (FpVar<Fr>, FpVar<Fr>) = (b[0].clone().into(), b[1].clone().into());
+    // Multilinear in (b0, b1) for each half of the table.
+    let half = |c: &[Fr]| -> FpVar<Fr> {
+        FpVar::constant(c[0])
+            + &b0 * (c[1] - c[0])
+            + &b1 * (c[2] - c[0])
+            + b0b1 * (c[3] - c[2] - c[1] + c[0])
+    };
+    let (f, g) = (half(&c[..4]), half(&c[4..]));
+    let b2: FpVar<Fr> = b[2].clone().into();
+    Ok(&f + b2 * (g - &f))
+}
+
+/// `k·Base8` for the little-endian bits of `k`: 3-bit windows of constant
+/// points, 3 constraints per lookup plus one complete addition (6).
+pub fn fixed_base_mul(bits: &[Boolean<Fr>]) -> Result<EdwardsVar, SynthesisError> {
+    let windows = bits.len().div_ceil(3);
+    let tables = base8_window_tables(windows);
+    let mut acc: Option<EdwardsVar> = None;
+    for (w, (xs, ys)) in bits.chunks(3).zip(&tables) {
+        let get = |i: usize| w.get(i).cloned().unwrap_or(Boolean::FALSE);
+        let b = [get(0), get(1), get(2)];
+        let b0b1: FpVar<Fr> = (&b[0] & &b[1]).into();
+        let p = EdwardsVar::new(lookup3(&b, &b0b1, xs)?, lookup3(&b, &b0b1, ys)?);
+        acc = Some(match acc {
+            None => p,
+            Some(a) => a + p,
+        });
+    }
+    acc.ok_or(SynthesisError::Unsatisfiable)
+}
+
+/// `k·P` for a variable point and the little-endian bits of `k`: 2-bit
+/// windows, most significant first (`acc = 4·acc + T[w]`, `T = [0, P, 2P,
+/// 3P]`), 22 constraints per window.
+pub fn var_base_mul(p: &EdwardsVar, bits: &[Boolean<Fr>]) -> Result<EdwardsVar, SynthesisError> {
+    let p2 = p.double()?;
+    let p3 = &p2 + p;
+    let table = [EdwardsVar::zero(), p.clone(), p2, p3];
+    let select = |b0: &Boolean<Fr>, b1: &Boolean<Fr>| -> Result<EdwardsVar, SynthesisError> {
+        let lo = b0.select(&table[1], &table[0])?;
+        let hi = b0.select(&table[3], &table[2])?;
+        b1.select(&hi, &lo)
+    };
+    let mut acc: Option<EdwardsVar> = None;
+    for w in bits.chunks(2).rev() {
+        let b1 = w.get(1).cloned().unwrap_or(Boolean::FALSE);
+        let t = select(&w[0], &b1)?;
+        acc = Some(match acc {
+            None => t,
+            Some(mut a) => {
+                a.double_in_place()?;
+                a.double_in_place()?;
+                a + t
+            }
+        });
+    }
+    acc.ok_or(SynthesisError::Unsatisfiable)
 }
 
 /// Enforces that `(r8, s)` is a valid EdDSA-Poseidon signature by key `a` on
@@ -238,14 +319,12 @@ pub fn verify_var(
     let hm_bits = hm.to_bits_le()?;
 
     // 6. S·Base8 == R8 + hm·(8·A).
-    let mut left = EdwardsVar::zero();
-    let multiples = base8_multiples(S_BITS);
-    left.precomputed_base_scalar_mul_le(s_bits.iter().zip(multiples.iter()))?;
+    let left = fixed_base_mul(&s_bits)?;
     let mut a8 = a.to_ark();
     for _ in 0..3 {
         a8.double_in_place()?;
     }
-    let right = r8.to_ark() + a8.scalar_mul_le(hm_bits.iter())?;
+    let right = r8.to_ark() + var_base_mul(&a8, &hm_bits)?;
     left.enforce_equal(&right)
 }
 

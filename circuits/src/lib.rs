@@ -8,6 +8,8 @@
 //! * [`cmp`] — range checks and comparisons below `2^k`;
 //! * [`eddsa`] — EdDSA-Poseidon on Baby Jubjub: issuer keys, signing, the verifier gadget;
 //! * [`policy`] — the policy (predicate) gadget and policy hash;
+//! * [`smt`] — sparse Merkle tree (revocation, non-membership);
+//! * [`identity`] — the identity-credential statement;
 //! * [`record`] — the record-membership statement;
 //! * `harness` (feature `test-harness`) — the witness-mutation harness.
 
@@ -16,9 +18,11 @@ pub mod eddsa;
 mod error;
 #[cfg(any(test, feature = "test-harness"))]
 pub mod harness;
+pub mod identity;
 pub mod merkle;
 pub mod policy;
 pub mod poseidon;
 pub mod record;
+pub mod smt;
 
 pub use error::CircuitError;

@@ -246,6 +246,23 @@ impl MerklePathVar {
     pub fn root_var(&self, leaf: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
         root_var(leaf, &self.siblings, &self.bits)
     }
+
+    /// The root of the empty leaf (0) along this path: sparse-tree
+    /// non-membership. Enforces every bit boolean.
+    pub fn root_var_of_empty_leaf(&self) -> Result<FpVar<Fr>, SynthesisError> {
+        fold_path(FpVar::zero(), &self.siblings, &self.bits)
+    }
+
+    /// `sum bits_h 2^h`: the leaf index the path bits spell.
+    pub fn index_var(&self) -> FpVar<Fr> {
+        let mut acc = FpVar::zero();
+        let mut pow = Fr::from(1u64);
+        for b in &self.bits {
+            acc += b * pow;
+            pow = pow + pow;
+        }
+        acc
+    }
 }
 
 /// Enforces `b * (b - 1) = 0`.
@@ -264,7 +281,19 @@ pub fn root_var(
         return Err(SynthesisError::Unsatisfiable);
     }
     leaf.enforce_not_equal(&FpVar::zero())?;
-    let mut cur = leaf.clone();
+    fold_path(leaf.clone(), siblings, bits)
+}
+
+/// Hashes `leaf` up the path, enforcing each bit boolean.
+fn fold_path(
+    leaf: FpVar<Fr>,
+    siblings: &[FpVar<Fr>],
+    bits: &[FpVar<Fr>],
+) -> Result<FpVar<Fr>, SynthesisError> {
+    if siblings.len() != bits.len() {
+        return Err(SynthesisError::Unsatisfiable);
+    }
+    let mut cur = leaf;
     for (sib, bit) in siblings.iter().zip(bits) {
         enforce_boolean(bit)?;
         let left = &cur + bit * (sib - &cur);

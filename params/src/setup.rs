@@ -6,18 +6,52 @@ use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, Optimization
 use ark_snark::SNARK;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::{CryptoRng, RngCore};
-use zkgov_circuits::record::RecordMembershipCircuit;
+use zkgov_circuits::{identity::IdentityCircuit, record::RecordMembershipCircuit};
 use zkgov_verifier::{
     groth16::{ValidatedVerifyingKey, VerifyingKey},
+    identity::REVOCATION_DEPTH,
     statement::StatementId,
 };
 
 use crate::ParamsError;
 
 /// A statement's circuit with placeholder values, for setup and shape.
-pub fn blank_circuit(statement: StatementId, depth: usize) -> impl ConstraintSynthesizer<Fr> {
+pub enum BlankCircuit {
+    /// Record membership at some depth.
+    Record(Box<RecordMembershipCircuit>),
+    /// Identity (fixed depths).
+    Identity(Box<IdentityCircuit>),
+}
+
+impl ConstraintSynthesizer<Fr> for BlankCircuit {
+    fn generate_constraints(
+        self,
+        cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>,
+    ) -> Result<(), ark_relations::gr1cs::SynthesisError> {
+        match self {
+            BlankCircuit::Record(c) => c.generate_constraints(cs),
+            BlankCircuit::Identity(c) => c.generate_constraints(cs),
+        }
+    }
+}
+
+/// The depth a statement's keys are made for: record membership takes the
+/// registry depth asked for; the identity statement's trees have fixed
+/// depths, and its keys are filed under [`REVOCATION_DEPTH`].
+pub fn key_depth(statement: StatementId, requested: usize) -> usize {
     match statement {
-        StatementId::RecordMembershipV1 => RecordMembershipCircuit::blank(depth),
+        StatementId::RecordMembershipV1 => requested,
+        StatementId::IdentityV1 => REVOCATION_DEPTH,
+    }
+}
+
+/// A statement's circuit with placeholder values, for setup and shape.
+pub fn blank_circuit(statement: StatementId, depth: usize) -> BlankCircuit {
+    match statement {
+        StatementId::RecordMembershipV1 => {
+            BlankCircuit::Record(Box::new(RecordMembershipCircuit::blank(depth)))
+        }
+        StatementId::IdentityV1 => BlankCircuit::Identity(Box::new(IdentityCircuit::blank())),
     }
 }
 

@@ -22,7 +22,10 @@ use crate::{
     field::{parse_decimal, to_decimal, Fr},
     groth16::{Proof, ValidatedVerifyingKey, VerifyingKeyDigest},
     policy::{CompiledPolicy, VALUE_BITS},
-    statement::{Context, MerkleRoot, Nullifier, RecordPublicInputs, Scope, StatementId},
+    statement::{
+        Context, IdentityPublicInputs, MerkleRoot, Nullifier, RecordPublicInputs, Scope,
+        StatementId,
+    },
     VerifyError,
 };
 
@@ -139,6 +142,9 @@ impl Bundle {
             StatementId::RecordMembershipV1 => {
                 PublicInputs::Record(RecordPublicInputs::from_slice(&self.public_inputs)?)
             }
+            StatementId::IdentityV1 => {
+                PublicInputs::Identity(IdentityPublicInputs::from_slice(&self.public_inputs)?)
+            }
         };
         Ok(VerifiedStatement {
             statement: self.statement,
@@ -154,6 +160,8 @@ impl Bundle {
 pub enum PublicInputs {
     /// Record membership.
     Record(RecordPublicInputs),
+    /// Identity credential.
+    Identity(IdentityPublicInputs),
 }
 
 /// What a valid bundle established.

@@ -17,6 +17,8 @@ pub enum Label {
     VerifyingKeyDigestV1,
     /// Prefix of SHA-256 proof digests.
     ProofDigestV1,
+    /// Leading input of a credential hash.
+    CredentialV1,
 }
 
 impl Label {
@@ -26,6 +28,7 @@ impl Label {
             Label::PolicyV1 => "zkgov.policy.v1",
             Label::VerifyingKeyDigestV1 => "zkgov.vk-digest.v1",
             Label::ProofDigestV1 => "zkgov.proof-digest.v1",
+            Label::CredentialV1 => "zkgov.credential.v1",
         }
     }
 
@@ -47,6 +50,7 @@ mod tests {
             Label::PolicyV1,
             Label::VerifyingKeyDigestV1,
             Label::ProofDigestV1,
+            Label::CredentialV1,
         ];
         for (i, a) in all.iter().enumerate() {
             assert!(a.as_str().len() <= 31);

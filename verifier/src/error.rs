@@ -158,6 +158,15 @@ pub enum VerifyError {
     /// the identity.
     #[error("malformed point: {0}")]
     MalformedPoint(String),
+    /// A date is not `YYYY-MM-DD` of years 0000-9999.
+    #[error("malformed date: {0}")]
+    MalformedDate(String),
+    /// A credential schema is malformed.
+    #[error("malformed schema: {0}")]
+    MalformedSchema(String),
+    /// A credential file is malformed.
+    #[error("malformed credential: {0}")]
+    MalformedCredential(String),
 }
 
 impl VerifyError {

@@ -7,6 +7,7 @@
 //! * [`field`] — canonical parsing of field elements from outside input;
 //! * [`poseidon`] — circomlib-compatible Poseidon (1..16 inputs);
 //! * [`babyjub`] — Baby Jubjub points (circomlib coordinates), issuer keys, EdDSA-Poseidon;
+//! * [`identity`] — credential schemas, dates, credentials, identity policies and the agency-side identity check;
 //! * [`statement`] — statement identifiers and their public inputs;
 //! * [`policy`] — the predicate language and policy hash;
 //! * [`groth16`] — validated verifying keys, proofs, verification;
@@ -37,6 +38,7 @@ pub mod entry;
 mod error;
 pub mod field;
 pub mod groth16;
+pub mod identity;
 pub mod log;
 pub mod policy;
 pub mod poseidon;

@@ -55,16 +55,19 @@ fr_newtype! {
 pub enum StatementId {
     /// Record membership, version 1: see [`RecordPublicInputs`].
     RecordMembershipV1,
+    /// Identity credential, version 1: see [`IdentityPublicInputs`].
+    IdentityV1,
 }
 
 impl StatementId {
     /// Every known statement.
-    pub const ALL: [StatementId; 1] = [StatementId::RecordMembershipV1];
+    pub const ALL: [StatementId; 2] = [StatementId::RecordMembershipV1, StatementId::IdentityV1];
 
     /// The identifier written in bundles and manifests.
     pub const fn as_str(self) -> &'static str {
         match self {
             StatementId::RecordMembershipV1 => "zkgov/record-membership/v1",
+            StatementId::IdentityV1 => "zkgov/identity/v1",
         }
     }
 
@@ -80,6 +83,7 @@ impl StatementId {
     pub fn public_input_names(self) -> &'static [&'static str] {
         match self {
             StatementId::RecordMembershipV1 => &RECORD_INPUT_NAMES,
+            StatementId::IdentityV1 => &IDENTITY_INPUT_NAMES,
         }
     }
 
@@ -166,6 +170,94 @@ impl RecordPublicInputs {
     }
 }
 
+const IDENTITY_INPUT_NAMES: [&str; 8 + RECORD_FIELDS] = [
+    "issuers_root",
+    "issuer",
+    "schema",
+    "policy_hash",
+    "today",
+    "disclosed[0]",
+    "disclosed[1]",
+    "disclosed[2]",
+    "disclosed[3]",
+    "disclosed[4]",
+    "disclosed[5]",
+    "disclosed[6]",
+    "disclosed[7]",
+    "scope",
+    "nullifier",
+    "context",
+];
+
+/// Public inputs of the identity statement, in this order:
+/// `issuers_root, issuer, schema, policy_hash, today, disclosed[0..8],
+/// scope, nullifier, context`.
+///
+/// `issuer` is 0 when any accredited issuer will do, else the issuer id the
+/// policy requires; `today` is the verifier's date, encoded
+/// (`days since 1970-01-01 + 2^31`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentityPublicInputs {
+    /// Root of the accredited-issuer tree.
+    pub issuers_root: MerkleRoot,
+    /// Required issuer id, or 0.
+    pub issuer: Fr,
+    /// Schema hash.
+    pub schema: Fr,
+    /// Policy hash.
+    pub policy_hash: PolicyHash,
+    /// The verifier's date, encoded.
+    pub today: Fr,
+    /// Disclosed attribute integers (0 where not disclosed).
+    pub disclosed: [Fr; RECORD_FIELDS],
+    /// Nullifier scope.
+    pub scope: Scope,
+    /// `Poseidon(scope, holder_secret)`.
+    pub nullifier: Nullifier,
+    /// Verifier challenge.
+    pub context: Context,
+}
+
+impl IdentityPublicInputs {
+    /// The field elements in statement order.
+    pub fn to_vec(&self) -> Vec<Fr> {
+        let mut v = Vec::with_capacity(IDENTITY_INPUT_NAMES.len());
+        v.extend([
+            self.issuers_root.0,
+            self.issuer,
+            self.schema,
+            self.policy_hash.0,
+            self.today,
+        ]);
+        v.extend_from_slice(&self.disclosed);
+        v.extend([self.scope.0, self.nullifier.0, self.context.0]);
+        v
+    }
+
+    /// Reads field elements in statement order; refuses any other count.
+    pub fn from_slice(x: &[Fr]) -> Result<Self, VerifyError> {
+        if x.len() != IDENTITY_INPUT_NAMES.len() {
+            return Err(VerifyError::WrongInputCount {
+                expected: IDENTITY_INPUT_NAMES.len(),
+                got: x.len(),
+            });
+        }
+        let mut disclosed = [Fr::from(0u64); RECORD_FIELDS];
+        disclosed.copy_from_slice(&x[5..5 + RECORD_FIELDS]);
+        Ok(IdentityPublicInputs {
+            issuers_root: MerkleRoot(x[0]),
+            issuer: x[1],
+            schema: x[2],
+            policy_hash: PolicyHash(x[3]),
+            today: x[4],
+            disclosed,
+            scope: Scope(x[5 + RECORD_FIELDS]),
+            nullifier: Nullifier(x[6 + RECORD_FIELDS]),
+            context: Context(x[7 + RECORD_FIELDS]),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +292,40 @@ mod tests {
         assert_eq!(at("context"), Fr::from(5u64));
         assert_eq!(RecordPublicInputs::from_slice(&v), Ok(p));
         assert!(RecordPublicInputs::from_slice(&v[1..]).is_err());
+    }
+
+    #[test]
+    fn identity_inputs_round_trip_in_named_order() {
+        let p = IdentityPublicInputs {
+            issuers_root: MerkleRoot(Fr::from(1u64)),
+            issuer: Fr::from(2u64),
+            schema: Fr::from(3u64),
+            policy_hash: PolicyHash(Fr::from(4u64)),
+            today: Fr::from(5u64),
+            disclosed: core::array::from_fn(|i| Fr::from(10 + i as u64)),
+            scope: Scope(Fr::from(6u64)),
+            nullifier: Nullifier(Fr::from(7u64)),
+            context: Context(Fr::from(8u64)),
+        };
+        let v = p.to_vec();
+        let names = StatementId::IdentityV1.public_input_names();
+        assert_eq!(v.len(), names.len());
+        let at = |n: &str| v[names.iter().position(|x| *x == n).unwrap()];
+        for (n, x) in [
+            ("issuers_root", 1),
+            ("issuer", 2),
+            ("schema", 3),
+            ("policy_hash", 4),
+            ("today", 5),
+            ("disclosed[0]", 10),
+            ("disclosed[7]", 17),
+            ("scope", 6),
+            ("nullifier", 7),
+            ("context", 8),
+        ] {
+            assert_eq!(at(n), Fr::from(x as u64), "{n}");
+        }
+        assert_eq!(IdentityPublicInputs::from_slice(&v), Ok(p));
+        assert!(IdentityPublicInputs::from_slice(&v[1..]).is_err());
     }
 }

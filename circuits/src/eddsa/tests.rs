@@ -1,5 +1,8 @@
+use ark_ec::CurveGroup;
 use ark_r1cs_std::{alloc::AllocVar, fields::fp::FpVar};
 use ark_relations::gr1cs::{ConstraintSystem, ConstraintSystemRef};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha20Rng;
 use serde::Deserialize;
 use zkgov_verifier::{
     babyjub::{self, to_subgroup_scalar, Point, PublicKey, Signature, SubgroupScalar, BASE8},
@@ -191,4 +194,46 @@ fn r8_outside_the_subgroup_is_refused() {
     let sig = sk.sign(&msg);
     let cs = run(sk.public_key().0, msg, sig.r8.add(&t2()), s_field(&sig.s));
     assert!(!cs.is_satisfied().unwrap());
+}
+
+#[test]
+fn scalar_multiplications_agree_with_native() {
+    use ark_ed_on_bn254::constraints::EdwardsVar;
+    use ark_r1cs_std::{alloc::AllocVar, boolean::Boolean, GR1CSVar};
+    let mut rng = ChaCha20Rng::seed_from_u64(7); // ok: test
+    for bits_len in [1usize, 2, 3, 4, 250, 251, 254] {
+        let k: Vec<bool> = (0..bits_len).map(|_| rng.gen()).collect();
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let bits: Vec<Boolean<Fr>> = k
+            .iter()
+            .map(|b| Boolean::new_witness(cs.clone(), || Ok(*b)).unwrap())
+            .collect();
+        let fixed = fixed_base_mul(&bits).unwrap();
+        assert_eq!(
+            fixed.value().unwrap().into_affine(),
+            BASE8.mul_bits_le(&k).to_ark_unchecked()
+        );
+        let p = BASE8.mul(&SubgroupScalar::from(12345u64));
+        let pv = EdwardsVar::new_witness(cs.clone(), || Ok(p.to_ark_unchecked())).unwrap();
+        let var = var_base_mul(&pv, &bits).unwrap();
+        assert_eq!(
+            var.value().unwrap().into_affine(),
+            p.mul_bits_le(&k).to_ark_unchecked()
+        );
+        assert!(cs.is_satisfied().unwrap());
+    }
+    // All-zero and all-one scalars hit the identity and repeated points.
+    for k in [vec![false; 254], vec![true; 254]] {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let bits: Vec<Boolean<Fr>> = k
+            .iter()
+            .map(|b| Boolean::new_witness(cs.clone(), || Ok(*b)).unwrap())
+            .collect();
+        let fixed = fixed_base_mul(&bits).unwrap();
+        assert_eq!(
+            fixed.value().unwrap().into_affine(),
+            BASE8.mul_bits_le(&k).to_ark_unchecked()
+        );
+        assert!(cs.is_satisfied().unwrap());
+    }
 }

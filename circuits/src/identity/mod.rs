@@ -1,0 +1,487 @@
+//! The identity-credential statement.
+//!
+//! The citizen proves, for public
+//! `(R_I, issuer, schema, H_P, today, disclosed[0..8], scope, N, ctx)`:
+//!
+//! 1. `C = Poseidon(secret)` — I know the secret behind the holder
+//!    commitment;
+//! 2. `cred = Poseidon("zkgov.credential.v1", schema, C, issued, expires,
+//!    nonce, a_0..a_7)` — the credential is of this schema and bound to `C`;
+//! 3. `(R8, S)` is an EdDSA-Poseidon signature on `cred` by key `A`
+//!    ([`crate::eddsa::verify_var`]: `S < l`, `A` and `R8` in the prime-order
+//!    subgroup, `A` not the identity);
+//! 4. `id = Poseidon(A.x, A.y)` and `issuer · (issuer - id) = 0` — when the
+//!    policy names an issuer, it is this one; `issuer = 0` lets any
+//!    accredited issuer sign and keeps it hidden;
+//! 5. `Poseidon(id, rev_root)` is a leaf of the accredited-issuer tree with
+//!    root `R_I` (depth [`ISSUER_TREE_DEPTH`], boolean path bits, leaf
+//!    non-zero);
+//! 6. the issuer's revocation tree with root `rev_root` holds the empty leaf
+//!    0 at index `nonce`: the path of the empty leaf hashes to `rev_root`
+//!    and its bits spell `nonce` (depth [`REVOCATION_DEPTH`], so also
+//!    `nonce < 2^20`);
+//! 7. `today, issued < 2^32` and `issued <= today <= expires`;
+//! 8. the policy whose hash is `H_P` holds for `a` and
+//!    `disclosed[i] = d_i · a_i` ([`crate::policy`]; every `a_i` lands in
+//!    `[lo_i, hi_i] ⊂ [0, 2^64)`);
+//! 9. `N = Poseidon(scope, secret)`;
+//! 10. `ctx²` is computed, so the challenge enters a constraint.
+//!
+//! Private: the secret, the credential's integers, `A`, `R8`, `S`,
+//! `rev_root`, both paths and the policy's slots. Public inputs are allocated
+//! in the order of [`IdentityPublicInputs`]. Shape: see
+//! `tests::pinned_shape`.
+
+use std::fmt;
+
+use ark_ff::{BigInteger, PrimeField};
+
+use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+use zeroize::Zeroize;
+use zkgov_verifier::{
+    babyjub::{self, Point, PublicKey, Signature, SubgroupScalar},
+    bundle::fr_to_u64,
+    domain::Label,
+    identity::{
+        credential::{credential_hash, CredentialBody},
+        date::Date,
+        issuer_leaf,
+        policy::CompiledIdentityPolicy,
+        schema::ATTRIBUTE_SLOTS,
+        ISSUER_TREE_DEPTH, REVOCATION_DEPTH,
+    },
+    policy::{CompiledPolicy, SlotConstraint},
+    statement::{Context, IdentityPublicInputs, MerkleRoot, Nullifier, PolicyHash, Scope},
+    Fr,
+};
+
+use crate::{
+    cmp,
+    eddsa::{verify_var, PointVar},
+    merkle::{MerklePath, MerklePathVar, MerkleTree},
+    poseidon::poseidon_var,
+    record::{nullifier, owner_commitment},
+    smt::SparseMerkleTree,
+    CircuitError,
+};
+
+/// Bits of an encoded date.
+pub const DATE_BITS: usize = 32;
+
+/// Leaf value of a revoked credential in a revocation tree.
+pub fn revoked_leaf() -> Fr {
+    Fr::from(1u64)
+}
+
+/// An issuer's revocation tree.
+#[derive(Clone, Debug)]
+pub struct RevocationTree(SparseMerkleTree);
+
+impl RevocationTree {
+    /// An empty tree.
+    pub fn new() -> Self {
+        // REVOCATION_DEPTH is a valid depth.
+        RevocationTree(SparseMerkleTree::new(REVOCATION_DEPTH).unwrap_or_else(|_| unreachable!()))
+    }
+
+    /// A tree with `nonces` revoked.
+    pub fn from_revoked(nonces: &[u64]) -> Result<Self, CircuitError> {
+        let mut t = RevocationTree::new();
+        for n in nonces {
+            t.revoke(*n)?;
+        }
+        Ok(t)
+    }
+
+    /// Revokes `nonce` (idempotent).
+    pub fn revoke(&mut self, nonce: u64) -> Result<(), CircuitError> {
+        self.0.set(nonce, revoked_leaf())
+    }
+
+    /// Whether `nonce` is revoked.
+    pub fn is_revoked(&self, nonce: u64) -> Result<bool, CircuitError> {
+        Ok(self.0.get(nonce)? != Fr::from(0u64))
+    }
+
+    /// The root.
+    pub fn root(&self) -> Fr {
+        self.0.root()
+    }
+
+    /// Number of revoked credentials.
+    pub fn len(&self) -> u64 {
+        self.0.len()
+    }
+
+    /// Whether nothing is revoked.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The path proving `nonce` is not revoked.
+    pub fn non_revocation_path(&self, nonce: u64) -> Result<MerklePath, CircuitError> {
+        if self.is_revoked(nonce)? {
+            return Err(CircuitError::Unsatisfied(
+                "the credential is revoked".into(),
+            ));
+        }
+        self.0.path(nonce)
+    }
+}
+
+impl Default for RevocationTree {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// An accredited issuer: key and current revocation root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccreditedIssuer {
+    /// The issuer's key.
+    pub key: PublicKey,
+    /// Root of its revocation tree.
+    pub revocation_root: Fr,
+}
+
+impl AccreditedIssuer {
+    /// Its leaf in the accredited-issuer tree.
+    pub fn leaf(&self) -> Fr {
+        issuer_leaf(&self.key.id(), &self.revocation_root)
+    }
+}
+
+/// The accredited-issuer tree built from issuers in order.
+pub fn issuer_tree(issuers: &[AccreditedIssuer]) -> Result<MerkleTree, CircuitError> {
+    let leaves: Vec<Fr> = issuers.iter().map(AccreditedIssuer::leaf).collect();
+    MerkleTree::from_leaves(ISSUER_TREE_DEPTH, &leaves)
+}
+
+/// Everything the citizen uses. Zeroized on drop; `Debug` prints nothing.
+#[derive(Clone)]
+pub struct IdentityWitness {
+    /// The holder secret.
+    pub holder_secret: Fr,
+    /// The credential's signed integers, except the attributes.
+    pub body: CredentialBody,
+    /// The attributes as signed: `body.attributes` as field elements for a
+    /// real credential ([`IdentityWitness::attributes_of`]); tests of the
+    /// range checks put other field elements here.
+    pub attributes: [Fr; ATTRIBUTE_SLOTS],
+    /// The issuer key.
+    pub issuer: Point,
+    /// Signature point `R8`.
+    pub r8: Point,
+    /// Signature scalar `S` as a base-field element (so that tests can
+    /// present a non-canonical `S + l`).
+    pub s: Fr,
+    /// The issuer's revocation root.
+    pub revocation_root: Fr,
+    /// Path of the empty leaf at `body.revocation_nonce`.
+    pub revocation_path: MerklePath,
+    /// Path of the issuer's leaf in the accredited-issuer tree.
+    pub issuer_path: MerklePath,
+    /// The policy asked for (with schema, issuer and date).
+    pub policy: CompiledIdentityPolicy,
+    /// Nullifier scope.
+    pub scope: Fr,
+    /// Verifier challenge.
+    pub context: Fr,
+}
+
+impl Drop for IdentityWitness {
+    fn drop(&mut self) {
+        self.holder_secret.zeroize();
+        self.body.attributes.zeroize();
+        self.attributes.iter_mut().for_each(Zeroize::zeroize);
+        self.body.revocation_nonce.zeroize();
+        self.body.holder_commitment.zeroize();
+        self.s.zeroize();
+        self.revocation_path.index.zeroize();
+        self.issuer_path.index.zeroize();
+    }
+}
+
+impl fmt::Debug for IdentityWitness {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IdentityWitness { .. }")
+    }
+}
+
+/// `S` as a base-field element.
+pub fn s_to_field(s: &SubgroupScalar) -> Fr {
+    Fr::from_le_bytes_mod_order(&s.into_bigint().to_bytes_le()) // ok: l < r, no reduction
+}
+
+fn unsat(msg: &str) -> CircuitError {
+    CircuitError::Unsatisfied(msg.into())
+}
+
+impl IdentityWitness {
+    /// The attribute field elements of a credential body.
+    pub fn attributes_of(body: &CredentialBody) -> [Fr; ATTRIBUTE_SLOTS] {
+        body.attributes.map(Fr::from)
+    }
+
+    fn credential_hash(&self) -> Fr {
+        let b = &self.body;
+        credential_hash(
+            &b.schema_hash,
+            &b.holder_commitment,
+            &Fr::from(b.issued.encode()),
+            &Fr::from(b.expires.encode()),
+            &Fr::from(b.revocation_nonce),
+            &self.attributes,
+        )
+    }
+
+    /// The public inputs this witness proves, after checking natively that it
+    /// satisfies every part of the statement (a bad witness fails here with
+    /// the failing check named, never a value).
+    pub fn public_inputs(
+        &self,
+        expected_root: Option<&MerkleRoot>,
+    ) -> Result<IdentityPublicInputs, CircuitError> {
+        let b = &self.body;
+        let p = &self.policy;
+        if p.policy.slots.len() != ATTRIBUTE_SLOTS {
+            return Err(unsat("the policy does not have one slot per attribute"));
+        }
+        if b.holder_commitment != owner_commitment(&self.holder_secret) {
+            return Err(unsat("the credential is bound to another holder secret"));
+        }
+        if b.schema_hash != p.schema_hash {
+            return Err(unsat(
+                "the credential is of another schema than the policy's",
+            ));
+        }
+        // Signature (canonical S; points validated by verify).
+        let s = SubgroupScalar::from_bigint(self.s.into_bigint())
+            .ok_or_else(|| unsat("the signature scalar is not below the subgroup order"))?;
+        let key = PublicKey(self.issuer);
+        babyjub::verify(&key, &self.credential_hash(), &Signature { r8: self.r8, s })
+            .map_err(|_| unsat("the issuer's signature does not verify"))?;
+        let id = key.id();
+        if p.issuer != Fr::from(0u64) && p.issuer != id {
+            return Err(unsat("the policy requires another issuer"));
+        }
+        // Revocation and accreditation.
+        if self.revocation_path.index != b.revocation_nonce
+            || self.revocation_path.siblings.len() != REVOCATION_DEPTH
+            || self.revocation_path.root(Fr::from(0u64)) != self.revocation_root
+        {
+            return Err(unsat(
+                "the credential is revoked, or the revocation path is not its",
+            ));
+        }
+        if self.issuer_path.siblings.len() != ISSUER_TREE_DEPTH {
+            return Err(CircuitError::InvalidDepth(self.issuer_path.siblings.len()));
+        }
+        let root = self
+            .issuer_path
+            .root(issuer_leaf(&id, &self.revocation_root));
+        if let Some(r) = expected_root {
+            if r.0 != root {
+                return Err(unsat(
+                    "the issuer (with this revocation root) is not accredited under this root",
+                ));
+            }
+        }
+        // Dates.
+        if !(b.issued <= p.today && p.today <= b.expires) {
+            return Err(unsat(
+                "the credential is expired or not yet valid on the verifier's date",
+            ));
+        }
+        let mut values = [0u64; ATTRIBUTE_SLOTS];
+        for (i, (slot, a)) in p.policy.slots.iter().zip(&self.attributes).enumerate() {
+            values[i] = fr_to_u64(a).filter(|v| slot.holds(*v)).ok_or_else(|| {
+                CircuitError::Unsatisfied(format!("attribute {i} does not satisfy the policy"))
+            })?;
+        }
+        let mut disclosed = [Fr::from(0u64); ATTRIBUTE_SLOTS];
+        disclosed.copy_from_slice(&p.policy.disclosed(&values));
+        Ok(IdentityPublicInputs {
+            issuers_root: MerkleRoot(root),
+            issuer: p.issuer,
+            schema: p.schema_hash,
+            policy_hash: PolicyHash(p.policy.hash()),
+            today: Fr::from(p.today.encode()),
+            disclosed,
+            scope: Scope(self.scope),
+            nullifier: Nullifier(nullifier(&self.scope, &self.holder_secret)),
+            context: Context(self.context),
+        })
+    }
+}
+
+/// The identity circuit.
+pub struct IdentityCircuit {
+    witness: IdentityWitness,
+    public: IdentityPublicInputs,
+}
+
+impl IdentityCircuit {
+    /// A circuit proving `witness` (checked natively first).
+    pub fn new(witness: IdentityWitness) -> Result<Self, CircuitError> {
+        let public = witness.public_inputs(None)?;
+        Ok(IdentityCircuit { witness, public })
+    }
+
+    /// A circuit with an arbitrary claimed instance and no native check:
+    /// for setup and for tests that play a cheating prover.
+    pub fn with_claimed_instance(witness: IdentityWitness, public: IdentityPublicInputs) -> Self {
+        IdentityCircuit { witness, public }
+    }
+
+    /// A circuit of the right shape with placeholder values (for setup).
+    pub fn blank() -> Self {
+        let zero = Fr::from(0u64);
+        let witness = IdentityWitness {
+            holder_secret: Fr::from(1u64),
+            body: CredentialBody {
+                schema_hash: zero,
+                holder_commitment: zero,
+                issued: Date(0),
+                expires: Date(0),
+                revocation_nonce: 0,
+                attributes: [0; ATTRIBUTE_SLOTS],
+            },
+            attributes: [zero; ATTRIBUTE_SLOTS],
+            issuer: babyjub::BASE8,
+            r8: babyjub::BASE8,
+            s: zero,
+            revocation_root: zero,
+            revocation_path: MerklePath {
+                index: 0,
+                siblings: vec![zero; REVOCATION_DEPTH],
+            },
+            issuer_path: MerklePath {
+                index: 0,
+                siblings: vec![zero; ISSUER_TREE_DEPTH],
+            },
+            policy: CompiledIdentityPolicy {
+                schema_hash: zero,
+                issuer: zero,
+                today: Date(0),
+                policy: CompiledPolicy {
+                    slots: vec![SlotConstraint::any(); ATTRIBUTE_SLOTS],
+                },
+            },
+            scope: zero,
+            context: zero,
+        };
+        let public = IdentityPublicInputs {
+            issuers_root: MerkleRoot(zero),
+            issuer: zero,
+            schema: zero,
+            policy_hash: PolicyHash(zero),
+            today: zero,
+            disclosed: [zero; ATTRIBUTE_SLOTS],
+            scope: Scope(zero),
+            nullifier: Nullifier(zero),
+            context: Context(zero),
+        };
+        Self::with_claimed_instance(witness, public)
+    }
+
+    /// The public inputs this circuit claims.
+    pub fn public_inputs(&self) -> &IdentityPublicInputs {
+        &self.public
+    }
+}
+
+impl ConstraintSynthesizer<Fr> for IdentityCircuit {
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        let w = &self.witness;
+        let b = &w.body;
+        let inputs = self
+            .public
+            .to_vec()
+            .into_iter()
+            .map(|x| FpVar::new_input(cs.clone(), || Ok(x)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (issuers_root, issuer, schema, policy_hash, today) =
+            (&inputs[0], &inputs[1], &inputs[2], &inputs[3], &inputs[4]);
+        let disclosed = &inputs[5..5 + ATTRIBUTE_SLOTS];
+        let (scope, nullifier_in, context) = (
+            &inputs[5 + ATTRIBUTE_SLOTS],
+            &inputs[6 + ATTRIBUTE_SLOTS],
+            &inputs[7 + ATTRIBUTE_SLOTS],
+        );
+
+        let wit = |x: Fr| FpVar::new_witness(cs.clone(), || Ok(x));
+        let secret = wit(w.holder_secret)?;
+        let issued = wit(Fr::from(b.issued.encode()))?;
+        let expires = wit(Fr::from(b.expires.encode()))?;
+        let nonce = wit(Fr::from(b.revocation_nonce))?;
+        let attrs = w
+            .attributes
+            .iter()
+            .map(|a| wit(*a))
+            .collect::<Result<Vec<_>, _>>()?;
+        let a = PointVar::new_witness(cs.clone(), || Ok(w.issuer))?;
+        let r8 = PointVar::new_witness(cs.clone(), || Ok(w.r8))?;
+        let s = wit(w.s)?;
+        let rev_root = wit(w.revocation_root)?;
+        let rev_path =
+            MerklePathVar::new_witness(cs.clone(), &w.revocation_path, REVOCATION_DEPTH)?;
+        let issuer_path =
+            MerklePathVar::new_witness(cs.clone(), &w.issuer_path, ISSUER_TREE_DEPTH)?;
+        let policy = crate::policy::PolicyVar::new_witness(cs.clone(), &w.policy.policy)?;
+        if policy.slots.len() != ATTRIBUTE_SLOTS {
+            return Err(SynthesisError::Unsatisfiable);
+        }
+
+        // 1-2. Holder and credential.
+        let commitment = poseidon_var(std::slice::from_ref(&secret))?;
+        let mut cred_inputs = vec![
+            FpVar::constant(Label::CredentialV1.to_field()),
+            schema.clone(),
+            commitment,
+            issued.clone(),
+            expires.clone(),
+            nonce.clone(),
+        ];
+        cred_inputs.extend(attrs.iter().cloned());
+        let cred = poseidon_var(&cred_inputs)?;
+
+        // 3. Signature.
+        verify_var(&a, &cred, &r8, &s)?;
+
+        // 4-5. Issuer and accreditation.
+        let id = poseidon_var(&[a.x.clone(), a.y.clone()])?;
+        issuer.mul_equals(&(issuer - &id), &FpVar::zero())?;
+        let leaf = poseidon_var(&[id, rev_root.clone()])?;
+        issuer_path.root_var(&leaf)?.enforce_equal(issuers_root)?;
+
+        // 6. Not revoked.
+        rev_path
+            .root_var_of_empty_leaf()?
+            .enforce_equal(&rev_root)?;
+        rev_path.index_var().enforce_equal(&nonce)?;
+
+        // 7. Dates.
+        cmp::range_check(today, DATE_BITS)?;
+        cmp::range_check(&issued, DATE_BITS)?;
+        cmp::enforce_le(&issued, today, DATE_BITS)?;
+        cmp::enforce_le(today, &expires, DATE_BITS)?;
+
+        // 8. Policy and disclosure.
+        policy.hash()?.enforce_equal(policy_hash)?;
+        for (d, claimed) in policy.enforce(&attrs)?.iter().zip(disclosed) {
+            d.enforce_equal(claimed)?;
+        }
+
+        // 9. Nullifier.
+        poseidon_var(&[scope.clone(), secret])?.enforce_equal(nullifier_in)?;
+
+        // 10. Context binding.
+        let _ctx_sq = context.square()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,190 @@
+//! The agency's check of an identity bundle.
+
+use serde_json::Value;
+
+use super::{
+    date::Date,
+    policy::{CompiledIdentityPolicy, IdentityPolicy},
+    schema::Schema,
+};
+use crate::{
+    bundle::{fr_to_u64, Bundle},
+    field::to_decimal,
+    groth16::ValidatedVerifyingKey,
+    policy::VALUE_BITS,
+    statement::{Context, IdentityPublicInputs, MerkleRoot, Nullifier, Scope, StatementId},
+    Fr, VerifyError,
+};
+
+/// An agency's identity check for one day: key, schema, the policies it
+/// accepts (any one of them may hold), accepted issuer-tree roots and scope.
+/// Each session supplies its own challenge.
+#[derive(Clone, Debug)]
+pub struct IdentityVerifier<'a> {
+    vk: &'a ValidatedVerifyingKey,
+    schema: Schema,
+    policies: Vec<(String, CompiledIdentityPolicy, Fr)>,
+    today: Date,
+    accepted_roots: Vec<MerkleRoot>,
+    scope: Scope,
+}
+
+/// What the agency learns from a valid identity proof.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentityOutcome {
+    /// Name of the policy that held.
+    pub policy: String,
+    /// The accredited-issuer tree root the proof used.
+    pub issuers_root: MerkleRoot,
+    /// The issuer id, when the policy required one (otherwise the proof does
+    /// not say).
+    pub issuer: Option<String>,
+    /// `(attribute, value)` for each disclosed attribute.
+    pub disclosed: Vec<(String, Value)>,
+    /// The holder's nullifier for the scope.
+    pub nullifier: Nullifier,
+}
+
+fn mismatch(name: &'static str, expected: &impl ToString, got: &impl ToString) -> VerifyError {
+    VerifyError::PublicInputMismatch {
+        name,
+        expected: expected.to_string(),
+        got: got.to_string(),
+    }
+}
+
+impl<'a> IdentityVerifier<'a> {
+    /// Compiles each named policy for `schema` on day `today`.
+    pub fn new(
+        vk: &'a ValidatedVerifyingKey,
+        schema: Schema,
+        policies: &[(String, IdentityPolicy)],
+        today: Date,
+        accepted_roots: Vec<MerkleRoot>,
+        scope: Scope,
+    ) -> Result<Self, VerifyError> {
+        if policies.is_empty() {
+            return Err(VerifyError::MalformedPolicy("no policy given".into()));
+        }
+        let policies = policies
+            .iter()
+            .map(|(name, p)| {
+                let c = p.compile(&schema, today)?;
+                let h = c.policy.hash();
+                Ok((name.clone(), c, h))
+            })
+            .collect::<Result<Vec<_>, VerifyError>>()?;
+        Ok(IdentityVerifier {
+            vk,
+            schema,
+            policies,
+            today,
+            accepted_roots,
+            scope,
+        })
+    }
+
+    /// The compiled policies, by name.
+    pub fn policies(&self) -> impl Iterator<Item = (&str, &CompiledIdentityPolicy)> {
+        self.policies.iter().map(|(n, c, _)| (n.as_str(), c))
+    }
+
+    /// Checks `bundle` for the session whose challenge is `context`:
+    /// statement, issuer-tree root, schema, date, which policy, issuer,
+    /// scope, context and disclosures first, then the proof.
+    pub fn verify(
+        &self,
+        bundle: &Bundle,
+        context: &Context,
+    ) -> Result<IdentityOutcome, VerifyError> {
+        if bundle.statement != StatementId::IdentityV1 {
+            return Err(VerifyError::StatementMismatch {
+                expected: StatementId::IdentityV1.to_string(),
+                got: bundle.statement.to_string(),
+            });
+        }
+        let p = IdentityPublicInputs::from_slice(&bundle.public_inputs)?;
+        if !self.accepted_roots.contains(&p.issuers_root) {
+            let expected = self
+                .accepted_roots
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" or ");
+            return Err(mismatch("issuers_root", &expected, &p.issuers_root));
+        }
+        let schema_hash = self.schema.hash();
+        if p.schema != schema_hash {
+            return Err(mismatch(
+                "schema",
+                &to_decimal(&schema_hash),
+                &to_decimal(&p.schema),
+            ));
+        }
+        let today = Fr::from(self.today.encode());
+        if p.today != today {
+            return Err(mismatch(
+                "today",
+                &to_decimal(&today),
+                &to_decimal(&p.today),
+            ));
+        }
+        let (name, policy, _) = self
+            .policies
+            .iter()
+            .find(|(_, _, h)| *h == p.policy_hash.0)
+            .ok_or_else(|| {
+                let expected = self
+                    .policies
+                    .iter()
+                    .map(|(_, _, h)| to_decimal(h))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                mismatch("policy_hash", &expected, &p.policy_hash)
+            })?;
+        if p.issuer != policy.issuer {
+            return Err(mismatch(
+                "issuer",
+                &to_decimal(&policy.issuer),
+                &to_decimal(&p.issuer),
+            ));
+        }
+        if p.scope != self.scope {
+            return Err(mismatch("scope", &self.scope, &p.scope));
+        }
+        if p.context != *context {
+            return Err(mismatch("context", context, &p.context));
+        }
+        let mut disclosed = Vec::new();
+        for (i, (slot, value)) in policy.policy.slots.iter().zip(&p.disclosed).enumerate() {
+            if slot.disclose {
+                let v = fr_to_u64(value).ok_or_else(|| {
+                    VerifyError::MalformedBundle(format!(
+                        "disclosed[{i}] is not below 2^{VALUE_BITS}"
+                    ))
+                })?;
+                let name = self
+                    .schema
+                    .attributes
+                    .get(i)
+                    .map(|a| a.name.clone())
+                    .unwrap_or_else(|| i.to_string());
+                disclosed.push((name, self.schema.decode(i, v)));
+            } else if *value != Fr::from(0u64) {
+                return Err(mismatch(
+                    "disclosed (not disclosed by the policy)",
+                    &0,
+                    &to_decimal(value),
+                ));
+            }
+        }
+        bundle.verify(StatementId::IdentityV1, self.vk)?;
+        Ok(IdentityOutcome {
+            policy: name.clone(),
+            issuers_root: p.issuers_root,
+            issuer: policy.required_issuer(),
+            disclosed,
+            nullifier: p.nullifier,
+        })
+    }
+}
