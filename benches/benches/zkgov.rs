@@ -14,13 +14,13 @@ use ark_snark::SNARK;
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
-use zkgov_benches::record_fixture;
+use zkgov_benches::{identity_fixture, record_fixture, IDENTITY_POLICY};
 use zkgov_circuits::{
     merkle::MerkleTree,
     poseidon::{poseidon, poseidon_var},
     record::RecordMembershipCircuit,
 };
-use zkgov_prover::prove::prove_record;
+use zkgov_prover::prove::{prove_record, PreparedProver};
 use zkgov_verifier::{
     bundle::{verify_record, RecordRequest, RecordVerifier},
     groth16::Proof,
@@ -98,10 +98,16 @@ fn bench_record(c: &mut Criterion) {
             Groth16::<Bn254>::prove(&f.pk, circuit, &mut rng).unwrap()
         })
     });
+    let prepared = PreparedProver::new(
+        f.pk.clone(),
+        zkgov_verifier::statement::StatementId::RecordMembershipV1,
+        f.depth,
+    )
+    .unwrap();
     g.bench_function("zkgov-prove-record", |b| {
-        b.iter(|| prove_record(&f.pk, &f.vk, f.depth, f.witness.clone(), &mut rng).unwrap())
+        b.iter(|| prove_record(&prepared, &f.vk, f.depth, f.witness.clone(), &mut rng).unwrap())
     });
-    let bundle = prove_record(&f.pk, &f.vk, f.depth, f.witness.clone(), &mut rng).unwrap();
+    let bundle = prove_record(&prepared, &f.vk, f.depth, f.witness.clone(), &mut rng).unwrap();
     let ark_vk = ark_groth16::prepare_verifying_key(&f.pk.vk);
     let ark_proof = ark_groth16::Proof::<Bn254> {
         a: bundle.proof.a,
@@ -152,6 +158,98 @@ fn bench_record(c: &mut Criterion) {
     g.finish();
 }
 
+fn bench_identity(c: &mut Criterion) {
+    use zkgov_circuits::identity::IdentityCircuit;
+    use zkgov_prover::identity::{prove_identity, IdentityProofRequest};
+    use zkgov_verifier::identity::{policy::IdentityPolicy, IdentityVerifier};
+    let f = identity_fixture();
+    let policy = IdentityPolicy::from_json(IDENTITY_POLICY).unwrap();
+    let compiled = policy.compile(&f.schema, f.today).unwrap();
+    let (scope, context) = (Scope(Fr::from(77u64)), Context(Fr::from(99u64)));
+    let mut g = c.benchmark_group("identity");
+    g.sample_size(10);
+    let mut rng = ChaCha20Rng::seed_from_u64(6);
+    let request = || IdentityProofRequest {
+        issuers: &f.issuers,
+        policy: compiled.clone(),
+        scope,
+        context,
+    };
+    let prepared = PreparedProver::new(
+        f.pk.clone(),
+        zkgov_verifier::statement::StatementId::IdentityV1,
+        20,
+    )
+    .unwrap();
+    let (bundle, root) = prove_identity(
+        &prepared,
+        &f.vk,
+        &f.holder,
+        &f.credential,
+        request(),
+        &mut rng,
+    )
+    .unwrap();
+    g.bench_function("zkgov-prove-identity", |b| {
+        b.iter(|| {
+            prove_identity(
+                &prepared,
+                &f.vk,
+                &f.holder,
+                &f.credential,
+                request(),
+                &mut rng,
+            )
+            .unwrap()
+        })
+    });
+    // The same circuit handed straight to ark-groth16 (witness from the
+    // bundle's proving run, rebuilt without the native checks).
+    let public =
+        zkgov_verifier::statement::IdentityPublicInputs::from_slice(&bundle.public_inputs).unwrap();
+    let witness = zkgov_benches::identity_witness(&f, compiled.clone(), scope, context);
+    g.bench_function("plain-ark-groth16-prove", |b| {
+        b.iter(|| {
+            let circuit = IdentityCircuit::with_claimed_instance(witness.clone(), public.clone());
+            Groth16::<Bn254>::prove(&f.pk, circuit, &mut rng).unwrap()
+        })
+    });
+    g.bench_function("synthesis-only", |b| {
+        b.iter(|| {
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            IdentityCircuit::with_claimed_instance(witness.clone(), public.clone())
+                .generate_constraints(cs.clone())
+                .unwrap();
+            cs.num_constraints()
+        })
+    });
+    let ark_vk = ark_groth16::prepare_verifying_key(&f.pk.vk);
+    let ark_proof = ark_groth16::Proof::<Bn254> {
+        a: bundle.proof.a,
+        b: bundle.proof.b,
+        c: bundle.proof.c,
+    };
+    g.bench_function("plain-ark-groth16-verify", |b| {
+        b.iter(|| {
+            Groth16::<Bn254>::verify_with_processed_vk(&ark_vk, &bundle.public_inputs, &ark_proof)
+                .unwrap()
+        })
+    });
+    let verifier = IdentityVerifier::new(
+        &f.vk,
+        f.schema.clone(),
+        &[("p".to_string(), policy)],
+        f.today,
+        vec![root],
+        scope,
+    )
+    .unwrap();
+    g.bench_function("zkgov-identity-verifier-prepared", |b| {
+        b.iter(|| verifier.verify(&bundle, &context).unwrap())
+    });
+    g.finish();
+}
+
 fn bench_snarkjs(c: &mut Criterion) {
     let vk_json = include_str!("../../verifier/tests/fixtures/snarkjs/verification_key.json");
     let proof_json = include_str!("../../verifier/tests/fixtures/snarkjs/proof.json");
@@ -179,6 +277,7 @@ criterion_group!(
     bench_poseidon,
     bench_merkle,
     bench_record,
+    bench_identity,
     bench_snarkjs
 );
 criterion_main!(benches);

@@ -80,3 +80,141 @@ pub fn record_fixture(depth: usize, n: usize) -> RecordFixture {
         witness,
     }
 }
+
+/// The identity benchmark's schema: five attributes.
+pub const IDENTITY_SCHEMA: &str = r#"{"version":1,"id":"gov.example/resident-id/v1","attributes":[
+  {"name":"birth_date","type":"date"},
+  {"name":"region","type":"code","codes":{"north":1,"south":2,"east":3,"west":4}},
+  {"name":"nationality","type":"code"},
+  {"name":"income_band","type":"integer"},
+  {"name":"family_name","type":"string"}]}"#;
+
+/// An identity policy with 3 predicates and 1 disclosed attribute.
+pub const IDENTITY_POLICY: &str = r#"{"version":1,"schema":"gov.example/resident-id/v1","clauses":[
+  {"field":"birth_date","op":"age>=","years":18},
+  {"field":"region","op":"in","values":["north","south"]},
+  {"field":"income_band","op":"<","value":4},
+  {"field":"region","op":"disclose"}]}"#;
+
+/// Keys, an accredited-issuer list of 32 issuers (one with 1000 revoked
+/// credentials), and a resident's credential.
+pub struct IdentityFixture {
+    /// Proving key.
+    pub pk: ProvingKey<Bn254>,
+    /// Verifying key.
+    pub vk: ValidatedVerifyingKey,
+    /// The accreditation authority's list.
+    pub issuers: zkgov_prover::identity::AccreditedIssuers,
+    /// The credential.
+    pub credential: zkgov_verifier::identity::credential::Credential,
+    /// Its holder.
+    pub holder: zkgov_prover::holder::HolderSecret,
+    /// The schema.
+    pub schema: zkgov_verifier::identity::schema::Schema,
+    /// The verifier's date.
+    pub today: zkgov_verifier::identity::date::Date,
+}
+
+/// Builds the identity fixture.
+pub fn identity_fixture() -> IdentityFixture {
+    use zkgov_prover::identity::{AccreditedIssuers, IssuerKey, IssuerRegister};
+    use zkgov_verifier::identity::{date::Date, schema::Schema};
+    let mut rng = ChaCha20Rng::seed_from_u64(2027);
+    let (pk, vk) = dev_setup(StatementId::IdentityV1, 20, &mut rng, false).expect("setup");
+    let schema = Schema::from_json(IDENTITY_SCHEMA).expect("schema");
+    let holder = zkgov_prover::holder::HolderSecret::generate(&mut rng);
+    let mut issuers = AccreditedIssuers::new();
+    let mut credential = None;
+    for i in 0..32 {
+        let key = IssuerKey::generate(&mut rng);
+        let mut reg = IssuerRegister::new(key.public_key());
+        let values = [
+            ("birth_date", serde_json::json!("1990-05-17")),
+            ("region", serde_json::json!("south")),
+            ("nationality", serde_json::json!(276)),
+            ("income_band", serde_json::json!(3)),
+            ("family_name", serde_json::json!("Doe")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let c = key
+            .issue(
+                &mut reg,
+                &schema,
+                values,
+                holder.commitment(),
+                Date::parse("2025-01-01").expect("date"),
+                Date::parse("2030-01-01").expect("date"),
+            )
+            .expect("issue");
+        if i == 17 {
+            reg.next_nonce = 2000;
+            for n in 1000..2000 {
+                reg.revoke(n).expect("revoke");
+            }
+            credential = Some(c);
+        }
+        issuers.upsert(&format!("issuer-{i}"), &reg);
+    }
+    IdentityFixture {
+        pk,
+        vk,
+        issuers,
+        credential: credential.expect("credential"),
+        holder,
+        schema,
+        today: Date::parse("2026-11-25").expect("date"),
+    }
+}
+
+/// The circuit witness for the fixture's credential (as the prover builds it).
+pub fn identity_witness(
+    f: &IdentityFixture,
+    policy: zkgov_verifier::identity::policy::CompiledIdentityPolicy,
+    scope: zkgov_verifier::statement::Scope,
+    context: zkgov_verifier::statement::Context,
+) -> zkgov_circuits::identity::IdentityWitness {
+    use zkgov_circuits::identity::{
+        issuer_tree, s_to_field, AccreditedIssuer, IdentityWitness, RevocationTree,
+    };
+    let listed = f
+        .issuers
+        .issuers
+        .iter()
+        .map(|x| {
+            let t = RevocationTree::from_revoked(&x.revoked).expect("revocations");
+            (
+                AccreditedIssuer {
+                    key: x.key,
+                    revocation_root: t.root(),
+                },
+                t,
+            )
+        })
+        .collect::<Vec<_>>();
+    let index = listed
+        .iter()
+        .position(|(a, _)| a.key == f.credential.issuer)
+        .expect("issuer");
+    let tree =
+        issuer_tree(&listed.iter().map(|(a, _)| a.clone()).collect::<Vec<_>>()).expect("tree");
+    let c = &f.credential;
+    IdentityWitness {
+        holder_secret: *f.holder.expose(),
+        attributes: IdentityWitness::attributes_of(&c.body),
+        body: c.body.clone(),
+        issuer: c.issuer.0,
+        r8: c.signature.r8,
+        s: s_to_field(&c.signature.s),
+        revocation_root: listed[index].1.root(),
+        revocation_path: listed[index]
+            .1
+            .non_revocation_path(c.body.revocation_nonce)
+            .expect("path"),
+        issuer_path: tree.path(index as u64).expect("path"),
+        policy,
+        scope: scope.0,
+        context: context.0,
+    }
+}

@@ -28,7 +28,17 @@
 //!    different cosets) but costs little, and states the rule;
 //! 4. `S < l`: a 251-bit decomposition and `S <= l - 1` (a non-canonical
 //!    `S + l` would otherwise verify: malleability);
-//! 5. `hm = Poseidon(R8.x, R8.y, A.x, A.y, m)`, decomposed canonically;
+//! 5. `hm = Poseidon(R8.x, R8.y, A.x, A.y, m)`, decomposed into 254 bits
+//!    *without* the canonical check: the bits spell `hm` or, when
+//!    `hm < 2^254 - r`, possibly `hm + r`. As `8·A` has order `l`, only the
+//!    challenge `c = bits mod l` matters, so a prover gets at most two
+//!    challenges per `(R8, A, m)`. A forger of Schnorr-type signatures with
+//!    two challenges per hash query wins at most twice as often (a one-bit
+//!    loss, in the random-oracle model); a holder with a real signature
+//!    gains nothing, since a second valid `S` for the other challenge needs
+//!    the issuer's secret. circomlib's `Num2Bits_strict` would cost 382
+//!    more constraints here, the margin that keeps the identity circuit
+//!    under 2^14 constraints (see `crate::identity`);
 //! 6. `S·Base8 == R8 + hm·(8·A)`: fixed-base multiplication with 3-bit
 //!    windows of constant points for the left side ([`fixed_base_mul`]),
 //!    2-bit windows over `[0, P, 2P, 3P]` for the right ([`var_base_mul`]).
@@ -316,7 +326,7 @@ pub fn verify_var(
         a.y.clone(),
         msg.clone(),
     ])?;
-    let hm_bits = hm.to_bits_le()?;
+    let hm_bits = hm.to_non_unique_bits_le()?;
 
     // 6. S·Base8 == R8 + hm·(8·A).
     let left = fixed_base_mul(&s_bits)?;

@@ -246,23 +246,6 @@ impl MerklePathVar {
     pub fn root_var(&self, leaf: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
         root_var(leaf, &self.siblings, &self.bits)
     }
-
-    /// The root of the empty leaf (0) along this path: sparse-tree
-    /// non-membership. Enforces every bit boolean.
-    pub fn root_var_of_empty_leaf(&self) -> Result<FpVar<Fr>, SynthesisError> {
-        fold_path(FpVar::zero(), &self.siblings, &self.bits)
-    }
-
-    /// `sum bits_h 2^h`: the leaf index the path bits spell.
-    pub fn index_var(&self) -> FpVar<Fr> {
-        let mut acc = FpVar::zero();
-        let mut pow = Fr::from(1u64);
-        for b in &self.bits {
-            acc += b * pow;
-            pow = pow + pow;
-        }
-        acc
-    }
 }
 
 /// Enforces `b * (b - 1) = 0`.

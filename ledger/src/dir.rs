@@ -61,7 +61,6 @@ pub fn log_key(path: &Path) -> Result<SigningKey, LedgerError> {
             Ok(SigningKey::from_bytes(&arr))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            use std::io::Write;
             let key = SigningKey::generate(&mut OsRng);
             let text = Zeroizing::new(
                 serde_json::to_string(&KeyFile {
@@ -71,16 +70,7 @@ pub fn log_key(path: &Path) -> Result<SigningKey, LedgerError> {
                 })
                 .unwrap_or_default(),
             );
-            let mut opts = std::fs::OpenOptions::new();
-            opts.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(0o600);
-            }
-            let mut f = opts.open(path).map_err(io(path))?;
-            f.write_all(text.as_bytes()).map_err(io(path))?;
-            f.sync_all().map_err(io(path))?;
+            zkgov_params::private_file::create_private(path, text.as_bytes()).map_err(io(path))?;
             Ok(key)
         }
         Err(e) => Err(io(path)(e)),

@@ -96,7 +96,12 @@ struct State {
     tree: LogTree,
     authorities: HashMap<String, (Authority, ed25519_dalek::VerifyingKey)>,
     vks: HashMap<String, (StatementId, ValidatedVerifyingKey)>,
-    roots: HashMap<String, RootInfo>,
+    /// Published roots by `(registry_id, root)`.
+    roots: HashMap<(String, String), RootInfo>,
+    /// Roots proofs may be anchored against, by publisher role: registry
+    /// authorities' roots for record proofs, accreditation authorities' for
+    /// identity proofs (never an issuer's revocation roots).
+    root_roles: HashMap<(Role, String), u64>,
     epochs: HashMap<String, u64>,
     nullifiers: HashMap<(String, String), u64>,
     checkpoint: Option<StoredCheckpoint>,
@@ -134,8 +139,11 @@ impl State {
             }
             EntryBody::RegistryRoot(r) => {
                 self.epochs.insert(r.registry_id.clone(), r.epoch);
+                if let Some((a, _)) = self.authorities.get(&r.authority) {
+                    self.root_roles.insert((a.role, r.root.clone()), index);
+                }
                 self.roots.insert(
-                    r.root.clone(),
+                    (r.registry_id.clone(), r.root.clone()),
                     RootInfo {
                         entry: r.clone(),
                         index,
@@ -167,7 +175,8 @@ struct Overlay<'a> {
     state: &'a State,
     authorities: HashMap<String, (Authority, ed25519_dalek::VerifyingKey)>,
     vks: HashMap<String, (StatementId, ValidatedVerifyingKey)>,
-    roots: HashMap<String, RegistryRoot>,
+    roots: HashMap<(String, String), RegistryRoot>,
+    root_roles: HashMap<(Role, String), u64>,
     epochs: HashMap<String, u64>,
     nullifiers: HashMap<(String, String), u64>,
     next_index: u64,
@@ -180,6 +189,7 @@ impl<'a> Overlay<'a> {
             authorities: HashMap::new(),
             vks: HashMap::new(),
             roots: HashMap::new(),
+            root_roles: HashMap::new(),
             epochs: HashMap::new(),
             nullifiers: HashMap::new(),
             next_index: state.tree.size(),
@@ -248,7 +258,26 @@ impl<'a> Overlay<'a> {
             }
             Submission::RegistryRoot(r) => {
                 let body = EntryBody::RegistryRoot(r.clone());
-                self.signed_by(&r.authority, Role::RegistryAuthority, &body)?;
+                // Registry authorities publish registry roots, issuers their
+                // revocation roots, accreditation authorities the
+                // accredited-issuer tree: each only for registries it is
+                // listed for.
+                let role = self
+                    .authority(&r.authority)
+                    .map(|(a, _)| a.role)
+                    .ok_or_else(|| {
+                        LedgerError::Unauthorised(format!("unknown authority {:?}", r.authority))
+                    })?;
+                if !matches!(
+                    role,
+                    Role::RegistryAuthority | Role::Issuer | Role::AccreditationAuthority
+                ) {
+                    return Err(LedgerError::Unauthorised(format!(
+                        "{:?} is a {role:?}, which publishes no roots",
+                        r.authority
+                    )));
+                }
+                self.signed_by(&r.authority, role, &body)?;
                 let (a, _) = self
                     .authority(&r.authority)
                     .ok_or_else(|| LedgerError::Unauthorised("unknown".into()))?;
@@ -259,9 +288,10 @@ impl<'a> Overlay<'a> {
                     )));
                 }
                 let root: Fr = parse_decimal(&r.root, "root")?;
+                let key = (r.registry_id.clone(), r.root.clone());
                 if to_decimal(&root) != r.root
-                    || self.roots.contains_key(&r.root)
-                    || self.state.roots.contains_key(&r.root)
+                    || self.roots.contains_key(&key)
+                    || self.state.roots.contains_key(&key)
                 {
                     return Err(LedgerError::Rejected(
                         "this root is already published".into(),
@@ -278,7 +308,9 @@ impl<'a> Overlay<'a> {
                         last.copied().unwrap_or(0)
                     )));
                 }
-                if r.leaf_count == 0 {
+                // An empty revocation tree is a real state; an empty registry
+                // or issuer list proves nothing.
+                if r.leaf_count == 0 && role != Role::Issuer {
                     return Err(LedgerError::Rejected(
                         "a registry root must cover at least one record".into(),
                     ));
@@ -289,7 +321,9 @@ impl<'a> Overlay<'a> {
                     ));
                 }
                 self.epochs.insert(r.registry_id.clone(), r.epoch);
-                self.roots.insert(r.root.clone(), r.clone());
+                self.root_roles
+                    .insert((role, r.root.clone()), self.next_index);
+                self.roots.insert(key, r.clone());
                 Ok(Accepted {
                     body,
                     nullifier: None,
@@ -311,16 +345,30 @@ impl<'a> Overlay<'a> {
                     ));
                 }
                 let verified = b.verify(*st, vk)?;
-                let PublicInputs::Record(p) = verified.public else {
-                    return Err(LedgerError::Rejected("statement not anchorable".into()));
+                // Each statement's root must have been published by the role
+                // that vouches for it.
+                let (root, publisher, scope, nullifier) = match verified.public {
+                    PublicInputs::Record(p) => {
+                        (p.root, Role::RegistryAuthority, p.scope, p.nullifier)
+                    }
+                    PublicInputs::Identity(p) => (
+                        p.issuers_root,
+                        Role::AccreditationAuthority,
+                        p.scope,
+                        p.nullifier,
+                    ),
+                    _ => return Err(LedgerError::Rejected("statement not anchorable".into())),
                 };
-                let root = p.root.to_string();
-                if !self.roots.contains_key(&root) && !self.state.roots.contains_key(&root) {
+                let root = root.to_string();
+                let role_key = (publisher, root.clone());
+                if !self.root_roles.contains_key(&role_key)
+                    && !self.state.root_roles.contains_key(&role_key)
+                {
                     return Err(LedgerError::Rejected(format!(
-                        "root {root} is not a published registry root"
+                        "root {root} is not a root published by a {publisher:?}"
                     )));
                 }
-                let key = (p.scope.to_string(), p.nullifier.to_string());
+                let key = (scope.to_string(), nullifier.to_string());
                 if let Some(index) = self
                     .nullifiers
                     .get(&key)
@@ -633,8 +681,9 @@ impl Ledger {
         let mut v: Vec<RootInfo> = self
             .read_state()?
             .roots
-            .values()
-            .filter(|r| r.entry.registry_id == registry_id)
+            .iter()
+            .filter(|((id, _), _)| id == registry_id)
+            .map(|(_, r)| r)
             .cloned()
             .collect();
         v.sort_by_key(|r| r.entry.epoch);

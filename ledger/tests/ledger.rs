@@ -142,6 +142,90 @@ fn registry_roots_follow_the_authority_rules_and_refusals_write_nothing() {
 }
 
 #[test]
+fn only_roots_of_the_vouching_role_anchor_proofs() {
+    let (ledger, k) = memory_ledger();
+    let p = proofs();
+    let b = p.bundle(1, 7, 1, 1);
+    ledger.submit(vk_submission(&k.admin, &p.vk)).unwrap();
+    let at = 1_800_000_000;
+    // An issuer publishes revocation roots, an empty tree's (0 revoked) too.
+    ledger
+        .submit(root_submission_by(
+            &k.issuer,
+            "issuer-a",
+            "revocation/issuer-a",
+            1,
+            Fr::from(5u64),
+            0,
+            at,
+        ))
+        .unwrap();
+    // It may publish any value there, even the registry's root; that does not
+    // make the value a registry root: the record proof is still refused.
+    ledger
+        .submit(root_submission_by(
+            &k.issuer,
+            "issuer-a",
+            "revocation/issuer-a",
+            2,
+            p.tree.root(),
+            1,
+            at,
+        ))
+        .unwrap();
+    assert!(matches!(
+        ledger.submit(proof_submission(&b)),
+        Err(LedgerError::Rejected(_))
+    ));
+    // Nor into registries it is not listed for, nor a 0-leaf issuer list.
+    assert!(matches!(
+        ledger.submit(root_submission_by(
+            &k.issuer,
+            "issuer-a",
+            "parcels",
+            3,
+            Fr::from(6u64),
+            1,
+            at
+        )),
+        Err(LedgerError::Unauthorised(_))
+    ));
+    assert!(matches!(
+        ledger.submit(root_submission_by(
+            &k.accreditor,
+            "accreditor",
+            "accredited-issuers",
+            1,
+            Fr::from(7u64),
+            0,
+            at
+        )),
+        Err(LedgerError::Rejected(_))
+    ));
+    // The admin publishes no roots.
+    assert!(matches!(
+        ledger.submit(root_submission_by(
+            &k.admin,
+            "admin",
+            "parcels",
+            4,
+            Fr::from(8u64),
+            1,
+            at
+        )),
+        Err(LedgerError::Unauthorised(_))
+    ));
+    // The same value published by the land registry (an issuer published it
+    // first: per-registry uniqueness lets it through) makes the proof anchorable.
+    ledger
+        .submit(root_submission(&k.land, 1, p.tree.root(), 6, at))
+        .unwrap();
+    ledger.submit(proof_submission(&b)).unwrap();
+    // Roots survive a restart with their roles (replay).
+    assert_eq!(ledger.roots("revocation/issuer-a").unwrap().len(), 2);
+}
+
+#[test]
 fn proofs_are_verified_before_anchoring_and_nullifiers_are_used_once() {
     let (ledger, k) = memory_ledger();
     let p = proofs();

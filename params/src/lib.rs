@@ -18,6 +18,7 @@
 
 mod error;
 mod keys;
+pub mod private_file;
 mod setup;
 
 pub use error::ParamsError;

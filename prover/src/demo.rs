@@ -9,9 +9,7 @@
 
 use std::{io::Write, path::PathBuf, time::Instant};
 
-use ark_bn254::Bn254;
 use ark_ff::UniformRand;
-use ark_groth16::ProvingKey;
 use rand::{CryptoRng, Rng, RngCore};
 use zkgov_circuits::record::Record;
 use zkgov_params::{dev_setup, shape, KeyDir};
@@ -26,7 +24,7 @@ use zkgov_verifier::{
 
 use crate::{
     holder::HolderSecret,
-    prove::{prove_from_registry, RecordProofRequest},
+    prove::{prove_from_registry, PreparedProver, RecordProofRequest},
     registry::Registry,
     ProverError,
 };
@@ -47,13 +45,18 @@ pub struct DemoConfig {
     pub authority_keys: Option<PathBuf>,
 }
 
-/// The demo's admin and land-registry keys, with the genesis authorities
-/// that name them.
+/// The demo's authority keys (admin, land registry, accreditation
+/// authority, civil registry), with the genesis authorities that name them.
+#[derive(Clone)]
 pub struct DemoAuthorities {
     /// Admin key.
     pub admin: ed25519_dalek::SigningKey,
     /// Land-registry key.
     pub land: ed25519_dalek::SigningKey,
+    /// Accreditation authority's key (publishes the accredited-issuer root).
+    pub accreditation: ed25519_dalek::SigningKey,
+    /// Civil registry's ledger key (an issuer: publishes its revocation root).
+    pub civil: ed25519_dalek::SigningKey,
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -62,6 +65,8 @@ struct AuthorityKeysFile {
     format: String,
     admin_seed: String,
     land_seed: String,
+    accreditation_seed: String,
+    civil_seed: String,
 }
 
 impl DemoAuthorities {
@@ -70,6 +75,19 @@ impl DemoAuthorities {
         DemoAuthorities {
             admin: ed25519_dalek::SigningKey::generate(rng),
             land: ed25519_dalek::SigningKey::generate(rng),
+            accreditation: ed25519_dalek::SigningKey::generate(rng),
+            civil: ed25519_dalek::SigningKey::generate(rng),
+        }
+    }
+
+    /// The ledger key of the authority named `name`.
+    pub fn key_of(&self, name: &str) -> Option<ed25519_dalek::SigningKey> {
+        match name {
+            "admin" => Some(self.admin.clone()),
+            "land-registry" => Some(self.land.clone()),
+            ACCREDITATION_AUTHORITY => Some(self.accreditation.clone()),
+            CIVIL_REGISTRY => Some(self.civil.clone()),
+            _ => None,
         }
     }
 
@@ -89,29 +107,35 @@ impl DemoAuthorities {
                 public_key: base64_of(self.land.verifying_key().as_bytes()),
                 registries: vec!["parcels".into()],
             },
+            Authority {
+                name: ACCREDITATION_AUTHORITY.into(),
+                role: Role::AccreditationAuthority,
+                public_key: base64_of(self.accreditation.verifying_key().as_bytes()),
+                registries: vec![ACCREDITED_REGISTRY.into()],
+            },
+            Authority {
+                name: CIVIL_REGISTRY.into(),
+                role: Role::Issuer,
+                public_key: base64_of(self.civil.verifying_key().as_bytes()),
+                registries: vec![revocation_registry(CIVIL_REGISTRY)],
+            },
         ]
     }
 
     /// Writes the secret keys (mode 0600, never overwriting).
     pub fn write(&self, path: &std::path::Path) -> Result<(), ProverError> {
-        use std::io::Write as _;
         let text = zeroize::Zeroizing::new(
             serde_json::to_string(&AuthorityKeysFile {
                 format: "zkgov-demo-authority-keys".into(),
                 admin_seed: base64_of(&self.admin.to_bytes()),
+                accreditation_seed: base64_of(&self.accreditation.to_bytes()),
+                civil_seed: base64_of(&self.civil.to_bytes()),
                 land_seed: base64_of(&self.land.to_bytes()),
             })
             .unwrap_or_default(),
         );
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(path).map_err(ProverError::io(path))?;
-        f.write_all(text.as_bytes()).map_err(ProverError::io(path))
+        zkgov_params::private_file::create_private(path, text.as_bytes())
+            .map_err(ProverError::io(path))
     }
 
     /// Reads keys written by [`DemoAuthorities::write`].
@@ -137,8 +161,22 @@ impl DemoAuthorities {
         Ok(DemoAuthorities {
             admin: seed(&f.admin_seed)?,
             land: seed(&f.land_seed)?,
+            accreditation: seed(&f.accreditation_seed)?,
+            civil: seed(&f.civil_seed)?,
         })
     }
+}
+
+/// Ledger name of the demo's accreditation authority.
+pub const ACCREDITATION_AUTHORITY: &str = "accreditation-authority";
+/// Registry id of the accredited-issuer tree.
+pub const ACCREDITED_REGISTRY: &str = "accredited-issuers";
+/// Ledger name of the demo's credential issuer.
+pub const CIVIL_REGISTRY: &str = "civil-registry";
+
+/// Registry id of an issuer's revocation tree.
+pub fn revocation_registry(issuer: &str) -> String {
+    format!("revocation/{issuer}")
 }
 
 /// What the demo showed, for tests.
@@ -157,6 +195,8 @@ pub struct DemoOutcome {
     pub anchored: bool,
     /// The ledger refused a second anchor with the same nullifier.
     pub ledger_refused_repeat: bool,
+    /// The benefits-office (identity) part.
+    pub identity: crate::demo_identity::IdentityOutcomeFlags,
 }
 
 const SCHEMA: [&str; 5] = [
@@ -174,17 +214,17 @@ const POLICY: &str = r#"{"version": 1, "clauses": [
   {"field": "use_class", "op": "disclose"}
 ]}"#;
 
-fn say(out: &mut dyn Write, s: impl AsRef<str>) -> Result<(), ProverError> {
+pub(crate) fn say(out: &mut dyn Write, s: impl AsRef<str>) -> Result<(), ProverError> {
     writeln!(out, "{}", s.as_ref()).map_err(ProverError::io(std::path::Path::new("<stdout>")))
 }
 
-fn load_or_setup<R: RngCore + CryptoRng>(
+pub(crate) fn load_or_setup<R: RngCore + CryptoRng>(
     dir: &KeyDir,
+    st: StatementId,
     depth: usize,
     rng: &mut R,
     out: &mut dyn Write,
-) -> Result<(ProvingKey<Bn254>, ValidatedVerifyingKey), ProverError> {
-    let st = StatementId::RecordMembershipV1;
+) -> Result<(PreparedProver, ValidatedVerifyingKey), ProverError> {
     if let (Ok(pk), Ok(vk)) = (dir.proving_key(st, depth), dir.verifying_key(st, depth)) {
         say(
             out,
@@ -193,7 +233,7 @@ fn load_or_setup<R: RngCore + CryptoRng>(
                 dir.path().display()
             ),
         )?;
-        return Ok((pk, vk));
+        return Ok((PreparedProver::new(pk, st, depth)?, vk));
     }
     let t = Instant::now();
     let (pk, vk) = dev_setup(st, depth, rng, true)?;
@@ -212,7 +252,7 @@ fn load_or_setup<R: RngCore + CryptoRng>(
         out,
         "  (INSECURE single-party development setup: production keys need a ceremony)",
     )?;
-    Ok((pk, vk))
+    Ok((PreparedProver::new(pk, st, depth)?, vk))
 }
 
 fn random_parcel<R: Rng>(rng: &mut R, owner: Fr) -> Record {
@@ -243,7 +283,7 @@ pub fn run<R: RngCore + CryptoRng>(
 
     say(out, "1. Keys")?;
     let keys = KeyDir::new(cfg.data_dir.join("keys"));
-    let (pk, vk) = load_or_setup(&keys, cfg.depth, rng, out)?;
+    let (pk, vk) = load_or_setup(&keys, StatementId::RecordMembershipV1, cfg.depth, rng, out)?;
     say(out, format!("  verifying key digest {}", vk.digest()))?;
 
     say(out, "")?;
@@ -483,35 +523,148 @@ pub fn run<R: RngCore + CryptoRng>(
     )?;
     say(out, "")?;
     say(out, "7. The ledger anchors the registry root and the proof")?;
-    anchor(cfg, rng, out, &registry, &vk, &json, &again, &mut outcome)?;
+    let ledger = open_ledger(cfg, rng, out)?;
+    anchor(
+        cfg,
+        &ledger,
+        out,
+        &registry,
+        &vk,
+        &json,
+        &again,
+        &mut outcome,
+    )?;
     say(out, "")?;
-    say(out, "Done. Nothing about the citizen's identity or parcel left their machine beyond the lines in step 5.")?;
+    say(out, "Nothing about the citizen's identity or parcel left their machine beyond the lines in step 5.")?;
+    say(out, "")?;
+    outcome.identity = crate::demo_identity::run(cfg, &ledger, rng, out)?;
+    if let Some(l) = ledger.in_process {
+        l.close();
+    }
     Ok(outcome)
 }
 
-/// Step 7: an in-process ledger (fresh for each run) with an admin and the
-/// land registry as authorities.
-#[allow(clippy::too_many_arguments)]
-fn anchor<R: RngCore + CryptoRng>(
+/// The demo's ledger: in-process (fresh for each run) or served.
+pub struct DemoLedger {
+    pub(crate) client: zkgov_ledger::http::LedgerClient,
+    pub(crate) log: zkgov_verifier::log::NoteVerifier,
+    pub(crate) keys: DemoAuthorities,
+    in_process: Option<zkgov_ledger::Ledger>,
+}
+
+impl DemoLedger {
+    /// A served ledger at `url`; its log key is read from its genesis entry
+    /// (trust on first use).
+    pub fn http(url: &str, keys: DemoAuthorities) -> Result<DemoLedger, ProverError> {
+        use zkgov_verifier::entry::EntryBody;
+        let client = zkgov_ledger::http::LedgerClient::Http(url.to_string());
+        let genesis =
+            zkgov_verifier::entry::Entry::from_bytes(&client.entry(0).map_err(ledger_err)?)?;
+        let EntryBody::Genesis(g) = genesis.body else {
+            return Err(ProverError::malformed(
+                "ledger",
+                "entry 0 is not a genesis entry",
+            ));
+        };
+        let log = zkgov_verifier::log::NoteVerifier::from_vkey(&g.log_key)?;
+        Ok(DemoLedger {
+            client,
+            log,
+            keys,
+            in_process: None,
+        })
+    }
+}
+
+/// A ledger error as a prover error.
+pub fn ledger_err(e: zkgov_ledger::LedgerError) -> ProverError {
+    ProverError::malformed("ledger", e.to_string())
+}
+
+/// Signs an entry body with an authority key (standard base64).
+pub(crate) fn sign_entry(
+    body: &zkgov_verifier::entry::EntryBody,
+    key: &ed25519_dalek::SigningKey,
+) -> String {
+    use ed25519_dalek::Signer;
+    base64_of(
+        &key.sign(&zkgov_verifier::entry::signing_message(body))
+            .to_bytes(),
+    )
+}
+
+/// Registers `vk` for `statement` (admin-signed); an already registered key
+/// is fine on a long-lived ledger.
+pub(crate) fn register_vk(
+    l: &DemoLedger,
+    statement: StatementId,
+    depth: usize,
+    vk: &ValidatedVerifyingKey,
+    out: &mut dyn Write,
+) -> Result<(), ProverError> {
+    use zkgov_ledger::Submission;
+    use zkgov_verifier::entry::{EntryBody, VkRegistration};
+    let mut vkr = VkRegistration {
+        statement: statement.as_str().into(),
+        depth: depth as u64,
+        vk: base64_of(&vk.key().to_bytes()),
+        vk_digest: vk.digest().to_hex(),
+        registered_by: "admin".into(),
+        signature: String::new(),
+    };
+    vkr.signature = sign_entry(&EntryBody::VkRegistration(vkr.clone()), &l.keys.admin);
+    match l.client.submit(&Submission::VkRegistration(vkr)) {
+        Ok(r) => say(
+            out,
+            format!(
+                "  {statement} verifying key registered by the admin: entry {}",
+                r.index
+            ),
+        ),
+        Err(e) if e.to_string().contains("already registered") => say(
+            out,
+            format!("  {statement} verifying key already registered on this ledger"),
+        ),
+        Err(e) => Err(ledger_err(e)),
+    }
+}
+
+/// Publishes a root signed by `authority`; the epoch is the clock (epochs
+/// must grow on a long-lived ledger) plus `bump` for several in one second.
+pub fn publish_root(
+    l: &DemoLedger,
+    authority: &str,
+    key: &ed25519_dalek::SigningKey,
+    registry_id: &str,
+    root: &zkgov_verifier::statement::MerkleRoot,
+    leaf_count: u64,
+    bump: u64,
+) -> Result<zkgov_verifier::receipt::Receipt, ProverError> {
+    use zkgov_ledger::Submission;
+    use zkgov_verifier::entry::{EntryBody, RegistryRoot};
+    let now = (zkgov_ledger::dir::system_clock())();
+    let mut r = RegistryRoot {
+        authority: authority.into(),
+        registry_id: registry_id.into(),
+        epoch: now * 1000 + bump,
+        root: root.to_string(),
+        leaf_count,
+        published_at: now,
+        signature: String::new(),
+    };
+    r.signature = sign_entry(&EntryBody::RegistryRoot(r.clone()), key);
+    l.client
+        .submit(&Submission::RegistryRoot(r))
+        .map_err(ledger_err)
+}
+
+fn open_ledger<R: RngCore + CryptoRng>(
     cfg: &DemoConfig,
     rng: &mut R,
     out: &mut dyn Write,
-    registry: &Registry,
-    vk: &ValidatedVerifyingKey,
-    bundle_json: &str,
-    again: &Bundle,
-    outcome: &mut DemoOutcome,
-) -> Result<(), ProverError> {
-    use ed25519_dalek::{Signer, SigningKey};
-    use zkgov_ledger::{http::LedgerClient, Submission};
-    use zkgov_verifier::{
-        entry::{signing_message, EntryBody, RegistryRoot, VkRegistration},
-        receipt::RootPolicy,
-    };
-    let ledger_err = |e: zkgov_ledger::LedgerError| ProverError::malformed("ledger", e.to_string());
-    let b64 = |b: &[u8]| base64_of(b);
-    let mut in_process = None;
-    let (client, log, keys) = match &cfg.ledger {
+) -> Result<DemoLedger, ProverError> {
+    use zkgov_ledger::http::LedgerClient;
+    match &cfg.ledger {
         Some(url) => {
             let path = cfg.authority_keys.as_ref().ok_or_else(|| {
                 ProverError::malformed(
@@ -519,26 +672,15 @@ fn anchor<R: RngCore + CryptoRng>(
                     "--ledger needs --authority-keys (zkgov ledger demo-authorities)",
                 )
             })?;
-            let keys = DemoAuthorities::read(path)?;
-            let client = LedgerClient::Http(url.clone());
-            // The log key is in the genesis entry (trust on first use).
-            let genesis =
-                zkgov_verifier::entry::Entry::from_bytes(&client.entry(0).map_err(ledger_err)?)?;
-            let EntryBody::Genesis(g) = genesis.body else {
-                return Err(ProverError::malformed(
-                    "ledger",
-                    "entry 0 is not a genesis entry",
-                ));
-            };
-            let log = zkgov_verifier::log::NoteVerifier::from_vkey(&g.log_key)?;
+            let l = DemoLedger::http(url, DemoAuthorities::read(path)?)?;
             say(
                 out,
                 format!(
                     "  ledger at {url}; log key {} (from its genesis entry)",
-                    log.to_vkey()
+                    l.log.to_vkey()
                 ),
             )?;
-            (client, log, keys)
+            Ok(l)
         }
         None => {
             let dir = cfg.data_dir.join("demo-ledger");
@@ -555,49 +697,40 @@ fn anchor<R: RngCore + CryptoRng>(
                     log.to_vkey()
                 ),
             )?;
-            in_process = Some(ledger.clone());
-            (LedgerClient::InProcess(ledger), log, keys)
+            Ok(DemoLedger {
+                client: LedgerClient::InProcess(ledger.clone()),
+                log,
+                keys,
+                in_process: Some(ledger),
+            })
         }
-    };
-    let (admin, land) = (&keys.admin, &keys.land);
-    let sign =
-        |body: &EntryBody, key: &SigningKey| b64(&key.sign(&signing_message(body)).to_bytes());
-
-    let mut vkr = VkRegistration {
-        statement: StatementId::RecordMembershipV1.as_str().into(),
-        depth: cfg.depth as u64,
-        vk: b64(&vk.key().to_bytes()),
-        vk_digest: vk.digest().to_hex(),
-        registered_by: "admin".into(),
-        signature: String::new(),
-    };
-    vkr.signature = sign(&EntryBody::VkRegistration(vkr.clone()), admin);
-    match client.submit(&Submission::VkRegistration(vkr)) {
-        Ok(r) => say(
-            out,
-            format!("  verifying key registered by the admin: entry {}", r.index),
-        )?,
-        Err(e) if e.to_string().contains("already registered") => {
-            say(out, "  verifying key already registered on this ledger")?
-        }
-        Err(e) => return Err(ledger_err(e)),
     }
+}
 
-    let now = (zkgov_ledger::dir::system_clock())();
-    let mut root = RegistryRoot {
-        authority: "land-registry".into(),
-        registry_id: "parcels".into(),
-        // Epochs must grow on a long-lived ledger: the clock does.
-        epoch: now,
-        root: registry.root().to_string(),
-        leaf_count: registry.records().len() as u64,
-        published_at: now,
-        signature: String::new(),
-    };
-    root.signature = sign(&EntryBody::RegistryRoot(root.clone()), land);
-    let root_receipt = client
-        .submit(&Submission::RegistryRoot(root))
-        .map_err(ledger_err)?;
+/// Step 7: the registry root and the proof on the ledger.
+#[allow(clippy::too_many_arguments)]
+fn anchor(
+    cfg: &DemoConfig,
+    l: &DemoLedger,
+    out: &mut dyn Write,
+    registry: &Registry,
+    vk: &ValidatedVerifyingKey,
+    bundle_json: &str,
+    again: &Bundle,
+    outcome: &mut DemoOutcome,
+) -> Result<(), ProverError> {
+    use zkgov_ledger::Submission;
+    use zkgov_verifier::receipt::RootPolicy;
+    register_vk(l, StatementId::RecordMembershipV1, cfg.depth, vk, out)?;
+    let root_receipt = publish_root(
+        l,
+        "land-registry",
+        &l.keys.land,
+        "parcels",
+        &registry.root(),
+        registry.records().len() as u64,
+        0,
+    )?;
     say(
         out,
         format!(
@@ -607,22 +740,24 @@ fn anchor<R: RngCore + CryptoRng>(
     )?;
 
     // The office checks the root offline: right authority, recent, big enough.
+    let now = (zkgov_ledger::dir::system_clock())();
     let policy = RootPolicy {
         authority: "land-registry".into(),
-        authority_key: b64(land.verifying_key().as_bytes()),
+        authority_key: base64_of(l.keys.land.verifying_key().as_bytes()),
         registry_id: "parcels".into(),
         max_age_secs: 7 * 24 * 3600,
         min_leaves: 1000.min(registry.records().len() as u64),
     };
-    let accepted_root = policy.check(&root_receipt, &log, now)?;
+    let accepted_root = policy.check(&root_receipt, &l.log, now)?;
     say(out, format!("  office's root policy (authority, age <= 7 days, >= {} records): root {accepted_root} accepted", policy.min_leaves))?;
 
-    let receipt = client
+    let receipt = l
+        .client
         .submit(&Submission::Proof {
             bundle: bundle_json.to_string(),
         })
         .map_err(ledger_err)?;
-    let checked = receipt.verify(&log)?;
+    let checked = receipt.verify(&l.log)?;
     outcome.anchored = checked.entry.kind() == "proof-anchor";
     say(
         out,
@@ -631,7 +766,7 @@ fn anchor<R: RngCore + CryptoRng>(
             checked.index, checked.checkpoint.size
         ),
     )?;
-    match client.submit(&Submission::Proof {
+    match l.client.submit(&Submission::Proof {
         bundle: again.to_json(),
     }) {
         Err(e) => {
@@ -646,13 +781,10 @@ fn anchor<R: RngCore + CryptoRng>(
             "  !! the ledger anchored a nullifier twice (this is a bug)",
         )?,
     }
-    if let Some(l) = in_process {
-        l.close();
-    }
     Ok(())
 }
 
-fn base64_of(bytes: &[u8]) -> String {
+pub(crate) fn base64_of(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }

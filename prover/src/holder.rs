@@ -91,7 +91,6 @@ impl HolderSecret {
 
     /// Writes a holder file (mode 0600 on Unix); refuses to overwrite.
     pub fn write(&self, path: &Path) -> Result<(), ProverError> {
-        use std::io::Write;
         let json = Zeroizing::new(
             serde_json::to_string_pretty(&HolderJson {
                 format: FORMAT.into(),
@@ -100,16 +99,7 @@ impl HolderSecret {
             })
             .unwrap_or_default(),
         );
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(path).map_err(ProverError::io(path))?;
-        f.write_all(json.as_bytes())
-            .map_err(ProverError::io(path))?;
-        f.sync_all().map_err(ProverError::io(path))
+        zkgov_params::private_file::create_private(path, json.as_bytes())
+            .map_err(ProverError::io(path))
     }
 }

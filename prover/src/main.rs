@@ -17,13 +17,20 @@ use zkgov_params::{dev_setup, shape, KeyDir};
 use zkgov_prover::{
     demo::{self, DemoConfig},
     holder::HolderSecret,
-    prove::{prove_from_registry, RecordProofRequest},
+    identity::{
+        prove_identity, AccreditedIssuers, IdentityProofRequest, IssuerKey, IssuerRegister,
+    },
+    prove::{prove_from_registry, PreparedProver, RecordProofRequest},
     registry::Registry,
     ProverError,
 };
 use zkgov_verifier::{
     bundle::{verify_record, Bundle, PublicInputs, RecordRequest},
     field::{label_to_field, parse_decimal, to_decimal},
+    identity::{
+        credential::Credential, date::Date, policy::IdentityPolicy, schema::Schema,
+        IdentityVerifier,
+    },
     policy::Policy,
     poseidon::poseidon,
     snarkjs,
@@ -46,7 +53,10 @@ struct Cli {
 enum Command {
     /// Generate INSECURE development keys (single party) for a statement.
     Setup {
-        /// Registry tree depth.
+        /// Statement: `record` (record membership) or `identity`.
+        #[arg(long, default_value = "record")]
+        statement: String,
+        /// Registry tree depth (record membership; identity trees have fixed depths).
         #[arg(long, default_value_t = 20)]
         depth: usize,
         /// Key directory.
@@ -68,6 +78,79 @@ enum Command {
     /// Holder secrets.
     #[command(subcommand)]
     Holder(HolderCmd),
+    /// Credential issuers.
+    #[command(subcommand)]
+    Issuer(IssuerCmd),
+    /// Issue a signed credential (attributes + holder commitment).
+    Issue {
+        /// Issuer key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// Issuer register (updated: the credential takes the next revocation nonce).
+        #[arg(long)]
+        register: PathBuf,
+        /// Credential schema (JSON).
+        #[arg(long)]
+        schema: PathBuf,
+        /// Attribute values (JSON object: name -> value as the schema types it).
+        #[arg(long)]
+        attributes: PathBuf,
+        /// The holder's commitment (decimal, from `zkgov holder new`).
+        #[arg(long)]
+        holder_commitment: String,
+        /// Issuance date (YYYY-MM-DD; default today, UTC).
+        #[arg(long)]
+        issued: Option<String>,
+        /// Last day of validity (YYYY-MM-DD).
+        #[arg(long)]
+        expires: String,
+        /// Credential file to write (for the holder).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Revoke a credential: update the issuer's register, print its revocation root, and anchor it.
+    Revoke {
+        /// Issuer register (updated).
+        #[arg(long)]
+        register: PathBuf,
+        /// Revocation nonce to revoke.
+        #[arg(
+            long,
+            required_unless_present = "credential",
+            conflicts_with = "credential"
+        )]
+        nonce: Option<u64>,
+        /// Or the credential file whose nonce to revoke.
+        #[arg(long)]
+        credential: Option<PathBuf>,
+        /// Anchor the new revocation root on the ledger at this URL.
+        #[arg(long, requires_all = ["authority_keys", "authority"])]
+        ledger: Option<String>,
+        /// Authority keys file holding the issuer's ledger key (from `zkgov ledger demo-authorities`).
+        #[arg(long)]
+        authority_keys: Option<PathBuf>,
+        /// The issuer's authority name on the ledger.
+        #[arg(long)]
+        authority: Option<String>,
+    },
+    /// Accreditation authority: add an issuer (or refresh its revocations) in the accredited list; print the root and anchor it.
+    Accredit {
+        /// The accredited-issuer list (created if missing, else updated).
+        #[arg(long)]
+        list: PathBuf,
+        /// The issuer's register.
+        #[arg(long)]
+        register: PathBuf,
+        /// The issuer's name in the list.
+        #[arg(long)]
+        name: String,
+        /// Anchor the new root on the ledger at this URL.
+        #[arg(long, requires = "authority_keys")]
+        ledger: Option<String>,
+        /// Authority keys file holding the accreditation authority's ledger key.
+        #[arg(long)]
+        authority_keys: Option<PathBuf>,
+    },
     /// Print a fresh random challenge (a field element) for a verifier session.
     Challenge,
     /// Prove a statement.
@@ -160,7 +243,54 @@ enum HolderCmd {
 }
 
 #[derive(Subcommand)]
+enum IssuerCmd {
+    /// Create an issuer key (mode 0600) and an empty register; print the issuer id.
+    Keygen {
+        /// Key file to create (secret).
+        #[arg(long)]
+        key_out: PathBuf,
+        /// Register file to create (public).
+        #[arg(long)]
+        register_out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum ProveCmd {
+    /// Prove an identity credential satisfies an agency's policy.
+    Identity {
+        /// Credential file.
+        #[arg(long)]
+        credential: PathBuf,
+        /// Holder secret file.
+        #[arg(long)]
+        holder: PathBuf,
+        /// The accreditation authority's list of issuers.
+        #[arg(long)]
+        issuers: PathBuf,
+        /// The agency's identity policy (JSON).
+        #[arg(long)]
+        policy: PathBuf,
+        /// The agency's date (YYYY-MM-DD; default today, UTC).
+        #[arg(long)]
+        today: Option<String>,
+        /// Scope: a canonical decimal field element or `label:<text>`.
+        #[arg(long)]
+        scope: String,
+        /// The verifier's challenge (canonical decimal).
+        #[arg(long)]
+        context: String,
+        /// Key directory.
+        #[arg(long, default_value = "zkgov-data/keys")]
+        keys: PathBuf,
+        /// Bundle to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Anchor the proof on the ledger at this URL and write its receipt
+        /// next to the bundle (`<out>.receipt.json`).
+        #[arg(long)]
+        ledger: Option<String>,
+    },
     /// Prove record membership under a policy.
     Record {
         /// Registry file.
@@ -202,9 +332,15 @@ struct VerifyArgs {
     /// Policy the proof must satisfy (then --root, --scope and --context are required).
     #[arg(long, requires_all = ["root", "scope", "context"])]
     policy: Option<PathBuf>,
-    /// Field names for a policy that names fields (comma-separated).
+    /// Field names for a record policy that names fields (comma-separated).
     #[arg(long, value_delimiter = ',')]
     schema: Vec<String>,
+    /// Credential schema file (identity bundles).
+    #[arg(long)]
+    credential_schema: Option<PathBuf>,
+    /// The date the identity policy is checked on (YYYY-MM-DD; default today, UTC).
+    #[arg(long)]
+    today: Option<String>,
     /// Accepted registry root.
     #[arg(long)]
     root: Option<String>,
@@ -300,8 +436,22 @@ fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Setup { depth, keys } => {
-            let st = StatementId::RecordMembershipV1;
+        Command::Setup {
+            statement,
+            depth,
+            keys,
+        } => {
+            let st = match statement.as_str() {
+                "record" => StatementId::RecordMembershipV1,
+                "identity" => StatementId::IdentityV1,
+                other => {
+                    return bail_failure(
+                        2,
+                        &format!("unknown statement {other:?}: record or identity"),
+                    )
+                }
+            };
+            let depth = zkgov_params::key_depth(st, depth);
             let t = Instant::now();
             let (pk, vk) = dev_setup(st, depth, &mut OsRng, true)?;
             let entry = KeyDir::new(&keys).write(st, depth, shape(st, depth)?, &pk, &vk)?;
@@ -366,7 +516,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let dir = KeyDir::new(&keys);
             let st = StatementId::RecordMembershipV1;
             let (pk, vk) = (
-                dir.proving_key(st, reg.depth())?,
+                PreparedProver::new(dir.proving_key(st, reg.depth())?, st, reg.depth())?,
                 dir.verifying_key(st, reg.depth())?,
             );
             let t = Instant::now();
@@ -389,17 +539,191 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 out.display()
             );
             if let Some(url) = ledger {
-                let client = zkgov_ledger::http::LedgerClient::Http(url);
-                let receipt = client.submit(&zkgov_ledger::Submission::Proof {
-                    bundle: bundle.to_json(),
+                submit_proof(&url, &bundle, &out)?;
+            }
+        }
+        Command::Issuer(IssuerCmd::Keygen {
+            key_out,
+            register_out,
+        }) => {
+            let key = IssuerKey::generate(&mut OsRng);
+            key.write(&key_out)?;
+            write_file(
+                &register_out,
+                &IssuerRegister::new(key.public_key()).to_json(),
+            )?;
+            println!("{}", to_decimal(&key.public_key().id()));
+            eprintln!(
+                "issuer key written to {} (secret), register to {}; the line above is the issuer id",
+                key_out.display(),
+                register_out.display()
+            );
+        }
+        Command::Issue {
+            key,
+            register,
+            schema,
+            attributes,
+            holder_commitment,
+            issued,
+            expires,
+            out,
+        } => {
+            let key = IssuerKey::read(&key)?;
+            let mut reg = IssuerRegister::from_json(&read(&register)?)?;
+            let schema = Schema::from_json(&read(&schema)?)?;
+            let values: std::collections::BTreeMap<String, serde_json::Value> =
+                serde_json::from_str(&read(&attributes)?).map_err(|e| Failure {
+                    code: 2,
+                    error: anyhow::anyhow!("{}: {e}", attributes.display()),
                 })?;
-                let path = out.with_extension("receipt.json");
-                write_file(&path, &receipt.to_json())?;
+            let issued = match issued {
+                Some(d) => Date::parse(&d)?,
+                None => zkgov_prover::demo_identity::today(),
+            };
+            let cred = key.issue(
+                &mut reg,
+                &schema,
+                values,
+                parse_decimal(&holder_commitment, "holder commitment")?,
+                issued,
+                Date::parse(&expires)?,
+            )?;
+            write_file(&out, &cred.to_json())?;
+            write_file(&register, &reg.to_json())?;
+            eprintln!(
+                "credential (revocation nonce {}) written to {}",
+                cred.body.revocation_nonce,
+                out.display()
+            );
+        }
+        Command::Revoke {
+            register,
+            nonce,
+            credential,
+            ledger,
+            authority_keys,
+            authority,
+        } => {
+            let mut reg = IssuerRegister::from_json(&read(&register)?)?;
+            let nonce = match (nonce, credential) {
+                (Some(n), _) => n,
+                (None, Some(path)) => {
+                    let c = Credential::from_json(&read(&path)?)?;
+                    if c.issuer != reg.key {
+                        return bail_failure(2, "the credential was issued by another key");
+                    }
+                    c.body.revocation_nonce
+                }
+                (None, None) => return bail_failure(2, "give --nonce or --credential"),
+            };
+            reg.revoke(nonce)?;
+            let root = MerkleRoot(reg.revocation_tree()?.root());
+            write_file(&register, &reg.to_json())?;
+            println!("{root}");
+            eprintln!(
+                "nonce {nonce} revoked; {} revoked in all",
+                reg.revoked.len()
+            );
+            if let (Some(url), Some(keys), Some(name)) = (ledger, authority_keys, authority) {
+                let r = anchor_root(
+                    &url,
+                    &keys,
+                    &name,
+                    &zkgov_prover::demo::revocation_registry(&name),
+                    &root,
+                    reg.revoked.len() as u64,
+                )?;
+                eprintln!("revocation root anchored as ledger entry {}", r.index);
+            }
+        }
+        Command::Accredit {
+            list,
+            register,
+            name,
+            ledger,
+            authority_keys,
+        } => {
+            let mut accredited = match std::fs::read_to_string(&list) {
+                Ok(text) => AccreditedIssuers::from_json(&text)?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => AccreditedIssuers::new(),
+                Err(e) => return Err(anyhow::anyhow!("{}: {e}", list.display()).into()),
+            };
+            let reg = IssuerRegister::from_json(&read(&register)?)?;
+            accredited.upsert(&name, &reg);
+            let root = accredited.root()?;
+            write_file(&list, &accredited.to_json())?;
+            println!("{root}");
+            eprintln!(
+                "{} accredited issuers in {}",
+                accredited.issuers.len(),
+                list.display()
+            );
+            if let (Some(url), Some(keys)) = (ledger, authority_keys) {
+                let r = anchor_root(
+                    &url,
+                    &keys,
+                    zkgov_prover::demo::ACCREDITATION_AUTHORITY,
+                    zkgov_prover::demo::ACCREDITED_REGISTRY,
+                    &root,
+                    accredited.issuers.len() as u64,
+                )?;
                 eprintln!(
-                    "anchored as ledger entry {}; receipt written to {}",
-                    receipt.index,
-                    path.display()
+                    "accredited-issuer root anchored as ledger entry {}",
+                    r.index
                 );
+            }
+        }
+        Command::Prove(ProveCmd::Identity {
+            credential,
+            holder,
+            issuers,
+            policy,
+            today,
+            scope,
+            context,
+            keys,
+            out,
+            ledger,
+        }) => {
+            let cred = Credential::from_json(&read(&credential)?)?;
+            let holder = HolderSecret::read(&holder)?;
+            let issuers = AccreditedIssuers::from_json(&read(&issuers)?)?;
+            let today = match today {
+                Some(d) => Date::parse(&d)?,
+                None => zkgov_prover::demo_identity::today(),
+            };
+            let policy =
+                IdentityPolicy::from_json(&read(&policy)?)?.compile(&cred.schema, today)?;
+            let dir = KeyDir::new(&keys);
+            let st = StatementId::IdentityV1;
+            let depth = zkgov_params::key_depth(st, 0);
+            let (pk, vk) = (
+                PreparedProver::new(dir.proving_key(st, depth)?, st, depth)?,
+                dir.verifying_key(st, depth)?,
+            );
+            let t = Instant::now();
+            let (bundle, root) = prove_identity(
+                &pk,
+                &vk,
+                &holder,
+                &cred,
+                IdentityProofRequest {
+                    issuers: &issuers,
+                    policy,
+                    scope: parse_scope(&scope)?,
+                    context: Context::from_decimal(&context)?,
+                },
+                &mut OsRng,
+            )?;
+            write_file(&out, &bundle.to_json())?;
+            eprintln!(
+                "proved against accredited-issuer root {root} in {:.2}s; bundle written to {}",
+                t.elapsed().as_secs_f64(),
+                out.display()
+            );
+            if let Some(url) = ledger {
+                submit_proof(&url, &bundle, &out)?;
             }
         }
         Command::Receipt(ReceiptCmd::Verify { receipt, log_key }) => {
@@ -510,6 +834,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 || outcome.rejections.len() != 5
                 || !outcome.unqualified_refused
                 || !outcome.nullifier_repeats
+                || !outcome.identity.accepted
+                || !outcome.identity.revoked_refused
+                || !outcome.identity.expired_refused
+                || !outcome.identity.replay_refused
+                || !outcome.identity.anchored
             {
                 return Err(Failure {
                     code: 1,
@@ -558,6 +887,51 @@ fn verify(args: VerifyArgs) -> Result<(), Failure> {
         bail_failure(2, "the key with this digest is for another statement")?;
     }
     let vk = dir.verifying_key(bundle.statement, entry.depth)?;
+    if let (Some(policy_path), StatementId::IdentityV1) = (&args.policy, bundle.statement) {
+        let (Some(root), Some(scope), Some(context), Some(schema)) = (
+            &args.root,
+            &args.scope,
+            &args.context,
+            &args.credential_schema,
+        ) else {
+            return bail_failure(
+                2,
+                "an identity --policy needs --credential-schema, --root, --scope and --context",
+            );
+        };
+        let schema = Schema::from_json(&read(schema)?)?;
+        let today = match &args.today {
+            Some(d) => Date::parse(d)?,
+            None => zkgov_prover::demo_identity::today(),
+        };
+        let name = policy_path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let verifier = IdentityVerifier::new(
+            &vk,
+            schema,
+            &[(name, IdentityPolicy::from_json(&read(policy_path)?)?)],
+            today,
+            vec![MerkleRoot::from_decimal(root)?],
+            parse_scope(scope)?,
+        )?;
+        let outcome = verifier.verify(&bundle, &Context::from_decimal(context)?)?;
+        println!(
+            "VALID {}: policy {:?} holds on {today}",
+            bundle.statement, outcome.policy
+        );
+        println!("  issuers root {}", outcome.issuers_root);
+        match &outcome.issuer {
+            Some(id) => println!("  issuer      {id} (required by the policy)"),
+            None => println!("  issuer      an accredited issuer (not revealed)"),
+        }
+        for (name, value) in &outcome.disclosed {
+            println!("  disclosed {name} = {value}");
+        }
+        println!("  nullifier   {}", outcome.nullifier);
+        return Ok(());
+    }
     if let Some(policy_path) = &args.policy {
         let policy =
             Policy::from_json(&read(policy_path)?)?.compile(RECORD_FIELDS, &args.schema)?;
@@ -591,8 +965,19 @@ fn verify(args: VerifyArgs) -> Result<(), Failure> {
     let verified = bundle.verify(bundle.statement, &vk)?;
     println!("VALID {} (key {})", verified.statement, verified.vk_digest);
     println!("  the proof is valid for these public inputs; pass --policy/--root/--scope/--context to check they are the ones you require");
-    let PublicInputs::Record(p) = verified.public else {
-        return Ok(());
+    let p = match verified.public {
+        PublicInputs::Record(p) => p,
+        PublicInputs::Identity(p) => {
+            for (name, x) in StatementId::IdentityV1
+                .public_input_names()
+                .iter()
+                .zip(p.to_vec())
+            {
+                println!("  {name:<12} {}", to_decimal(&x));
+            }
+            return Ok(());
+        }
+        _ => return Ok(()),
     };
     println!("  root        {}", p.root);
     println!("  policy_hash {}", p.policy_hash);
@@ -603,6 +988,49 @@ fn verify(args: VerifyArgs) -> Result<(), Failure> {
     println!("  nullifier   {}", p.nullifier);
     println!("  context     {}", p.context);
     Ok(())
+}
+
+/// Anchors a proof and writes its receipt next to the bundle.
+fn submit_proof(url: &str, bundle: &Bundle, out: &Path) -> Result<(), Failure> {
+    let client = zkgov_ledger::http::LedgerClient::Http(url.to_string());
+    let receipt = client.submit(&zkgov_ledger::Submission::Proof {
+        bundle: bundle.to_json(),
+    })?;
+    let path = out.with_extension("receipt.json");
+    write_file(&path, &receipt.to_json())?;
+    eprintln!(
+        "anchored as ledger entry {}; receipt written to {}",
+        receipt.index,
+        path.display()
+    );
+    Ok(())
+}
+
+/// Publishes a root signed with the ledger key of `authority` from a demo
+/// authority keys file.
+fn anchor_root(
+    url: &str,
+    keys: &Path,
+    authority: &str,
+    registry_id: &str,
+    root: &MerkleRoot,
+    leaf_count: u64,
+) -> Result<zkgov_verifier::receipt::Receipt, Failure> {
+    let keys = zkgov_prover::demo::DemoAuthorities::read(keys)?;
+    let key = keys.key_of(authority).ok_or_else(|| Failure {
+        code: 2,
+        error: anyhow::anyhow!("the authority keys file has no key for {authority:?}"),
+    })?;
+    let l = zkgov_prover::demo::DemoLedger::http(url, keys.clone())?;
+    Ok(zkgov_prover::demo::publish_root(
+        &l,
+        authority,
+        &key,
+        registry_id,
+        root,
+        leaf_count,
+        0,
+    )?)
 }
 
 fn bail_failure(code: u8, msg: &str) -> Result<(), Failure> {

@@ -1,8 +1,24 @@
-//! Proving record membership.
+//! Proving: a proving key prepared with its constraint matrices, and
+//! record-membership proving.
+//!
+//! `ark-groth16`'s `prove` synthesises the circuit, then inlines every
+//! symbolic linear combination to build the constraint matrices: about a
+//! third of the proving time for the identity statement (the Poseidon
+//! gadget's partial rounds leave long linear combinations). The matrices
+//! depend only on the circuit's shape, so [`PreparedProver`] builds them
+//! once, from the blank circuit the key was made from, and each proof only
+//! synthesises the witness (no matrices) and runs the QAP reduction and the
+//! multi-exponentiations (`create_proof_with_reduction_and_matrices`). Every
+//! proof is still verified before it is handed out, so a key and matrices
+//! that did not match would be caught.
 
 use ark_bn254::Bn254;
+use ark_ff::UniformRand;
 use ark_groth16::{Groth16, ProvingKey};
-use ark_snark::SNARK;
+use ark_relations::gr1cs::{
+    ConstraintSynthesizer, ConstraintSystem, Matrix, OptimizationGoal, SynthesisError,
+    SynthesisMode, R1CS_PREDICATE_LABEL,
+};
 use rand::{CryptoRng, RngCore};
 use zkgov_circuits::record::{RecordMembershipCircuit, RecordWitness};
 use zkgov_verifier::{
@@ -10,14 +26,103 @@ use zkgov_verifier::{
     groth16::{Proof, ValidatedVerifyingKey},
     policy::CompiledPolicy,
     statement::{Context, MerkleRoot, Scope, StatementId},
+    Fr,
 };
 
 use crate::{holder::HolderSecret, registry::Registry, ProverError};
 
+/// A proving key with the constraint matrices of its circuit.
+pub struct PreparedProver {
+    pk: ProvingKey<Bn254>,
+    matrices: Vec<Matrix<Fr>>,
+    num_inputs: usize,
+    num_constraints: usize,
+}
+
+impl PreparedProver {
+    /// Prepares `pk` for `statement` at `depth` (the circuit it was made
+    /// from: see `zkgov_params::blank_circuit`).
+    pub fn new(
+        pk: ProvingKey<Bn254>,
+        statement: StatementId,
+        depth: usize,
+    ) -> Result<Self, ProverError> {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        cs.set_optimization_goal(OptimizationGoal::Constraints);
+        cs.set_mode(SynthesisMode::Setup);
+        zkgov_params::blank_circuit(statement, depth)
+            .generate_constraints(cs.clone())
+            .map_err(|e| ProverError::Proving(e.to_string()))?;
+        cs.finalize();
+        let matrices = cs
+            .to_matrices()
+            .map_err(|e| ProverError::Proving(e.to_string()))?
+            .remove(R1CS_PREDICATE_LABEL)
+            .ok_or_else(|| ProverError::Proving("no R1CS matrices".into()))?;
+        let num_inputs = cs.num_instance_variables();
+        if pk.a_query.len() != num_inputs + cs.num_witness_variables() {
+            return Err(ProverError::Proving(format!(
+                "the proving key is for another circuit than {statement} at depth {depth}"
+            )));
+        }
+        Ok(PreparedProver {
+            pk,
+            matrices,
+            num_inputs,
+            num_constraints: cs.num_constraints(),
+        })
+    }
+
+    /// The proving key.
+    pub fn proving_key(&self) -> &ProvingKey<Bn254> {
+        &self.pk
+    }
+
+    /// A zero-knowledge proof for `circuit` (fresh `r`, `s` from `rng`).
+    pub fn prove<C: ConstraintSynthesizer<Fr>, R: RngCore + CryptoRng>(
+        &self,
+        circuit: C,
+        rng: &mut R,
+    ) -> Result<Proof, ProverError> {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        cs.set_optimization_goal(OptimizationGoal::Constraints);
+        cs.set_mode(SynthesisMode::Prove {
+            construct_matrices: false,
+            generate_lc_assignments: false,
+        });
+        let err = |e: SynthesisError| ProverError::Proving(e.to_string());
+        circuit.generate_constraints(cs.clone()).map_err(err)?;
+        let mut full = cs.instance_assignment().map_err(err)?;
+        full.extend(cs.witness_assignment().map_err(err)?);
+        if full.len() != self.pk.a_query.len() || cs.num_instance_variables() != self.num_inputs {
+            return Err(ProverError::Proving(
+                "the circuit's shape differs from the proving key's".into(),
+            ));
+        }
+        let (r, s) = (Fr::rand(rng), Fr::rand(rng));
+        let p = Groth16::<Bn254>::create_proof_with_reduction_and_matrices(
+            &self.pk,
+            r,
+            s,
+            &self.matrices,
+            self.num_inputs,
+            self.num_constraints,
+            &full,
+        )
+        .map_err(err)?;
+        full.iter_mut().for_each(zeroize::Zeroize::zeroize);
+        Ok(Proof {
+            a: p.a,
+            b: p.b,
+            c: p.c,
+        })
+    }
+}
+
 /// Proves `witness` at `depth` and returns a bundle, after checking it
 /// natively first and verifying the proof before handing it out.
 pub fn prove_record<R: RngCore + CryptoRng>(
-    pk: &ProvingKey<Bn254>,
+    pk: &PreparedProver,
     vk: &ValidatedVerifyingKey,
     depth: usize,
     witness: RecordWitness,
@@ -25,16 +130,30 @@ pub fn prove_record<R: RngCore + CryptoRng>(
 ) -> Result<Bundle, ProverError> {
     let circuit = RecordMembershipCircuit::new(depth, witness)?;
     let public = circuit.public_inputs().to_vec();
-    let p = Groth16::<Bn254>::prove(pk, circuit, rng)
-        .map_err(|e| ProverError::Proving(e.to_string()))?;
-    let proof = Proof {
-        a: p.a,
-        b: p.b,
-        c: p.c,
-    };
+    prove_circuit(
+        pk,
+        vk,
+        StatementId::RecordMembershipV1,
+        circuit,
+        public,
+        rng,
+    )
+}
+
+/// Proves `circuit` (whose instance is `public`) and verifies the proof
+/// with `vk` before returning the bundle.
+pub fn prove_circuit<C: ConstraintSynthesizer<Fr>, R: RngCore + CryptoRng>(
+    pk: &PreparedProver,
+    vk: &ValidatedVerifyingKey,
+    statement: StatementId,
+    circuit: C,
+    public: Vec<Fr>,
+    rng: &mut R,
+) -> Result<Bundle, ProverError> {
+    let proof = pk.prove(circuit, rng)?;
     vk.verify(&proof, &public)?;
     Ok(Bundle {
-        statement: StatementId::RecordMembershipV1,
+        statement,
         vk_digest: vk.digest(),
         public_inputs: public,
         proof,
@@ -55,7 +174,7 @@ pub struct RecordProofRequest<'a> {
 
 /// Finds the holder's record in the registry and proves the request.
 pub fn prove_from_registry<R: RngCore + CryptoRng>(
-    pk: &ProvingKey<Bn254>,
+    pk: &PreparedProver,
     vk: &ValidatedVerifyingKey,
     holder: &HolderSecret,
     req: RecordProofRequest<'_>,

@@ -12,7 +12,7 @@ use zkgov_circuits::{
     record::{owner_commitment, Record, RecordWitness},
 };
 use zkgov_params::dev_setup;
-use zkgov_prover::prove::prove_record;
+use zkgov_prover::prove::{prove_record, PreparedProver};
 use zkgov_verifier::{
     bundle::{verify_record, Bundle, RecordRequest},
     groth16::{ValidatedVerifyingKey, VerifyingKey},
@@ -56,7 +56,8 @@ fn fixture() -> Fx {
         scope: Fr::from(5u64),
         context: Fr::from(6u64),
     };
-    let bundle = prove_record(&pk, &vk, DEPTH, witness, &mut rng).unwrap();
+    let prepared = PreparedProver::new(pk.clone(), ST, DEPTH).unwrap();
+    let bundle = prove_record(&prepared, &vk, DEPTH, witness, &mut rng).unwrap();
     let request = RecordRequest {
         accepted_roots: vec![MerkleRoot(tree.root())],
         policy,

@@ -321,11 +321,33 @@ fn demo_runs_end_to_end() {
     ]);
     let t = text(&o);
     assert_eq!(code(&o), 0, "{t}");
-    assert!(t.contains("VALID"), "{t}");
-    assert_eq!(t.matches(": refused (").count(), 5, "{t}");
+    let (records, identity) = t.split_once("part 2").unwrap();
+    assert!(records.contains("VALID"), "{t}");
+    assert_eq!(records.matches(": refused (").count(), 5, "{t}");
     assert!(!t.contains("!!"), "{t}");
-    assert!(t.contains("receipt checked offline"), "{t}");
-    assert!(t.contains("the ledger refuses a second application"), "{t}");
+    assert!(records.contains("receipt checked offline"), "{t}");
+    assert!(
+        records.contains("the ledger refuses a second application"),
+        "{t}"
+    );
+    // The benefits office: one valid proof disclosing nothing; the revoked,
+    // expired and replayed cases refused; the proof anchored.
+    assert!(identity.contains("VALID"), "{t}");
+    assert!(!identity.contains("- disclosed"), "{t}");
+    assert!(identity.contains("Bob (revoked) cannot prove"), "{t}");
+    assert!(identity.contains("superseded root"), "{t}");
+    assert!(
+        identity.contains(
+            "cannot prove: witness does not satisfy the statement: the credential is expired"
+        ),
+        "{t}"
+    );
+    assert!(
+        identity.contains("replayed in another session: refused"),
+        "{t}"
+    );
+    assert_eq!(identity.matches(": refused (").count(), 2, "{t}");
+    assert!(identity.contains("anchored: entry"), "{t}");
     // Second run reuses the pinned keys.
     let o = zkgov(&[
         "demo",
@@ -486,4 +508,203 @@ fn demo_anchors_on_a_served_ledger() {
         t.contains("nullifier already used in this scope (entry 3)"),
         "{t}"
     );
+}
+
+#[test]
+fn identity_issue_accredit_prove_verify_revoke() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let keys = d.join("keys");
+    let o = zkgov(&["setup", "--statement", "identity", "--keys", p(&keys)]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains("zkgov/identity/v1"), "{}", text(&o));
+    let (ikey, ireg) = (d.join("issuer.key.json"), d.join("issuer.register.json"));
+    let o = zkgov(&[
+        "issuer",
+        "keygen",
+        "--key-out",
+        p(&ikey),
+        "--register-out",
+        p(&ireg),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let issuer_id = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    // Keys are never overwritten.
+    assert_ne!(
+        code(&zkgov(&[
+            "issuer",
+            "keygen",
+            "--key-out",
+            p(&ikey),
+            "--register-out",
+            p(&d.join("r2"))
+        ])),
+        0
+    );
+    let holder = d.join("holder.json");
+    let o = zkgov(&["holder", "new", "--out", p(&holder)]);
+    let commitment = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let schema = d.join("schema.json");
+    std::fs::write(
+        &schema,
+        r#"{"version":1,"id":"gov.example/resident-id/v1","attributes":[
+        {"name":"birth_date","type":"date"},
+        {"name":"region","type":"code","codes":{"north":1,"south":2}}]}"#,
+    )
+    .unwrap();
+    let attrs = d.join("attrs.json");
+    std::fs::write(&attrs, r#"{"birth_date":"2000-02-29","region":"north"}"#).unwrap();
+    let cred = d.join("cred.json");
+    let issue = |out: &Path| {
+        zkgov(&[
+            "issue",
+            "--key",
+            p(&ikey),
+            "--register",
+            p(&ireg),
+            "--schema",
+            p(&schema),
+            "--attributes",
+            p(&attrs),
+            "--holder-commitment",
+            &commitment,
+            "--issued",
+            "2010-01-01",
+            "--expires",
+            "2030-12-31",
+            "--out",
+            p(out),
+        ])
+    };
+    let o = issue(&cred);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let list = d.join("accredited.json");
+    let o = zkgov(&[
+        "accredit",
+        "--list",
+        p(&list),
+        "--register",
+        p(&ireg),
+        "--name",
+        "civil-registry",
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let root = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let policy = d.join("adult-north.json");
+    std::fs::write(
+        &policy,
+        r#"{"version":1,"schema":"gov.example/resident-id/v1","clauses":[
+        {"field":"birth_date","op":"age>=","years":18},
+        {"field":"region","op":"=","value":"north"},
+        {"field":"region","op":"disclose"}]}"#,
+    )
+    .unwrap();
+    let bundle = d.join("bundle.json");
+    let prove = |today: &str, out: &Path| {
+        zkgov(&[
+            "prove",
+            "identity",
+            "--credential",
+            p(&cred),
+            "--holder",
+            p(&holder),
+            "--issuers",
+            p(&list),
+            "--policy",
+            p(&policy),
+            "--today",
+            today,
+            "--scope",
+            "label:benefits",
+            "--context",
+            "4242",
+            "--keys",
+            p(&keys),
+            "--out",
+            p(out),
+        ])
+    };
+    // Born on 29 February 2000: 18 on 1 March 2018 in the common year, not on 28 February.
+    let o = prove("2018-02-28", &bundle);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(
+        text(&o).contains("attribute 0 does not satisfy the policy"),
+        "{}",
+        text(&o)
+    );
+    let o = prove("2026-11-25", &bundle);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let verify = |root: &str, context: &str, today: &str| {
+        zkgov(&[
+            "verify",
+            "--bundle",
+            p(&bundle),
+            "--keys",
+            p(&keys),
+            "--policy",
+            p(&policy),
+            "--credential-schema",
+            p(&schema),
+            "--root",
+            root,
+            "--scope",
+            "label:benefits",
+            "--context",
+            context,
+            "--today",
+            today,
+        ])
+    };
+    let o = verify(&root, "4242", "2026-11-25");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("disclosed region = \"north\""), "{t}");
+    assert!(t.contains("not revealed"), "{t}");
+    assert!(!t.contains("birth"), "{t}");
+    // Another session, another day: refused (mismatch, exit 1).
+    assert_eq!(code(&verify(&root, "4243", "2026-11-25")), 1);
+    assert_eq!(code(&verify(&root, "4242", "2026-11-26")), 1);
+    // A policy requiring another issuer is refused; one requiring this issuer holds.
+    std::fs::write(&policy, format!(r#"{{"version":1,"schema":"gov.example/resident-id/v1","issuer":"{issuer_id}","clauses":[
+        {{"field":"birth_date","op":"age>=","years":18}}]}}"#)).unwrap();
+    let o = prove("2026-11-25", &bundle);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let o = verify(&root, "4242", "2026-11-25");
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains(&issuer_id), "{}", text(&o));
+    // An edited credential file is refused (its signature no longer verifies).
+    let edited = std::fs::read_to_string(&cred)
+        .unwrap()
+        .replace("2000-02-29", "1990-02-28");
+    let bad = d.join("edited.json");
+    std::fs::write(&bad, edited).unwrap();
+    let o = zkgov(&["revoke", "--register", p(&ireg), "--credential", p(&bad)]);
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    // Revocation: the register changes, the accredited root changes, proving fails.
+    let o = zkgov(&["revoke", "--register", p(&ireg), "--credential", p(&cred)]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert_ne!(
+        code(&zkgov(&["revoke", "--register", p(&ireg), "--nonce", "0"])),
+        0
+    );
+    assert_eq!(
+        code(&zkgov(&["revoke", "--register", p(&ireg), "--nonce", "9"])),
+        2
+    );
+    let o = zkgov(&[
+        "accredit",
+        "--list",
+        p(&list),
+        "--register",
+        p(&ireg),
+        "--name",
+        "civil-registry",
+    ]);
+    let new_root = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    assert_ne!(new_root, root);
+    let o = prove("2026-11-25", &d.join("again.json"));
+    assert_eq!(code(&o), 1, "{}", text(&o));
+    assert!(text(&o).contains("revoked"), "{}", text(&o));
+    // The old bundle does not pass against the new root.
+    assert_eq!(code(&verify(&new_root, "4242", "2026-11-25")), 1);
 }

@@ -211,10 +211,11 @@ impl PublicKey {
         Point::from_decimal(&[x.to_string(), y.to_string()], "issuer key").map(PublicKey)
     }
 
-    /// The issuer id `Poseidon(A.x, A.y)`: what policies name and the
-    /// accredited-issuer tree commits to.
+    /// The issuer id: `A.x` (circomlib coordinates). Within the prime-order
+    /// subgroup `x` determines the point: the other point with the same `x`,
+    /// `(x, -y) = -(A + (0, -1))`, lies outside it. What policies name.
     pub fn id(&self) -> Fr {
-        poseidon::hash::<2>(&[self.0.x, self.0.y])
+        self.0.x
     }
 }
 

@@ -10,15 +10,15 @@
 //! 3. `(R8, S)` is an EdDSA-Poseidon signature on `cred` by key `A`
 //!    ([`crate::eddsa::verify_var`]: `S < l`, `A` and `R8` in the prime-order
 //!    subgroup, `A` not the identity);
-//! 4. `id = Poseidon(A.x, A.y)` and `issuer · (issuer - id) = 0` — when the
-//!    policy names an issuer, it is this one; `issuer = 0` lets any
-//!    accredited issuer sign and keeps it hidden;
-//! 5. `Poseidon(id, rev_root)` is a leaf of the accredited-issuer tree with
-//!    root `R_I` (depth [`ISSUER_TREE_DEPTH`], boolean path bits, leaf
-//!    non-zero);
+//! 4. `issuer · (issuer - A.x) = 0` — when the policy names an issuer (by
+//!    its id `A.x`, which fixes a prime-order point), it is this one;
+//!    `issuer = 0` lets any accredited issuer sign and keeps it hidden;
+//! 5. `Poseidon(A.x, A.y, rev_root)` (non-zero) is a leaf of the
+//!    accredited-issuer tree with root `R_I` ([`ISSUER_TREE_DEPTH`] index
+//!    bits, quaternary, boolean bits);
 //! 6. the issuer's revocation tree with root `rev_root` holds the empty leaf
 //!    0 at index `nonce`: the path of the empty leaf hashes to `rev_root`
-//!    and its bits spell `nonce` (depth [`REVOCATION_DEPTH`], so also
+//!    and its bits spell `nonce` ([`REVOCATION_DEPTH`] bits, so also
 //!    `nonce < 2^20`);
 //! 7. `today, issued < 2^32` and `issued <= today <= expires`;
 //! 8. the policy whose hash is `H_P` holds for `a` and
@@ -29,8 +29,16 @@
 //!
 //! Private: the secret, the credential's integers, `A`, `R8`, `S`,
 //! `rev_root`, both paths and the policy's slots. Public inputs are allocated
-//! in the order of [`IdentityPublicInputs`]. Shape: see
-//! `tests::pinned_shape`.
+//! in the order of [`IdentityPublicInputs`].
+//!
+//! # Shape
+//!
+//! 16,317 constraints (`tests::pinned_shape`), so that with the 17 instance
+//! variables the Groth16 evaluation domain is 2^14, not 2^15, which halves
+//! the prover's FFTs and its H-query multi-exponentiation. Roughly: EdDSA
+//! 4,690; the policy (8 slots) 5,961; revocation path 3,060; issuer path
+//! 1,224 plus its leaf 261; credential, holder and nullifier hashes 990;
+//! dates 132.
 
 use std::fmt;
 
@@ -59,10 +67,9 @@ use zkgov_verifier::{
 use crate::{
     cmp,
     eddsa::{verify_var, PointVar},
-    merkle::{MerklePath, MerklePathVar, MerkleTree},
     poseidon::poseidon_var,
     record::{nullifier, owner_commitment},
-    smt::SparseMerkleTree,
+    smt::{QuadPath, QuadPathVar, SparseMerkleTree},
     CircuitError,
 };
 
@@ -82,16 +89,16 @@ impl RevocationTree {
     /// An empty tree.
     pub fn new() -> Self {
         // REVOCATION_DEPTH is a valid depth.
-        RevocationTree(SparseMerkleTree::new(REVOCATION_DEPTH).unwrap_or_else(|_| unreachable!()))
+        RevocationTree(SparseMerkleTree::new(REVOCATION_LEVELS).unwrap_or_else(|_| unreachable!()))
     }
 
     /// A tree with `nonces` revoked.
     pub fn from_revoked(nonces: &[u64]) -> Result<Self, CircuitError> {
-        let mut t = RevocationTree::new();
-        for n in nonces {
-            t.revoke(*n)?;
-        }
-        Ok(t)
+        let leaves: Vec<(u64, Fr)> = nonces.iter().map(|n| (*n, revoked_leaf())).collect();
+        Ok(RevocationTree(SparseMerkleTree::from_leaves(
+            REVOCATION_LEVELS,
+            &leaves,
+        )?))
     }
 
     /// Revokes `nonce` (idempotent).
@@ -120,7 +127,7 @@ impl RevocationTree {
     }
 
     /// The path proving `nonce` is not revoked.
-    pub fn non_revocation_path(&self, nonce: u64) -> Result<MerklePath, CircuitError> {
+    pub fn non_revocation_path(&self, nonce: u64) -> Result<QuadPath, CircuitError> {
         if self.is_revoked(nonce)? {
             return Err(CircuitError::Unsatisfied(
                 "the credential is revoked".into(),
@@ -148,14 +155,23 @@ pub struct AccreditedIssuer {
 impl AccreditedIssuer {
     /// Its leaf in the accredited-issuer tree.
     pub fn leaf(&self) -> Fr {
-        issuer_leaf(&self.key.id(), &self.revocation_root)
+        issuer_leaf(&self.key, &self.revocation_root)
     }
 }
 
-/// The accredited-issuer tree built from issuers in order.
-pub fn issuer_tree(issuers: &[AccreditedIssuer]) -> Result<MerkleTree, CircuitError> {
-    let leaves: Vec<Fr> = issuers.iter().map(AccreditedIssuer::leaf).collect();
-    MerkleTree::from_leaves(ISSUER_TREE_DEPTH, &leaves)
+/// Quaternary levels of a revocation tree.
+pub const REVOCATION_LEVELS: usize = REVOCATION_DEPTH / 2;
+/// Quaternary levels of the accredited-issuer tree.
+pub const ISSUER_LEVELS: usize = ISSUER_TREE_DEPTH / 2;
+
+/// The accredited-issuer tree, issuer `i` at leaf `i`.
+pub fn issuer_tree(issuers: &[AccreditedIssuer]) -> Result<SparseMerkleTree, CircuitError> {
+    let leaves: Vec<(u64, Fr)> = issuers
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (i as u64, a.leaf()))
+        .collect();
+    SparseMerkleTree::from_leaves(ISSUER_LEVELS, &leaves)
 }
 
 /// Everything the citizen uses. Zeroized on drop; `Debug` prints nothing.
@@ -179,9 +195,9 @@ pub struct IdentityWitness {
     /// The issuer's revocation root.
     pub revocation_root: Fr,
     /// Path of the empty leaf at `body.revocation_nonce`.
-    pub revocation_path: MerklePath,
+    pub revocation_path: QuadPath,
     /// Path of the issuer's leaf in the accredited-issuer tree.
-    pub issuer_path: MerklePath,
+    pub issuer_path: QuadPath,
     /// The policy asked for (with schema, issuer and date).
     pub policy: CompiledIdentityPolicy,
     /// Nullifier scope.
@@ -262,25 +278,24 @@ impl IdentityWitness {
         let key = PublicKey(self.issuer);
         babyjub::verify(&key, &self.credential_hash(), &Signature { r8: self.r8, s })
             .map_err(|_| unsat("the issuer's signature does not verify"))?;
-        let id = key.id();
-        if p.issuer != Fr::from(0u64) && p.issuer != id {
+        if p.issuer != Fr::from(0u64) && p.issuer != key.id() {
             return Err(unsat("the policy requires another issuer"));
         }
         // Revocation and accreditation.
         if self.revocation_path.index != b.revocation_nonce
-            || self.revocation_path.siblings.len() != REVOCATION_DEPTH
+            || self.revocation_path.siblings.len() != REVOCATION_LEVELS
             || self.revocation_path.root(Fr::from(0u64)) != self.revocation_root
         {
             return Err(unsat(
                 "the credential is revoked, or the revocation path is not its",
             ));
         }
-        if self.issuer_path.siblings.len() != ISSUER_TREE_DEPTH {
+        if self.issuer_path.siblings.len() != ISSUER_LEVELS {
             return Err(CircuitError::InvalidDepth(self.issuer_path.siblings.len()));
         }
         let root = self
             .issuer_path
-            .root(issuer_leaf(&id, &self.revocation_root));
+            .root(issuer_leaf(&key, &self.revocation_root));
         if let Some(r) = expected_root {
             if r.0 != root {
                 return Err(unsat(
@@ -353,13 +368,13 @@ impl IdentityCircuit {
             r8: babyjub::BASE8,
             s: zero,
             revocation_root: zero,
-            revocation_path: MerklePath {
+            revocation_path: QuadPath {
                 index: 0,
-                siblings: vec![zero; REVOCATION_DEPTH],
+                siblings: vec![[zero; 3]; REVOCATION_LEVELS],
             },
-            issuer_path: MerklePath {
+            issuer_path: QuadPath {
                 index: 0,
-                siblings: vec![zero; ISSUER_TREE_DEPTH],
+                siblings: vec![[zero; 3]; ISSUER_LEVELS],
             },
             policy: CompiledIdentityPolicy {
                 schema_hash: zero,
@@ -425,10 +440,8 @@ impl ConstraintSynthesizer<Fr> for IdentityCircuit {
         let r8 = PointVar::new_witness(cs.clone(), || Ok(w.r8))?;
         let s = wit(w.s)?;
         let rev_root = wit(w.revocation_root)?;
-        let rev_path =
-            MerklePathVar::new_witness(cs.clone(), &w.revocation_path, REVOCATION_DEPTH)?;
-        let issuer_path =
-            MerklePathVar::new_witness(cs.clone(), &w.issuer_path, ISSUER_TREE_DEPTH)?;
+        let rev_path = QuadPathVar::new_witness(cs.clone(), &w.revocation_path, REVOCATION_LEVELS)?;
+        let issuer_path = QuadPathVar::new_witness(cs.clone(), &w.issuer_path, ISSUER_LEVELS)?;
         let policy = crate::policy::PolicyVar::new_witness(cs.clone(), &w.policy.policy)?;
         if policy.slots.len() != ATTRIBUTE_SLOTS {
             return Err(SynthesisError::Unsatisfiable);
@@ -451,14 +464,14 @@ impl ConstraintSynthesizer<Fr> for IdentityCircuit {
         verify_var(&a, &cred, &r8, &s)?;
 
         // 4-5. Issuer and accreditation.
-        let id = poseidon_var(&[a.x.clone(), a.y.clone()])?;
-        issuer.mul_equals(&(issuer - &id), &FpVar::zero())?;
-        let leaf = poseidon_var(&[id, rev_root.clone()])?;
+        issuer.mul_equals(&(issuer - &a.x), &FpVar::zero())?;
+        let leaf = poseidon_var(&[a.x.clone(), a.y.clone(), rev_root.clone()])?;
+        leaf.enforce_not_equal(&FpVar::zero())?;
         issuer_path.root_var(&leaf)?.enforce_equal(issuers_root)?;
 
         // 6. Not revoked.
         rev_path
-            .root_var_of_empty_leaf()?
+            .root_var(&FpVar::zero())?
             .enforce_equal(&rev_root)?;
         rev_path.index_var().enforce_equal(&nonce)?;
 

@@ -32,7 +32,7 @@ pub(crate) struct World {
     pub schema: Schema,
     pub keys: Vec<SecretKey>,
     pub revocations: Vec<RevocationTree>,
-    pub tree: MerkleTree,
+    pub tree: SparseMerkleTree,
 }
 
 pub(crate) fn world() -> World {
@@ -173,7 +173,7 @@ fn honest_witness_satisfies_and_discloses_only_the_region() {
 }
 
 /// Pinned constraint count of the identity statement.
-const PINNED_CONSTRAINTS: usize = 19_413;
+const PINNED_CONSTRAINTS: usize = 16_317;
 
 #[test]
 fn pinned_shape() {
@@ -199,6 +199,8 @@ fn pinned_shape() {
     // A change here means new keys: make it deliberately.
     assert_eq!(cs.num_constraints(), PINNED_CONSTRAINTS);
     assert_eq!(cs.num_instance_variables() - 1, 16);
+    // The Groth16 domain (constraints + instance variables) stays at 2^14.
+    assert!(cs.num_constraints() + cs.num_instance_variables() <= 1 << 14);
 }
 
 #[test]
@@ -430,4 +432,36 @@ fn wrong_holder_secret_is_rejected() {
     let mut p = honest_public();
     p.nullifier = Nullifier(nullifier(&Fr::from(77u64), &Fr::from(SECRET + 1)));
     assert!(!sat(wit, p));
+}
+
+#[test]
+fn lenient_policy_with_the_honest_hash_is_rejected() {
+    // The cheater's witness carries a lenient policy (no age bound) while the
+    // instance keeps the office's policy hash: only the hash check stops it.
+    let w = world();
+    let minor = witness_for(
+        &w,
+        1,
+        &values("2015-01-01", "south", 3),
+        7,
+        "2030-12-31",
+        POLICY,
+    );
+    assert!(minor.public_inputs(None).is_err());
+    let lenient = r#"{"version":1,"schema":"gov.example/resident-id/v1","clauses":[
+        {"field":"region","op":"in","values":["north","south"]},
+        {"field":"income_band","op":"<","value":4},
+        {"field":"region","op":"disclose"}]}"#;
+    let cheat = witness_for(
+        &w,
+        1,
+        &values("2015-01-01", "south", 3),
+        7,
+        "2030-12-31",
+        lenient,
+    );
+    let mut public = cheat.public_inputs(None).unwrap();
+    assert!(sat(cheat.clone(), public.clone()));
+    public.policy_hash = honest_public().policy_hash;
+    assert!(!sat(cheat, public));
 }

@@ -41,6 +41,8 @@ pub struct Keys {
     pub log: SigningKey,
     pub admin: SigningKey,
     pub land: SigningKey,
+    pub issuer: SigningKey,
+    pub accreditor: SigningKey,
 }
 
 pub fn keys() -> Keys {
@@ -48,6 +50,8 @@ pub fn keys() -> Keys {
         log: SigningKey::from_bytes(&[1; 32]),
         admin: SigningKey::from_bytes(&[2; 32]),
         land: SigningKey::from_bytes(&[3; 32]),
+        issuer: SigningKey::from_bytes(&[4; 32]),
+        accreditor: SigningKey::from_bytes(&[5; 32]),
     }
 }
 
@@ -64,6 +68,18 @@ pub fn authorities(k: &Keys) -> Vec<Authority> {
             role: Role::RegistryAuthority,
             public_key: b64(k.land.verifying_key().as_bytes()),
             registries: vec!["parcels".into()],
+        },
+        Authority {
+            name: "issuer-a".into(),
+            role: Role::Issuer,
+            public_key: b64(k.issuer.verifying_key().as_bytes()),
+            registries: vec!["revocation/issuer-a".into()],
+        },
+        Authority {
+            name: "accreditor".into(),
+            role: Role::AccreditationAuthority,
+            public_key: b64(k.accreditor.verifying_key().as_bytes()),
+            registries: vec!["accredited-issuers".into()],
         },
     ]
 }
@@ -104,9 +120,21 @@ pub fn sign(body: &mut EntryBody, key: &SigningKey) {
 }
 
 pub fn root_submission(k: &SigningKey, epoch: u64, root: Fr, leaves: u64, at: u64) -> Submission {
+    root_submission_by(k, "land-registry", "parcels", epoch, root, leaves, at)
+}
+
+pub fn root_submission_by(
+    k: &SigningKey,
+    authority: &str,
+    registry: &str,
+    epoch: u64,
+    root: Fr,
+    leaves: u64,
+    at: u64,
+) -> Submission {
     let mut body = EntryBody::RegistryRoot(RegistryRoot {
-        authority: "land-registry".into(),
-        registry_id: "parcels".into(),
+        authority: authority.into(),
+        registry_id: registry.into(),
         epoch,
         root: zkgov_verifier::field::to_decimal(&root),
         leaf_count: leaves,

@@ -9,13 +9,14 @@
 //!
 //! # Trees
 //!
-//! The accreditation authority keeps the **accredited-issuer tree**, a
-//! Poseidon Merkle tree of depth [`ISSUER_TREE_DEPTH`] whose leaves are
-//! [`issuer_leaf`]`(issuer_id, revocation_root)`, and anchors its root on the
-//! ledger. Each issuer keeps a **revocation tree**: a sparse Poseidon Merkle
-//! tree of depth [`REVOCATION_DEPTH`] whose leaf at index `nonce` is 1 when
-//! the credential with that revocation nonce is revoked and 0 otherwise; it
-//! anchors its root too. Putting the revocation root in the issuer's leaf
+//! Both trees are quaternary Poseidon Merkle trees (node
+//! `Poseidon(c0, c1, c2, c3)`, empty leaf 0; see `zkgov_circuits::smt`).
+//! The accreditation authority keeps the **accredited-issuer tree**, of
+//! [`ISSUER_TREE_DEPTH`] index bits, whose leaf `i` is
+//! [`issuer_leaf`]`(A_i, revocation_root_i)`, and anchors its root on the
+//! ledger. Each issuer keeps a **revocation tree** of [`REVOCATION_DEPTH`]
+//! index bits whose leaf at index `nonce` is 1 when the credential with that
+//! revocation nonce is revoked and 0 otherwise; it anchors its root too. Putting the revocation root in the issuer's leaf
 //! lets a proof show "not revoked" without naming the issuer; the price is
 //! that a revocation takes effect once the authority publishes the new
 //! issuer-tree root.
@@ -28,14 +29,15 @@ mod verify;
 
 pub use verify::{IdentityOutcome, IdentityVerifier};
 
-use crate::{poseidon, Fr};
+use crate::{babyjub::PublicKey, poseidon, Fr};
 
-/// Depth of the accredited-issuer tree (256 issuer keys).
+/// Index bits of the accredited-issuer tree (256 issuer keys, 4 levels).
 pub const ISSUER_TREE_DEPTH: usize = 8;
-/// Depth of each issuer's revocation tree (2^20 credentials per issuer key).
+/// Index bits of each issuer's revocation tree (2^20 credentials per issuer
+/// key, 10 levels).
 pub const REVOCATION_DEPTH: usize = 20;
 
-/// Leaf of the accredited-issuer tree: `Poseidon(issuer_id, revocation_root)`.
-pub fn issuer_leaf(issuer_id: &Fr, revocation_root: &Fr) -> Fr {
-    poseidon::hash::<2>(&[*issuer_id, *revocation_root])
+/// Leaf of the accredited-issuer tree: `Poseidon(A.x, A.y, revocation_root)`.
+pub fn issuer_leaf(key: &PublicKey, revocation_root: &Fr) -> Fr {
+    poseidon::hash::<3>(&[key.0.x, key.0.y, *revocation_root])
 }

@@ -1,0 +1,199 @@
+//! Identity proofs at the proof level: the agency's check, replay under
+//! another challenge, rewritten public inputs, issuer requirements, and the
+//! prepared prover agreeing with ark-groth16.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use ark_bn254::Bn254;
+use ark_groth16::Groth16;
+use ark_snark::SNARK;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use serde_json::json;
+use zkgov_params::dev_setup;
+use zkgov_prover::{
+    holder::HolderSecret,
+    identity::{
+        prove_identity, AccreditedIssuers, IdentityProofRequest, IssuerKey, IssuerRegister,
+    },
+    prove::PreparedProver,
+};
+use zkgov_verifier::{
+    bundle::Bundle,
+    identity::{date::Date, policy::IdentityPolicy, schema::Schema, IdentityVerifier},
+    statement::{Context, IdentityPublicInputs, Scope, StatementId},
+    ErrorKind, Fr,
+};
+
+const SCHEMA: &str = r#"{"version":1,"id":"gov.example/resident-id/v1","attributes":[
+    {"name":"birth_date","type":"date"},
+    {"name":"region","type":"code","codes":{"north":1,"south":2}}]}"#;
+
+fn policy(issuer: Option<String>) -> IdentityPolicy {
+    let mut p = IdentityPolicy::from_json(
+        r#"{"version":1,"schema":"gov.example/resident-id/v1","clauses":[
+        {"field":"birth_date","op":"age>=","years":18},
+        {"field":"region","op":"disclose"}]}"#,
+    )
+    .unwrap();
+    p.issuer = issuer;
+    p
+}
+
+#[test]
+fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
+    let mut rng = ChaCha20Rng::seed_from_u64(31); // ok: test
+    let st = StatementId::IdentityV1;
+    let (pk, vk) = dev_setup(st, 20, &mut rng, false).unwrap();
+    // A record key cannot be prepared for the identity circuit.
+    let (record_pk, _) = dev_setup(StatementId::RecordMembershipV1, 4, &mut rng, false).unwrap();
+    assert!(PreparedProver::new(record_pk, st, 20).is_err());
+    let prepared = PreparedProver::new(pk.clone(), st, 20).unwrap();
+
+    let schema = Schema::from_json(SCHEMA).unwrap();
+    let (a, b) = (IssuerKey::generate(&mut rng), IssuerKey::generate(&mut rng));
+    let (mut ra, rb) = (
+        IssuerRegister::new(a.public_key()),
+        IssuerRegister::new(b.public_key()),
+    );
+    let holder = HolderSecret::generate(&mut rng);
+    let values = [
+        ("birth_date", json!("1990-01-01")),
+        ("region", json!("south")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let today = Date::parse("2026-11-25").unwrap();
+    let cred = a
+        .issue(
+            &mut ra,
+            &schema,
+            values,
+            holder.commitment(),
+            Date::parse("2025-01-01").unwrap(),
+            Date::parse("2027-01-01").unwrap(),
+        )
+        .unwrap();
+    let mut list = AccreditedIssuers::new();
+    list.upsert("a", &ra);
+    list.upsert("b", &rb);
+    let root = list.root().unwrap();
+    let (scope, context) = (Scope(Fr::from(9u64)), Context(Fr::from(10u64)));
+    let prove = |p: IdentityPolicy, rng: &mut ChaCha20Rng| {
+        prove_identity(
+            &prepared,
+            &vk,
+            &holder,
+            &cred,
+            IdentityProofRequest {
+                issuers: &list,
+                policy: p.compile(&schema, today).unwrap(),
+                scope,
+                context,
+            },
+            rng,
+        )
+        .unwrap()
+        .0
+    };
+    let bundle = prove(policy(None), &mut rng);
+    let verifier = |p: IdentityPolicy| {
+        IdentityVerifier::new(
+            &vk,
+            schema.clone(),
+            &[("adult".into(), p)],
+            today,
+            vec![root],
+            scope,
+        )
+        .unwrap()
+    };
+    let v = verifier(policy(None));
+    let out = v.verify(&bundle, &context).unwrap();
+    assert_eq!(out.policy, "adult");
+    assert_eq!(out.disclosed, vec![("region".to_string(), json!("south"))]);
+    assert_eq!(out.issuer, None);
+    // The prepared prover's proof is an ordinary Groth16 proof.
+    let ark_proof = ark_groth16::Proof::<Bn254> {
+        a: bundle.proof.a,
+        b: bundle.proof.b,
+        c: bundle.proof.c,
+    };
+    assert!(Groth16::<Bn254>::verify(&pk.vk, &bundle.public_inputs, &ark_proof).unwrap());
+
+    // Replay in another session: the agency's context check refuses it ...
+    let next = Context(Fr::from(11u64));
+    assert_eq!(
+        v.verify(&bundle, &next).unwrap_err().kind(),
+        ErrorKind::Mismatch
+    );
+    // ... and rewriting the challenge (or a disclosed value) in the bundle
+    // breaks the proof.
+    let names = st.public_input_names();
+    let at = |n: &str| names.iter().position(|x| *x == n).unwrap();
+    let mut rewritten = bundle.clone();
+    rewritten.public_inputs[at("context")] = next.0;
+    assert_eq!(
+        v.verify(&rewritten, &next).unwrap_err().kind(),
+        ErrorKind::InvalidProof
+    );
+    let mut relabelled = bundle.clone();
+    relabelled.public_inputs[at("disclosed[1]")] = Fr::from(1u64);
+    assert_eq!(
+        v.verify(&relabelled, &context).unwrap_err().kind(),
+        ErrorKind::InvalidProof
+    );
+    let mut other_day = bundle.clone();
+    other_day.public_inputs[at("today")] += Fr::from(1u64);
+    assert!(Bundle::verify(&other_day, st, &vk).is_err());
+
+    // An office requiring issuer b refuses a proof that names no issuer; a
+    // proof naming issuer a is refused by it too, and passes an office
+    // requiring a.
+    let want_b = verifier(policy(Some(zkgov_verifier::field::to_decimal(
+        &b.public_key().id(),
+    ))));
+    assert!(want_b.verify(&bundle, &context).is_err());
+    let named = prove(
+        policy(Some(zkgov_verifier::field::to_decimal(
+            &a.public_key().id(),
+        ))),
+        &mut rng,
+    );
+    let p = IdentityPublicInputs::from_slice(&named.public_inputs).unwrap();
+    assert_eq!(p.issuer, a.public_key().id());
+    assert!(want_b.verify(&named, &context).is_err());
+    let want_a = verifier(policy(Some(zkgov_verifier::field::to_decimal(
+        &a.public_key().id(),
+    ))));
+    assert_eq!(
+        want_a.verify(&named, &context).unwrap().issuer.unwrap(),
+        zkgov_verifier::field::to_decimal(&a.public_key().id())
+    );
+    // Rewriting the issuer input to b's id breaks the proof.
+    let mut forged = named.clone();
+    forged.public_inputs[at("issuer")] = b.public_key().id();
+    assert_eq!(
+        want_b.verify(&forged, &context).unwrap_err().kind(),
+        ErrorKind::InvalidProof
+    );
+    // Proving for b with a's credential fails natively, before any proof.
+    assert!(prove_identity(
+        &prepared,
+        &vk,
+        &holder,
+        &cred,
+        IdentityProofRequest {
+            issuers: &list,
+            policy: policy(Some(zkgov_verifier::field::to_decimal(
+                &b.public_key().id()
+            )))
+            .compile(&schema, today)
+            .unwrap(),
+            scope,
+            context,
+        },
+        &mut rng,
+    )
+    .is_err());
+}
