@@ -199,6 +199,27 @@ pub fn run<R: RngCore + CryptoRng>(
             r.index
         ),
     )?;
+    // The office takes the issuer root from the ledger, not from the
+    // authority's file: signed by the accreditation authority, at most a day old.
+    let root_policy = zkgov_verifier::receipt::RootPolicy {
+        authority: ACCREDITATION_AUTHORITY.into(),
+        authority_key: crate::demo::base64_of(ledger.keys.accreditation.verifying_key().as_bytes()),
+        registry_id: ACCREDITED_REGISTRY.into(),
+        max_age_secs: 24 * 3600,
+        min_leaves: 1,
+    };
+    let now = (zkgov_ledger::dir::system_clock())();
+    let accepted_root = root_policy.check(&r, &ledger.log, now)?;
+    if accepted_root != issuers_root {
+        return Err(ProverError::malformed(
+            "demo",
+            "the anchored issuer root differs from the list's",
+        ));
+    }
+    say(
+        out,
+        "  the office's root policy (accreditation authority's signature, at most a day old) accepts it from the ledger",
+    )?;
 
     say(out, "")?;
     say(
@@ -213,7 +234,7 @@ pub fn run<R: RngCore + CryptoRng>(
         schema.clone(),
         &[("adult-resident-north".to_string(), policy.clone())],
         today,
-        vec![issuers_root],
+        vec![accepted_root],
         scope,
     )?;
     let compiled = policy.compile(&schema, today)?;
@@ -358,10 +379,15 @@ pub fn run<R: RngCore + CryptoRng>(
     )?;
     let receipt = ledger
         .client
-        .submit(&zkgov_ledger::Submission::Proof { bundle: json })
+        .submit(&zkgov_ledger::Submission::Proof {
+            bundle: json.clone(),
+        })
         .map_err(crate::demo::ledger_err)?;
     let checked = receipt.verify(&ledger.log)?;
-    flags.anchored = checked.entry.kind() == "proof-anchor";
+    let received = Bundle::from_json(&json)?;
+    flags.anchored = checked.entry.kind() == "proof-anchor"
+        && zkgov_verifier::receipt::check_anchor(&receipt, &ledger.log, &received)?
+            == checked.index;
     say(
         out,
         format!(

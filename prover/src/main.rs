@@ -220,7 +220,7 @@ enum LedgerCmd {
         #[arg(long)]
         genesis: Option<PathBuf>,
     },
-    /// Create the demo's authority keys (admin, land registry) and the
+    /// Create the demo's authority keys (admin, land registry, accreditation authority, civil registry) and the
     /// genesis authorities file naming them, for `ledger serve --genesis`.
     DemoAuthorities {
         /// Secret keys file to create (mode 0600).
@@ -619,12 +619,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             reg.revoke(nonce)?;
             let root = MerkleRoot(reg.revocation_tree()?.root());
-            write_file(&register, &reg.to_json())?;
-            println!("{root}");
-            eprintln!(
-                "nonce {nonce} revoked; {} revoked in all",
-                reg.revoked.len()
-            );
+            // Anchor first: a refused anchor leaves the register as it was,
+            // so the revocation can be retried.
             if let (Some(url), Some(keys), Some(name)) = (ledger, authority_keys, authority) {
                 let r = anchor_root(
                     &url,
@@ -636,6 +632,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 )?;
                 eprintln!("revocation root anchored as ledger entry {}", r.index);
             }
+            write_file(&register, &reg.to_json())?;
+            println!("{root}");
+            eprintln!(
+                "nonce {nonce} revoked; {} revoked in all",
+                reg.revoked.len()
+            );
         }
         Command::Accredit {
             list,
@@ -652,13 +654,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let reg = IssuerRegister::from_json(&read(&register)?)?;
             accredited.upsert(&name, &reg);
             let root = accredited.root()?;
-            write_file(&list, &accredited.to_json())?;
-            println!("{root}");
-            eprintln!(
-                "{} accredited issuers in {}",
-                accredited.issuers.len(),
-                list.display()
-            );
             if let (Some(url), Some(keys)) = (ledger, authority_keys) {
                 let r = anchor_root(
                     &url,
@@ -673,6 +668,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     r.index
                 );
             }
+            write_file(&list, &accredited.to_json())?;
+            println!("{root}");
+            eprintln!(
+                "{} accredited issuers in {}",
+                accredited.issuers.len(),
+                list.display()
+            );
         }
         Command::Prove(ProveCmd::Identity {
             credential,

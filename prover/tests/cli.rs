@@ -485,6 +485,104 @@ fn demo_anchors_on_a_served_ledger() {
         .find(|w| w.starts_with("http://"))
         .unwrap()
         .to_string();
+    // An issuer revokes and the accreditation authority republishes, each
+    // anchoring its root with its ledger key.
+    let d = tmp.path();
+    let (ikey, ireg) = (d.join("issuer.key.json"), d.join("issuer.register.json"));
+    let o = zkgov(&[
+        "issuer",
+        "keygen",
+        "--key-out",
+        p(&ikey),
+        "--register-out",
+        p(&ireg),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let schema = d.join("schema.json");
+    std::fs::write(
+        &schema,
+        r#"{"version":1,"id":"x/v1","attributes":[{"name":"n","type":"integer"}]}"#,
+    )
+    .unwrap();
+    let attrs = d.join("attrs.json");
+    std::fs::write(&attrs, r#"{"n":5}"#).unwrap();
+    for cred in ["cred0.json", "cred1.json"] {
+        let o = zkgov(&[
+            "issue",
+            "--key",
+            p(&ikey),
+            "--register",
+            p(&ireg),
+            "--schema",
+            p(&schema),
+            "--attributes",
+            p(&attrs),
+            "--holder-commitment",
+            "7",
+            "--expires",
+            "2099-01-01",
+            "--out",
+            p(&d.join(cred)),
+        ]);
+        assert_eq!(code(&o), 0, "{}", text(&o));
+    }
+    let o = zkgov(&[
+        "revoke",
+        "--register",
+        p(&ireg),
+        "--nonce",
+        "0",
+        "--ledger",
+        &url,
+        "--authority-keys",
+        p(&keys),
+        "--authority",
+        "civil-registry",
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(
+        text(&o).contains("revocation root anchored as ledger entry"),
+        "{}",
+        text(&o)
+    );
+    let o = zkgov(&[
+        "accredit",
+        "--list",
+        p(&d.join("list.json")),
+        "--register",
+        p(&ireg),
+        "--name",
+        "civil-registry",
+        "--ledger",
+        &url,
+        "--authority-keys",
+        p(&keys),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    assert!(
+        text(&o).contains("accredited-issuer root anchored as ledger entry"),
+        "{}",
+        text(&o)
+    );
+    // The land registry is not an issuer on this ledger: the anchor is
+    // refused and the register keeps its state, so the revocation can be retried.
+    let o = zkgov(&[
+        "revoke",
+        "--register",
+        p(&ireg),
+        "--nonce",
+        "1",
+        "--ledger",
+        &url,
+        "--authority-keys",
+        p(&keys),
+        "--authority",
+        "land-registry",
+    ]);
+    assert_ne!(code(&o), 0, "{}", text(&o));
+    let reg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&ireg).unwrap()).unwrap();
+    assert_eq!(reg["revoked"], serde_json::json!([0]));
     let o = zkgov(&[
         "demo",
         "--data-dir",
@@ -505,7 +603,7 @@ fn demo_anchors_on_a_served_ledger() {
     assert!(t.contains(&format!("ledger at {url}")), "{t}");
     assert!(t.contains("receipt checked offline"), "{t}");
     assert!(
-        t.contains("nullifier already used in this scope (entry 3)"),
+        t.contains("nullifier already used in this scope (entry 5)"),
         "{t}"
     );
 }

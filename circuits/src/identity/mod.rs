@@ -36,7 +36,7 @@
 //! 16,317 constraints (`tests::pinned_shape`), so that with the 17 instance
 //! variables the Groth16 evaluation domain is 2^14, not 2^15, which halves
 //! the prover's FFTs and its H-query multi-exponentiation. Roughly: EdDSA
-//! 4,690; the policy (8 slots) 5,961; revocation path 3,060; issuer path
+//! 4,687; the policy (8 slots) 5,961; revocation path 3,060; issuer path
 //! 1,224 plus its leaf 261; credential, holder and nullifier hashes 990;
 //! dates 132.
 

@@ -465,3 +465,65 @@ fn lenient_policy_with_the_honest_hash_is_rejected() {
     public.policy_hash = honest_public().policy_hash;
     assert!(!sat(cheat, public));
 }
+
+/// The instance a prover would claim for `wit`: everything honest, the
+/// policy's hash and disclosures, whether or not the policy holds.
+fn claimed(wit: &IdentityWitness) -> IdentityPublicInputs {
+    let mut relaxed = wit.clone();
+    for s in relaxed.policy.policy.slots.iter_mut() {
+        let disclose = s.disclose;
+        *s = zkgov_verifier::policy::SlotConstraint::any();
+        s.disclose = disclose;
+    }
+    let mut p = relaxed.public_inputs(None).unwrap();
+    p.policy_hash = PolicyHash(wit.policy.policy.hash());
+    p
+}
+
+#[test]
+fn random_credentials_and_policies_agree_with_native_twin() {
+    use rand::Rng;
+    let mut rng = ChaCha20Rng::seed_from_u64(44); // ok: test
+    let w = world();
+    let cutoff = Date::parse(TODAY).unwrap().years_before(18).unwrap();
+    let policies = [
+        POLICY,
+        r#"{"version":1,"schema":"gov.example/resident-id/v1","clauses":[
+            {"field":"income_band","op":"between","min":2,"max":5},
+            {"field":"region","op":"not-in","values":["east","west"]},
+            {"field":"birth_date","op":"disclose"}]}"#,
+        r#"{"version":1,"schema":"gov.example/resident-id/v1","clauses":[
+            {"field":"birth_date","op":"age<","years":18},
+            {"field":"income_band","op":"!=","value":3}]}"#,
+    ];
+    let regions = ["north", "south", "east", "west"];
+    let (mut held, mut failed) = (0, 0);
+    for i in 0..12 {
+        let birth = Date(cutoff.0 + rng.gen_range(-2i64..=2)).to_string();
+        let region = regions[rng.gen_range(0..4)];
+        let income = rng.gen_range(0..7u64);
+        let policy = policies[i % policies.len()];
+        let wit = witness_for(
+            &w,
+            rng.gen_range(0..3),
+            &values(&birth, region, income),
+            20 + i as u64,
+            "2030-12-31",
+            policy,
+        );
+        let native = wit.public_inputs(Some(&MerkleRoot(w.tree.root())));
+        let public = claimed(&wit);
+        assert_eq!(
+            sat(wit, public.clone()),
+            native.is_ok(),
+            "{birth} {region} {income} policy {i}"
+        );
+        if let Ok(p) = native {
+            assert_eq!(p, public);
+            held += 1;
+        } else {
+            failed += 1;
+        }
+    }
+    assert!(held > 0 && failed > 0, "{held} held, {failed} failed");
+}
