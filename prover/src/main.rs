@@ -577,10 +577,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     code: 2,
                     error: anyhow::anyhow!("{}: {e}", attributes.display()),
                 })?;
-            let issued = match issued {
-                Some(d) => Date::parse(&d)?,
-                None => zkgov_prover::demo_identity::today(),
-            };
+            let issued = date_or_today(issued.as_deref())?;
             let cred = key.issue(
                 &mut reg,
                 &schema,
@@ -691,10 +688,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let cred = Credential::from_json(&read(&credential)?)?;
             let holder = HolderSecret::read(&holder)?;
             let issuers = AccreditedIssuers::from_json(&read(&issuers)?)?;
-            let today = match today {
-                Some(d) => Date::parse(&d)?,
-                None => zkgov_prover::demo_identity::today(),
-            };
+            let today = date_or_today(today.as_deref())?;
             let policy =
                 IdentityPolicy::from_json(&read(&policy)?)?.compile(&cred.schema, today)?;
             let dir = KeyDir::new(&keys);
@@ -902,10 +896,7 @@ fn verify(args: VerifyArgs) -> Result<(), Failure> {
             );
         };
         let schema = Schema::from_json(&read(schema)?)?;
-        let today = match &args.today {
-            Some(d) => Date::parse(d)?,
-            None => zkgov_prover::demo_identity::today(),
-        };
+        let today = date_or_today(args.today.as_deref())?;
         let name = policy_path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -990,6 +981,14 @@ fn verify(args: VerifyArgs) -> Result<(), Failure> {
     println!("  nullifier   {}", p.nullifier);
     println!("  context     {}", p.context);
     Ok(())
+}
+
+/// The date given (`YYYY-MM-DD`), or today (UTC).
+fn date_or_today(d: Option<&str>) -> Result<Date, VerifyError> {
+    match d {
+        Some(d) => Date::parse(d),
+        None => Ok(zkgov_prover::demo_identity::today()),
+    }
 }
 
 /// Anchors a proof and writes its receipt next to the bundle.

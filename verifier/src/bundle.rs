@@ -199,7 +199,11 @@ pub struct RecordOutcome {
     pub nullifier: Nullifier,
 }
 
-fn mismatch(name: &'static str, expected: &impl ToString, got: &impl ToString) -> VerifyError {
+pub(crate) fn mismatch(
+    name: &'static str,
+    expected: &impl ToString,
+    got: &impl ToString,
+) -> VerifyError {
     VerifyError::PublicInputMismatch {
         name,
         expected: expected.to_string(),
@@ -264,15 +268,7 @@ impl<'a> RecordVerifier<'a> {
             });
         }
         let p = RecordPublicInputs::from_slice(&bundle.public_inputs)?;
-        if !self.accepted_roots.contains(&p.root) {
-            let expected = self
-                .accepted_roots
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" or ");
-            return Err(mismatch("root", &expected, &p.root));
-        }
+        check_root("root", &self.accepted_roots, &p.root)?;
         if p.policy_hash.0 != self.policy_hash {
             return Err(mismatch(
                 "policy_hash",
@@ -286,20 +282,7 @@ impl<'a> RecordVerifier<'a> {
         if p.context != *context {
             return Err(mismatch("context", context, &p.context));
         }
-        let mut disclosed = Vec::new();
-        for (i, (slot, value)) in self.policy.slots.iter().zip(&p.disclosed).enumerate() {
-            if slot.disclose {
-                let v = fr_to_u64(value)
-                    .ok_or_else(|| bad(format!("disclosed[{i}] is not below 2^{VALUE_BITS}")))?;
-                disclosed.push((i, v));
-            } else if *value != Fr::from(0u64) {
-                return Err(mismatch(
-                    "disclosed (not disclosed by the policy)",
-                    &0,
-                    &to_decimal(value),
-                ));
-            }
-        }
+        let disclosed = check_disclosed(&self.policy, &p.disclosed)?;
         bundle.verify(StatementId::RecordMembershipV1, self.vk)?;
         Ok(RecordOutcome {
             root: p.root,
@@ -307,6 +290,47 @@ impl<'a> RecordVerifier<'a> {
             nullifier: p.nullifier,
         })
     }
+}
+
+/// Refuses a root the agency does not accept.
+pub(crate) fn check_root(
+    name: &'static str,
+    accepted: &[MerkleRoot],
+    got: &MerkleRoot,
+) -> Result<(), VerifyError> {
+    if accepted.contains(got) {
+        return Ok(());
+    }
+    let expected = accepted
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ");
+    Err(mismatch(name, &expected, got))
+}
+
+/// The `(slot, value)` pairs the policy discloses; refuses a value the
+/// policy does not disclose (it must be 0) and disclosed values that are
+/// not 64-bit integers.
+pub(crate) fn check_disclosed(
+    policy: &CompiledPolicy,
+    disclosed: &[Fr],
+) -> Result<Vec<(usize, u64)>, VerifyError> {
+    let mut out = Vec::new();
+    for (i, (slot, value)) in policy.slots.iter().zip(disclosed).enumerate() {
+        if slot.disclose {
+            let v = fr_to_u64(value)
+                .ok_or_else(|| bad(format!("disclosed[{i}] is not below 2^{VALUE_BITS}")))?;
+            out.push((i, v));
+        } else if *value != Fr::from(0u64) {
+            return Err(mismatch(
+                "disclosed (not disclosed by the policy)",
+                &0,
+                &to_decimal(value),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// The value of `x` if it is below 2^64.

@@ -8,10 +8,9 @@ use super::{
     schema::Schema,
 };
 use crate::{
-    bundle::{fr_to_u64, Bundle},
+    bundle::{check_disclosed, check_root, mismatch, Bundle},
     field::to_decimal,
     groth16::ValidatedVerifyingKey,
-    policy::VALUE_BITS,
     statement::{Context, IdentityPublicInputs, MerkleRoot, Nullifier, Scope, StatementId},
     Fr, VerifyError,
 };
@@ -43,14 +42,6 @@ pub struct IdentityOutcome {
     pub disclosed: Vec<(String, Value)>,
     /// The holder's nullifier for the scope.
     pub nullifier: Nullifier,
-}
-
-fn mismatch(name: &'static str, expected: &impl ToString, got: &impl ToString) -> VerifyError {
-    VerifyError::PublicInputMismatch {
-        name,
-        expected: expected.to_string(),
-        got: got.to_string(),
-    }
 }
 
 impl<'a> IdentityVerifier<'a> {
@@ -104,15 +95,7 @@ impl<'a> IdentityVerifier<'a> {
             });
         }
         let p = IdentityPublicInputs::from_slice(&bundle.public_inputs)?;
-        if !self.accepted_roots.contains(&p.issuers_root) {
-            let expected = self
-                .accepted_roots
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" or ");
-            return Err(mismatch("issuers_root", &expected, &p.issuers_root));
-        }
+        check_root("issuers_root", &self.accepted_roots, &p.issuers_root)?;
         let schema_hash = self.schema.hash();
         if p.schema != schema_hash {
             return Err(mismatch(
@@ -155,29 +138,17 @@ impl<'a> IdentityVerifier<'a> {
         if p.context != *context {
             return Err(mismatch("context", context, &p.context));
         }
-        let mut disclosed = Vec::new();
-        for (i, (slot, value)) in policy.policy.slots.iter().zip(&p.disclosed).enumerate() {
-            if slot.disclose {
-                let v = fr_to_u64(value).ok_or_else(|| {
-                    VerifyError::MalformedBundle(format!(
-                        "disclosed[{i}] is not below 2^{VALUE_BITS}"
-                    ))
-                })?;
+        let disclosed = check_disclosed(&policy.policy, &p.disclosed)?
+            .into_iter()
+            .map(|(i, v)| {
                 let name = self
                     .schema
                     .attributes
                     .get(i)
-                    .map(|a| a.name.clone())
-                    .unwrap_or_else(|| i.to_string());
-                disclosed.push((name, self.schema.decode(i, v)));
-            } else if *value != Fr::from(0u64) {
-                return Err(mismatch(
-                    "disclosed (not disclosed by the policy)",
-                    &0,
-                    &to_decimal(value),
-                ));
-            }
-        }
+                    .map_or_else(|| i.to_string(), |a| a.name.clone());
+                (name, self.schema.decode(i, v))
+            })
+            .collect();
         bundle.verify(StatementId::IdentityV1, self.vk)?;
         Ok(IdentityOutcome {
             policy: name.clone(),
