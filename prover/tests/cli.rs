@@ -762,6 +762,22 @@ fn identity_issue_accredit_prove_verify_revoke() {
     // Another session, another day: refused (mismatch, exit 1).
     assert_eq!(code(&verify(&root, "4243", "2026-11-25")), 1);
     assert_eq!(code(&verify(&root, "4242", "2026-11-26")), 1);
+    // The identity proof, exported, verifies in snarkjs too.
+    let out = d.join("snarkjs");
+    let o = zkgov(&[
+        "export",
+        "snarkjs",
+        "--bundle",
+        p(&bundle),
+        "--keys",
+        p(&keys),
+        "--out",
+        p(&out),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    if let Some(ok) = snarkjs_verify(&out, "public.json") {
+        assert_eq!(ok, 0);
+    }
     // A policy requiring another issuer is refused; one requiring this issuer holds.
     std::fs::write(&policy, format!(r#"{{"version":1,"schema":"gov.example/resident-id/v1","issuer":"{issuer_id}","clauses":[
         {{"field":"birth_date","op":"age>=","years":18}}]}}"#)).unwrap();
