@@ -177,6 +177,87 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
         want_b.verify(&forged, &context).unwrap_err().kind(),
         ErrorKind::InvalidProof
     );
+    // Without an age clause the policy hash does not depend on the date:
+    // only the agency's own `today` check stops a proof made for another day
+    // (for example one before the credential expired).
+    let no_age = IdentityPolicy::from_json(
+        r#"{"version":1,"schema":"gov.example/resident-id/v1","clauses":[{"field":"region","op":"=","value":"south"}]}"#,
+    )
+    .unwrap();
+    let yesterday = Date(today.0 - 1);
+    let old_proof = prove_identity(
+        &prepared,
+        &vk,
+        &holder,
+        &cred,
+        IdentityProofRequest {
+            issuers: &list,
+            policy: no_age.compile(&schema, yesterday).unwrap(),
+            scope,
+            context,
+        },
+        &mut rng,
+    )
+    .unwrap()
+    .0;
+    let v_today = verifier(no_age.clone());
+    let e = v_today.verify(&old_proof, &context).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Mismatch, "{e}");
+    assert!(e.to_string().contains("today"), "{e}");
+    let v_yesterday = IdentityVerifier::new(
+        &vk,
+        schema.clone(),
+        &[("r".into(), no_age.clone())],
+        yesterday,
+        vec![root],
+        scope,
+    )
+    .unwrap();
+    v_yesterday.verify(&old_proof, &context).unwrap();
+
+    // A credential of another schema with the same slots, from an accredited
+    // issuer, whose values fit the policed slots: the policy hash covers the
+    // slots only, so only the agency's schema check refuses it.
+    let mut other_schema = schema.clone();
+    other_schema.id = "gov.example/visitor-pass/v1".into();
+    let values = [
+        ("birth_date", json!("1990-01-01")),
+        ("region", json!("south")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let visitor = a
+        .issue(
+            &mut ra.clone(),
+            &other_schema,
+            values,
+            holder.commitment(),
+            Date::parse("2025-01-01").unwrap(),
+            Date::parse("2027-01-01").unwrap(),
+        )
+        .unwrap();
+    let mut cheat_policy = no_age.compile(&schema, today).unwrap();
+    cheat_policy.schema_hash = other_schema.hash();
+    let cross = prove_identity(
+        &prepared,
+        &vk,
+        &holder,
+        &visitor,
+        IdentityProofRequest {
+            issuers: &list,
+            policy: cheat_policy,
+            scope,
+            context,
+        },
+        &mut rng,
+    )
+    .unwrap()
+    .0;
+    let e = v_today.verify(&cross, &context).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Mismatch, "{e}");
+    assert!(e.to_string().contains("schema"), "{e}");
+
     // Proving for b with a's credential fails natively, before any proof.
     assert!(prove_identity(
         &prepared,
