@@ -20,7 +20,8 @@
 //!    0 at index `nonce`: the path of the empty leaf hashes to `rev_root`
 //!    and its bits spell `nonce` ([`REVOCATION_DEPTH`] bits, so also
 //!    `nonce < 2^20`);
-//! 7. `today, issued < 2^32` and `issued <= today <= expires`;
+//! 7. `today, issued, expires < 2^32` (every compared value is range-checked)
+//!    and `issued <= today <= expires`;
 //! 8. the policy whose hash is `H_P` holds for `a` and
 //!    `disclosed[i] = d_i · a_i` ([`crate::policy`]; every `a_i` lands in
 //!    `[lo_i, hi_i] ⊂ [0, 2^64)`);
@@ -33,12 +34,12 @@
 //!
 //! # Shape
 //!
-//! 16,317 constraints (`tests::pinned_shape`), so that with the 17 instance
+//! 16,350 constraints (`tests::pinned_shape`), so that with the 17 instance
 //! variables the Groth16 evaluation domain is 2^14, not 2^15, which halves
 //! the prover's FFTs and its H-query multi-exponentiation. Roughly: EdDSA
 //! 4,687; the policy (8 slots) 5,961; revocation path 3,060; issuer path
 //! 1,224 plus its leaf 261; credential, holder and nullifier hashes 990;
-//! dates 132.
+//! dates 165.
 
 use std::fmt;
 
@@ -478,6 +479,7 @@ impl ConstraintSynthesizer<Fr> for IdentityCircuit {
         // 7. Dates.
         cmp::range_check(today, DATE_BITS)?;
         cmp::range_check(&issued, DATE_BITS)?;
+        cmp::range_check(&expires, DATE_BITS)?;
         cmp::enforce_le(&issued, today, DATE_BITS)?;
         cmp::enforce_le(today, &expires, DATE_BITS)?;
 

@@ -173,7 +173,7 @@ fn honest_witness_satisfies_and_discloses_only_the_region() {
 }
 
 /// Pinned constraint count of the identity statement.
-const PINNED_CONSTRAINTS: usize = 16_317;
+const PINNED_CONSTRAINTS: usize = 16_350;
 
 #[test]
 fn pinned_shape() {
