@@ -30,7 +30,7 @@
 use std::sync::OnceLock;
 
 use ark_ec::{twisted_edwards::Affine, AffineRepr, CurveGroup};
-use ark_ed_on_bn254::{EdwardsAffine, EdwardsConfig};
+use ark_ed_on_bn254::EdwardsAffine;
 use ark_ff::{BigInteger, Field, MontFp, PrimeField, Zero};
 use serde::{Deserialize, Serialize};
 
@@ -177,9 +177,6 @@ impl Point {
     }
 }
 
-/// The curve's cofactor.
-pub const COFACTOR: u64 = 8;
-
 /// An issuer's public key, as JSON `{"x": "...", "y": "..."}` in decimal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PublicKey(pub Point);
@@ -292,18 +289,15 @@ pub fn verify(key: &PublicKey, msg: &Fr, sig: &Signature) -> Result<(), VerifyEr
     Ok(())
 }
 
-/// Parameters of the map, for tests elsewhere.
-pub fn ark_config_is_a_equal_one() -> bool {
-    <EdwardsConfig as ark_ec::twisted_edwards::TECurveConfig>::COEFF_A == Fr::from(1u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn base8_is_on_both_curves_and_generates_the_subgroup() {
-        assert!(ark_config_is_a_equal_one());
+        use ark_ec::twisted_edwards::TECurveConfig;
+        use ark_ed_on_bn254::EdwardsConfig;
+        assert_eq!(<EdwardsConfig as TECurveConfig>::COEFF_A, Fr::from(1u64));
         assert_eq!(sqrt_a().square(), Fr::from(COEFF_A));
         assert!(BASE8.is_on_curve());
         let ark = BASE8.to_ark().unwrap();
