@@ -11,7 +11,8 @@
 
 use ark_ff::{Field, UniformRand};
 use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, R1CS_PREDICATE_LABEL,
+    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal,
+    R1CS_PREDICATE_LABEL,
 };
 use rand::RngCore;
 use zkgov_verifier::Fr;
@@ -98,6 +99,31 @@ pub fn mutation_survivors<C: ConstraintSynthesizer<Fr>>(
         z[w] = v;
     }
     Ok(report)
+}
+
+/// The R1CS rows of the finalized `cs` that fail when the witness variables
+/// in `overrides` (`(witness index, value)`) take other values than the
+/// gadgets computed: lets a test play a cheating prover whose witness no
+/// gadget would produce, and show which constraint alone stops it.
+pub fn unsatisfied_rows_with(
+    cs: &ConstraintSystemRef<Fr>,
+    overrides: &[(usize, Fr)],
+) -> Result<Vec<usize>, CircuitError> {
+    let matrices = cs.to_matrices()?;
+    let abc = matrices
+        .get(R1CS_PREDICATE_LABEL)
+        .ok_or_else(|| CircuitError::Synthesis("no R1CS matrices".into()))?;
+    let mut z = cs.instance_assignment()?;
+    let n_inst = z.len();
+    z.extend(cs.witness_assignment()?);
+    for (w, v) in overrides {
+        *z.get_mut(n_inst + w)
+            .ok_or_else(|| CircuitError::Synthesis(format!("no witness variable {w}")))? = *v;
+    }
+    let eval = |row: &Vec<(Fr, usize)>| -> Fr { row.iter().map(|(k, v)| *k * z[*v]).sum() };
+    Ok((0..abc[0].len())
+        .filter(|&r| eval(&abc[0][r]) * eval(&abc[1][r]) != eval(&abc[2][r]))
+        .collect())
 }
 
 struct RngAdapter<'a, R: RngCore>(&'a mut R);

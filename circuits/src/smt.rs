@@ -435,4 +435,24 @@ mod tests {
         let (_, _, ok) = gadget_root(&p, Fr::from(7u64), Some(bits));
         assert!(!ok);
     }
+
+    #[test]
+    fn non_boolean_high_bit_cannot_spell_a_revoked_index() {
+        // Leaves 5 and 6 are set (revoked); leaves 8..11 are all empty. Over
+        // a group of four equal children a step's hash does not depend on its
+        // high bit, so the path of empty leaf 9 (bits 1,0 | 0,1) with the
+        // high bit set to -2 keeps the honest root while its bits spell
+        // 1 + 2·(-2) + 8 = 5: "leaf 5 is empty". Only the booleanity of the
+        // high bit refuses it.
+        let one = Fr::from(1u64);
+        let s = SparseMerkleTree::from_leaves(2, &[(5, one), (6, one)]).unwrap();
+        let p = s.path(9).unwrap();
+        let mut bits: Vec<Fr> = p.bits().into_iter().map(Fr::from).collect();
+        assert_eq!(bits, [one, Fr::from(0u64), Fr::from(0u64), one]);
+        bits[1] = -Fr::from(2u64);
+        let (root, index, ok) = gadget_root(&p, Fr::from(0u64), Some(bits));
+        assert_eq!(root, s.root());
+        assert_eq!(index, Fr::from(5u64));
+        assert!(!ok);
+    }
 }

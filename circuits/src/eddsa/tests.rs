@@ -179,6 +179,50 @@ fn key_outside_the_subgroup_is_refused() {
 }
 
 #[test]
+fn off_curve_eighth_cannot_pass_an_order_four_key_as_in_the_subgroup() {
+    // The subgroup check witnesses Q with 8·Q = A. Arkworks' doubling leaves
+    // y3 free when x² = y² = 1 (ark coordinates, 0/0), so the off-curve
+    // Q = (1, 1) "doubles" to (1, 1), (1, 1), then (1, 0): the point A4 of
+    // order 4. As a key A4 would pass the curve, x != 0 and subgroup checks,
+    // and since 8·A4 = 0, S·Base8 = R8 would verify for any S: anyone could
+    // sign for it. Only the curve check on Q refuses the cheat.
+    let inv_sqrt_a = sqrt_a().inverse().unwrap();
+    let (zero, one) = (Fr::from(0u64), Fr::from(1u64));
+    let a4 = Point {
+        x: inv_sqrt_a,
+        y: zero,
+    };
+    assert!(a4.is_on_curve() && !a4.is_in_subgroup());
+    assert_eq!(
+        a4.mul_bits_le(&[false, false, false, true]),
+        Point::IDENTITY
+    );
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let av = PointVar::new_witness(cs.clone(), || Ok(a4)).unwrap();
+    let start = cs.num_witness_variables();
+    av.enforce_in_subgroup().unwrap();
+    let n = cs.num_witness_variables() - start;
+    cs.finalize();
+    assert!(!cs.is_satisfied().unwrap());
+    // Witness layout: Q (x, y), Q's curve check (x², y²), then per doubling
+    // xy, x², y², x3, y3.
+    let curve_check = n - 2 - 3 * 5;
+    let mut cheat = vec![(start, inv_sqrt_a), (start + 1, one)];
+    if curve_check == 2 {
+        cheat.extend([(start + 2, inv_sqrt_a.square()), (start + 3, one)]);
+    }
+    let doublings = start + 2 + curve_check;
+    for (k, y3) in [one, one, zero].into_iter().enumerate() {
+        for (j, v) in [one, one, one, one, y3].into_iter().enumerate() {
+            cheat.push((doublings + 5 * k + j, v));
+        }
+    }
+    // Every row holds but one: 168696·x²·y² = 168700·x² + y² - 1 for Q.
+    let failing = crate::harness::unsatisfied_rows_with(&cs, &cheat).unwrap();
+    assert_eq!(failing.len(), 1, "{failing:?}");
+}
+
+#[test]
 fn identity_key_is_refused() {
     // With A = (0, 1), S·Base8 = R8 holds for any S: a universal forgery.
     let s = SubgroupScalar::from(99u64);

@@ -191,5 +191,24 @@ mod tests {
         assert_eq!(cut("2028-02-29"), "2010-02-28");
         assert_eq!(cut("2042-02-28"), "2024-02-28");
         assert_eq!(cut("2044-02-29"), "2026-02-28");
+        // Who is 18 (born on or before the cut-off) on which day, in the
+        // encoded form the circuit compares.
+        let adult = |birth: &str, on: &str| {
+            let cutoff = Date::parse(on).unwrap().years_before(18).unwrap();
+            Date::parse(birth).unwrap().encode() <= cutoff.encode()
+        };
+        // A leap-day child comes of age on 1 March (18 is no multiple of 4,
+        // so the 18th birthday never falls in a leap year) ...
+        assert!(!adult("2008-02-29", "2026-02-28"));
+        assert!(adult("2008-02-29", "2026-03-01"));
+        assert!(!adult("2012-02-29", "2030-02-28"));
+        // ... and on a 29 February the cut-off is 28 February.
+        assert!(adult("2014-02-28", "2032-02-29"));
+        assert!(!adult("2014-03-01", "2032-02-29"));
+        // Birthday today: adult; tomorrow: not yet. Before 1970 too.
+        assert!(adult("2008-11-25", "2026-11-25"));
+        assert!(!adult("2008-11-26", "2026-11-25"));
+        assert!(adult("1950-06-30", "1968-06-30"));
+        assert!(!adult("1950-07-01", "1968-06-30"));
     }
 }
