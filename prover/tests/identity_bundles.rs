@@ -20,7 +20,7 @@ use zkgov_prover::{
 use zkgov_verifier::{
     bundle::Bundle,
     identity::{date::Date, policy::IdentityPolicy, schema::Schema, IdentityVerifier},
-    statement::{Context, IdentityPublicInputs, Scope, StatementId},
+    statement::{Context, IdentityPublicInputs, MerkleRoot, Scope, StatementId},
     ErrorKind, Fr,
 };
 
@@ -143,6 +143,44 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
         v.verify(&relabelled, &context).unwrap_err().kind(),
         ErrorKind::InvalidProof
     );
+    // Valid proofs that prove something else are refused by the agency's own
+    // checks (the pairing check alone would pass each of them): another
+    // office's scope (a fresh nullifier per scope would let one credential
+    // claim twice), an issuer root this office does not accept, and a
+    // policy other than the office's.
+    let mismatch = |v: &IdentityVerifier, b: &Bundle, input: &str| {
+        b.verify(st, &vk).unwrap();
+        let e = v.verify(b, &context).expect_err(input);
+        assert_eq!(e.kind(), ErrorKind::Mismatch, "{e}");
+        assert!(e.to_string().contains(input), "{input}: {e}");
+    };
+    let other_office = |roots, scope| {
+        IdentityVerifier::new(
+            &vk,
+            schema.clone(),
+            &[("adult".into(), policy(None))],
+            today,
+            roots,
+            scope,
+        )
+        .unwrap()
+    };
+    mismatch(
+        &other_office(vec![root], Scope(Fr::from(8u64))),
+        &bundle,
+        "scope",
+    );
+    mismatch(
+        &other_office(vec![MerkleRoot(root.0 + Fr::from(1u64))], scope),
+        &bundle,
+        "issuers_root",
+    );
+    let lenient = IdentityPolicy::from_json(
+        r#"{"version":1,"schema":"gov.example/resident-id/v1","clauses":[
+        {"field":"region","op":"disclose"}]}"#,
+    )
+    .unwrap();
+    mismatch(&v, &prove(lenient, &mut rng), "policy_hash");
     let mut other_day = bundle.clone();
     other_day.public_inputs[at("today")] += Fr::from(1u64);
     assert!(Bundle::verify(&other_day, st, &vk).is_err());
@@ -170,6 +208,36 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
         want_a.verify(&named, &context).unwrap().issuer.unwrap(),
         zkgov_verifier::field::to_decimal(&a.public_key().id())
     );
+    // An office accepting the same clauses from issuer b or from any issuer
+    // finds the policy that held by hash and issuer together: the proof that
+    // names no issuer holds as "any", the one naming a holds as neither.
+    let id = |k: &IssuerKey| zkgov_verifier::field::to_decimal(&k.public_key().id());
+    let b_or_any = IdentityVerifier::new(
+        &vk,
+        schema.clone(),
+        &[
+            ("from-b".into(), policy(Some(id(&b)))),
+            ("any".into(), policy(None)),
+        ],
+        today,
+        vec![root],
+        scope,
+    )
+    .unwrap();
+    assert_eq!(b_or_any.verify(&bundle, &context).unwrap().policy, "any");
+    let e = b_or_any.verify(&named, &context).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Mismatch, "{e}");
+    assert!(e.to_string().contains("issuer"), "{e}");
+    // Two accepted policies asking for the same thing are refused up front.
+    assert!(IdentityVerifier::new(
+        &vk,
+        schema.clone(),
+        &[("x".into(), policy(None)), ("y".into(), policy(None))],
+        today,
+        vec![root],
+        scope,
+    )
+    .is_err());
     // Rewriting the issuer input to b's id breaks the proof.
     let mut forged = named.clone();
     forged.public_inputs[at("issuer")] = b.public_key().id();

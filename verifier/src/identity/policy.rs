@@ -16,8 +16,9 @@
 //! `age<` (`years`). `age>= n` on the verifier's date `d` compiles to
 //! `birth <= d.years_before(n)`; `age< n` to `birth > d.years_before(n)`
 //! (see [`super::date`]). Strings allow only `=`, `!=`, `in`, `not-in`,
-//! `disclose`. `issuer` (optional) is the decimal issuer id
-//! `Poseidon(A.x, A.y)` the credential must be signed by; without it any
+//! `disclose`. `issuer` (optional) is the decimal issuer id (the key's
+//! `A.x`, see [`crate::babyjub::PublicKey::id`]) the credential must be
+//! signed by; without it any
 //! accredited issuer will do and the proof does not say which.
 
 use serde::{Deserialize, Serialize};

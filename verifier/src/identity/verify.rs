@@ -64,7 +64,17 @@ impl<'a> IdentityVerifier<'a> {
                 let h = c.policy.hash();
                 Ok((name.clone(), c, h))
             })
-            .collect::<Result<Vec<_>, VerifyError>>()?;
+            .collect::<Result<Vec<(String, CompiledIdentityPolicy, Fr)>, VerifyError>>()?;
+        for (i, (a, ca, ha)) in policies.iter().enumerate() {
+            if let Some((b, _, _)) = policies[i + 1..]
+                .iter()
+                .find(|(_, cb, hb)| hb == ha && cb.issuer == ca.issuer)
+            {
+                return Err(VerifyError::MalformedPolicy(format!(
+                    "policies {a:?} and {b:?} ask for the same thing: a proof could not say which held"
+                )));
+            }
+        }
         Ok(IdentityVerifier {
             vk,
             schema,
@@ -112,26 +122,34 @@ impl<'a> IdentityVerifier<'a> {
                 &to_decimal(&p.today),
             ));
         }
-        let (name, policy, _) = self
+        // A policy holds when both its slot hash and its issuer requirement
+        // match: two accepted policies may share clauses and differ only in
+        // the issuer they require.
+        let same_clauses: Vec<_> = self
             .policies
             .iter()
-            .find(|(_, _, h)| *h == p.policy_hash.0)
+            .filter(|(_, _, h)| *h == p.policy_hash.0)
+            .collect();
+        if same_clauses.is_empty() {
+            let expected = self
+                .policies
+                .iter()
+                .map(|(_, _, h)| to_decimal(h))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            return Err(mismatch("policy_hash", &expected, &p.policy_hash));
+        }
+        let (name, policy, _) = same_clauses
+            .iter()
+            .find(|(_, c, _)| c.issuer == p.issuer)
             .ok_or_else(|| {
-                let expected = self
-                    .policies
+                let expected = same_clauses
                     .iter()
-                    .map(|(_, _, h)| to_decimal(h))
+                    .map(|(_, c, _)| to_decimal(&c.issuer))
                     .collect::<Vec<_>>()
                     .join(" or ");
-                mismatch("policy_hash", &expected, &p.policy_hash)
+                mismatch("issuer", &expected, &to_decimal(&p.issuer))
             })?;
-        if p.issuer != policy.issuer {
-            return Err(mismatch(
-                "issuer",
-                &to_decimal(&policy.issuer),
-                &to_decimal(&p.issuer),
-            ));
-        }
         if p.scope != self.scope {
             return Err(mismatch("scope", &self.scope, &p.scope));
         }
