@@ -430,8 +430,11 @@ fn parse_scope(s: &str) -> Result<Scope, VerifyError> {
     }
 }
 
+/// Writes a public file (bundle, register, list, receipt), replacing it
+/// atomically.
 fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+    zkgov_params::private_file::replace_atomically(path, text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -578,6 +581,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     error: anyhow::anyhow!("{}: {e}", attributes.display()),
                 })?;
             let issued = date_or_today(issued.as_deref())?;
+            // The credential is the citizen's personal data: a new owner-only
+            // file. Refuse an existing one before spending a nonce.
+            if out.exists() {
+                return Err(Failure {
+                    code: 2,
+                    error: anyhow::anyhow!(
+                        "{} exists; not overwriting a credential",
+                        out.display()
+                    ),
+                });
+            }
             let cred = key.issue(
                 &mut reg,
                 &schema,
@@ -586,8 +600,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 issued,
                 Date::parse(&expires)?,
             )?;
-            write_file(&out, &cred.to_json())?;
+            // The register first: a credential never exists whose nonce the
+            // register could hand out again.
             write_file(&register, &reg.to_json())?;
+            zkgov_params::private_file::create_private(&out, cred.to_json().as_bytes())
+                .with_context(|| format!("writing {}", out.display()))?;
             eprintln!(
                 "credential (revocation nonce {}) written to {}",
                 cred.body.revocation_nonce,

@@ -676,6 +676,27 @@ fn identity_issue_accredit_prove_verify_revoke() {
     };
     let o = issue(&cred);
     assert_eq!(code(&o), 0, "{}", text(&o));
+    // The credential is the citizen's personal data: owner-only, never
+    // overwritten, and a refused issue spends no revocation nonce.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&cred).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let next_nonce = || {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&ireg).unwrap()).unwrap();
+        v["next_nonce"].as_u64().unwrap()
+    };
+    let (before, first) = (next_nonce(), std::fs::read(&cred).unwrap());
+    let o = issue(&cred);
+    assert_ne!(code(&o), 0, "{}", text(&o));
+    assert!(text(&o).contains("exists"), "{}", text(&o));
+    assert_eq!(
+        (next_nonce(), std::fs::read(&cred).unwrap()),
+        (before, first)
+    );
     let list = d.join("accredited.json");
     let o = zkgov(&[
         "accredit",
