@@ -27,6 +27,7 @@ use zkgov_prover::{
 use zkgov_verifier::{
     bundle::{verify_record, Bundle, PublicInputs, RecordRequest},
     field::{label_to_field, parse_decimal, to_decimal},
+    groth16::ValidatedVerifyingKey,
     identity::{
         credential::Credential, date::Date, policy::IdentityPolicy, schema::Schema,
         IdentityVerifier,
@@ -274,22 +275,8 @@ enum ProveCmd {
         /// The agency's date (YYYY-MM-DD; default today, UTC).
         #[arg(long)]
         today: Option<String>,
-        /// Scope: a canonical decimal field element or `label:<text>`.
-        #[arg(long)]
-        scope: String,
-        /// The verifier's challenge (canonical decimal).
-        #[arg(long)]
-        context: String,
-        /// Key directory.
-        #[arg(long, default_value = "zkgov-data/keys")]
-        keys: PathBuf,
-        /// Bundle to write.
-        #[arg(long)]
-        out: PathBuf,
-        /// Anchor the proof on the ledger at this URL and write its receipt
-        /// next to the bundle (`<out>.receipt.json`).
-        #[arg(long)]
-        ledger: Option<String>,
+        #[command(flatten)]
+        proof: ProofOutput,
     },
     /// Prove record membership under a policy.
     Record {
@@ -302,23 +289,68 @@ enum ProveCmd {
         /// Policy JSON.
         #[arg(long)]
         policy: PathBuf,
-        /// Scope: a canonical decimal field element or `label:<text>`.
-        #[arg(long)]
-        scope: String,
-        /// The verifier's challenge (canonical decimal).
-        #[arg(long)]
-        context: String,
-        /// Key directory.
-        #[arg(long, default_value = "zkgov-data/keys")]
-        keys: PathBuf,
-        /// Bundle to write.
-        #[arg(long)]
-        out: PathBuf,
-        /// Anchor the proof on the ledger at this URL (`http://HOST:PORT`) and
-        /// write its receipt next to the bundle (`<out>.receipt.json`).
-        #[arg(long)]
-        ledger: Option<String>,
+        #[command(flatten)]
+        proof: ProofOutput,
     },
+}
+
+/// What every `prove` subcommand takes besides its statement's own inputs.
+#[derive(Args)]
+struct ProofOutput {
+    /// Scope: a canonical decimal field element or `label:<text>`.
+    #[arg(long)]
+    scope: String,
+    /// The verifier's challenge (canonical decimal).
+    #[arg(long)]
+    context: String,
+    /// Key directory.
+    #[arg(long, default_value = "zkgov-data/keys")]
+    keys: PathBuf,
+    /// Bundle to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// Anchor the proof on the ledger at this URL (`http://HOST:PORT`) and
+    /// write its receipt next to the bundle (`<out>.receipt.json`).
+    #[arg(long)]
+    ledger: Option<String>,
+}
+
+impl ProofOutput {
+    fn scope(&self) -> Result<Scope, VerifyError> {
+        parse_scope(&self.scope)
+    }
+
+    fn context(&self) -> Result<Context, VerifyError> {
+        Context::from_decimal(&self.context)
+    }
+
+    /// The prepared proving key and the verifying key for `st` at `depth`.
+    fn keys(
+        &self,
+        st: StatementId,
+        depth: usize,
+    ) -> Result<(PreparedProver, ValidatedVerifyingKey), Failure> {
+        let dir = KeyDir::new(&self.keys);
+        Ok((
+            PreparedProver::new(dir.proving_key(st, depth)?, st, depth)?,
+            dir.verifying_key(st, depth)?,
+        ))
+    }
+
+    /// Writes the bundle, says what it was proven against, and anchors it
+    /// when asked to.
+    fn finish(&self, bundle: &Bundle, against: &str, started: Instant) -> Result<(), Failure> {
+        write_file(&self.out, &bundle.to_json())?;
+        eprintln!(
+            "proved against {against} in {:.2}s; bundle written to {}",
+            started.elapsed().as_secs_f64(),
+            self.out.display()
+        );
+        if let Some(url) = &self.ledger {
+            submit_proof(url, bundle, &self.out)?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Args)]
@@ -504,24 +536,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             registry,
             holder,
             policy,
-            scope,
-            context,
-            keys,
-            out,
-            ledger,
+            proof,
         }) => {
             let reg = Registry::from_json(&read(&registry)?)?;
             let holder = HolderSecret::read(&holder)?;
             let policy =
                 Policy::from_json(&read(&policy)?)?.compile(RECORD_FIELDS, reg.schema())?;
-            let scope = parse_scope(&scope)?;
-            let context = Context::from_decimal(&context)?;
-            let dir = KeyDir::new(&keys);
-            let st = StatementId::RecordMembershipV1;
-            let (pk, vk) = (
-                PreparedProver::new(dir.proving_key(st, reg.depth())?, st, reg.depth())?,
-                dir.verifying_key(st, reg.depth())?,
-            );
+            let (pk, vk) = proof.keys(StatementId::RecordMembershipV1, reg.depth())?;
             let t = Instant::now();
             let (bundle, root) = prove_from_registry(
                 &pk,
@@ -530,20 +551,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 RecordProofRequest {
                     registry: &reg,
                     policy,
-                    scope,
-                    context,
+                    scope: proof.scope()?,
+                    context: proof.context()?,
                 },
                 &mut OsRng,
             )?;
-            write_file(&out, &bundle.to_json())?;
-            eprintln!(
-                "proved against root {root} in {:.2}s; bundle written to {}",
-                t.elapsed().as_secs_f64(),
-                out.display()
-            );
-            if let Some(url) = ledger {
-                submit_proof(&url, &bundle, &out)?;
-            }
+            proof.finish(&bundle, &format!("root {root}"), t)?;
         }
         Command::Issuer(IssuerCmd::Keygen {
             key_out,
@@ -696,11 +709,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             issuers,
             policy,
             today,
-            scope,
-            context,
-            keys,
-            out,
-            ledger,
+            proof,
         }) => {
             let cred = Credential::from_json(&read(&credential)?)?;
             let holder = HolderSecret::read(&holder)?;
@@ -708,13 +717,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let today = date_or_today(today.as_deref())?;
             let policy =
                 IdentityPolicy::from_json(&read(&policy)?)?.compile(&cred.schema, today)?;
-            let dir = KeyDir::new(&keys);
             let st = StatementId::IdentityV1;
-            let depth = zkgov_params::key_depth(st, 0);
-            let (pk, vk) = (
-                PreparedProver::new(dir.proving_key(st, depth)?, st, depth)?,
-                dir.verifying_key(st, depth)?,
-            );
+            let (pk, vk) = proof.keys(st, zkgov_params::key_depth(st, 0))?;
             let t = Instant::now();
             let (bundle, root) = prove_identity(
                 &pk,
@@ -724,20 +728,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 IdentityProofRequest {
                     issuers: &issuers,
                     policy,
-                    scope: parse_scope(&scope)?,
-                    context: Context::from_decimal(&context)?,
+                    scope: proof.scope()?,
+                    context: proof.context()?,
                 },
                 &mut OsRng,
             )?;
-            write_file(&out, &bundle.to_json())?;
-            eprintln!(
-                "proved against accredited-issuer root {root} in {:.2}s; bundle written to {}",
-                t.elapsed().as_secs_f64(),
-                out.display()
-            );
-            if let Some(url) = ledger {
-                submit_proof(&url, &bundle, &out)?;
-            }
+            proof.finish(&bundle, &format!("accredited-issuer root {root}"), t)?;
         }
         Command::Receipt(ReceiptCmd::Verify { receipt, log_key }) => {
             let log = zkgov_verifier::log::NoteVerifier::from_vkey(&log_key)?;
