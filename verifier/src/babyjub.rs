@@ -87,8 +87,9 @@ impl Point {
     }
 
     /// The same point in ark's `a = 1` coordinates, without checks.
+    // ok: a linear coordinate map; callers pass validated or computed points, `to_ark` checks
     pub fn to_ark_unchecked(&self) -> EdwardsAffine {
-        Affine::new_unchecked(self.x * sqrt_a(), self.y)
+        Affine::new_unchecked(self.x * sqrt_a(), self.y) // ok: see above
     }
 
     /// The point in ark's coordinates, refusing points off the curve.
@@ -96,7 +97,7 @@ impl Point {
         if !self.is_on_curve() {
             return Err(VerifyError::MalformedPoint("not on Baby Jubjub".into()));
         }
-        Ok(self.to_ark_unchecked())
+        Ok(self.to_ark_unchecked()) // ok: on the curve, checked just above
     }
 
     /// From ark's coordinates.

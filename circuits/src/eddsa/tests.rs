@@ -86,11 +86,11 @@ fn run(a: Point, msg: Fr, r8: Point, s: Fr) -> ConstraintSystemRef<Fr> {
 }
 
 fn s_field(s: &SubgroupScalar) -> Fr {
-    Fr::from_le_bytes_mod_order(&s.into_bigint().to_bytes_le())
+    Fr::from_le_bytes_mod_order(&s.into_bigint().to_bytes_le()) // ok: s < l < r, no reduction
 }
 
 fn l_field() -> Fr {
-    Fr::from_le_bytes_mod_order(&SubgroupScalar::MODULUS.to_bytes_le())
+    Fr::from_le_bytes_mod_order(&SubgroupScalar::MODULUS.to_bytes_le()) // ok: l < r, no reduction
 }
 
 #[test]
@@ -160,7 +160,7 @@ fn key_outside_the_subgroup_is_refused() {
     assert!(a_bad.is_on_curve() && !a_bad.is_in_subgroup());
     let msg = Fr::from(42u64);
     let h = sk.expand();
-    let s = SubgroupScalar::from_le_bytes_mod_order(&h[..32]);
+    let s = SubgroupScalar::from_le_bytes_mod_order(&h[..32]); // ok: test, any secret scalar will do
     let r = SubgroupScalar::from(123456789u64);
     let r8 = BASE8.mul(&r);
     let hm = babyjub::challenge(&r8, &a_bad, &msg);
@@ -255,14 +255,14 @@ fn scalar_multiplications_agree_with_native() {
         let fixed = fixed_base_mul(&bits).unwrap();
         assert_eq!(
             fixed.value().unwrap().into_affine(),
-            BASE8.mul_bits_le(&k).to_ark_unchecked()
+            BASE8.mul_bits_le(&k).to_ark_unchecked() // ok: a multiple of Base8, on the curve
         );
         let p = BASE8.mul(&SubgroupScalar::from(12345u64));
-        let pv = EdwardsVar::new_witness(cs.clone(), || Ok(p.to_ark_unchecked())).unwrap();
+        let pv = EdwardsVar::new_witness(cs.clone(), || Ok(p.to_ark_unchecked())).unwrap(); // ok: p is a multiple of Base8
         let var = var_base_mul(&pv, &bits).unwrap();
         assert_eq!(
             var.value().unwrap().into_affine(),
-            p.mul_bits_le(&k).to_ark_unchecked()
+            p.mul_bits_le(&k).to_ark_unchecked() // ok: a multiple of an on-curve point
         );
         assert!(cs.is_satisfied().unwrap());
     }
@@ -276,7 +276,7 @@ fn scalar_multiplications_agree_with_native() {
         let fixed = fixed_base_mul(&bits).unwrap();
         assert_eq!(
             fixed.value().unwrap().into_affine(),
-            BASE8.mul_bits_le(&k).to_ark_unchecked()
+            BASE8.mul_bits_le(&k).to_ark_unchecked() // ok: a multiple of Base8, on the curve
         );
         assert!(cs.is_satisfied().unwrap());
     }

@@ -238,7 +238,7 @@ fn forged_signature_is_rejected() {
 #[test]
 fn non_canonical_s_is_rejected() {
     let w = world();
-    let l = Fr::from_le_bytes_mod_order(&SubgroupScalar::MODULUS.to_bytes_le());
+    let l = Fr::from_le_bytes_mod_order(&SubgroupScalar::MODULUS.to_bytes_le()); // ok: l < r, no reduction
     let two_251 = ark_ff::Field::pow(&Fr::from(2u64), [251u64]);
     // Find a credential whose S + l still fits in 251 bits.
     let wit = (0..64)
