@@ -11,7 +11,7 @@
 
 use ark_ff::{Field, UniformRand};
 use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, OptimizationGoal,
+    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, Matrix, OptimizationGoal,
     R1CS_PREDICATE_LABEL,
 };
 use rand::RngCore;
@@ -45,14 +45,8 @@ pub fn mutation_survivors<C: ConstraintSynthesizer<Fr>>(
             cs.which_is_unsatisfied()?
         )));
     }
-    let matrices = cs.to_matrices()?;
-    let abc = matrices
-        .get(R1CS_PREDICATE_LABEL)
-        .ok_or_else(|| CircuitError::Synthesis("no R1CS matrices".into()))?;
+    let R1cs { abc, mut z, n_inst } = r1cs(&cs)?;
     let (a, b, c) = (&abc[0], &abc[1], &abc[2]);
-    let mut z = cs.instance_assignment()?;
-    let n_inst = z.len();
-    z.extend(cs.witness_assignment()?);
     // Rows mentioning each variable.
     let mut rows_of: Vec<Vec<usize>> = vec![Vec::new(); z.len()];
     for m in [a, b, c] {
@@ -101,6 +95,25 @@ pub fn mutation_survivors<C: ConstraintSynthesizer<Fr>>(
     Ok(report)
 }
 
+/// A finalized system's R1CS matrices `[A, B, C]`, its full assignment
+/// `z = (instance, witness)` and the number of instance entries in `z`.
+struct R1cs {
+    abc: Vec<Matrix<Fr>>,
+    z: Vec<Fr>,
+    n_inst: usize,
+}
+
+fn r1cs(cs: &ConstraintSystemRef<Fr>) -> Result<R1cs, CircuitError> {
+    let abc = cs
+        .to_matrices()?
+        .remove(R1CS_PREDICATE_LABEL)
+        .ok_or_else(|| CircuitError::Synthesis("no R1CS matrices".into()))?;
+    let mut z = cs.instance_assignment()?;
+    let n_inst = z.len();
+    z.extend(cs.witness_assignment()?);
+    Ok(R1cs { abc, z, n_inst })
+}
+
 /// The R1CS rows of the finalized `cs` that fail when the witness variables
 /// in `overrides` (`(witness index, value)`) take other values than the
 /// gadgets computed: lets a test play a cheating prover whose witness no
@@ -109,13 +122,7 @@ pub fn unsatisfied_rows_with(
     cs: &ConstraintSystemRef<Fr>,
     overrides: &[(usize, Fr)],
 ) -> Result<Vec<usize>, CircuitError> {
-    let matrices = cs.to_matrices()?;
-    let abc = matrices
-        .get(R1CS_PREDICATE_LABEL)
-        .ok_or_else(|| CircuitError::Synthesis("no R1CS matrices".into()))?;
-    let mut z = cs.instance_assignment()?;
-    let n_inst = z.len();
-    z.extend(cs.witness_assignment()?);
+    let R1cs { abc, mut z, n_inst } = r1cs(cs)?;
     for (w, v) in overrides {
         *z.get_mut(n_inst + w)
             .ok_or_else(|| CircuitError::Synthesis(format!("no witness variable {w}")))? = *v;

@@ -316,12 +316,12 @@ struct ProofOutput {
 }
 
 impl ProofOutput {
-    fn scope(&self) -> Result<Scope, VerifyError> {
-        parse_scope(&self.scope)
-    }
-
-    fn context(&self) -> Result<Context, VerifyError> {
-        Context::from_decimal(&self.context)
+    /// Scope and challenge, parsed before any slow work.
+    fn scope_and_context(&self) -> Result<(Scope, Context), VerifyError> {
+        Ok((
+            parse_scope(&self.scope)?,
+            Context::from_decimal(&self.context)?,
+        ))
     }
 
     /// The prepared proving key and the verifying key for `st` at `depth`.
@@ -542,6 +542,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let holder = HolderSecret::read(&holder)?;
             let policy =
                 Policy::from_json(&read(&policy)?)?.compile(RECORD_FIELDS, reg.schema())?;
+            let (scope, context) = proof.scope_and_context()?;
             let (pk, vk) = proof.keys(StatementId::RecordMembershipV1, reg.depth())?;
             let t = Instant::now();
             let (bundle, root) = prove_from_registry(
@@ -551,8 +552,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 RecordProofRequest {
                     registry: &reg,
                     policy,
-                    scope: proof.scope()?,
-                    context: proof.context()?,
+                    scope,
+                    context,
                 },
                 &mut OsRng,
             )?;
@@ -717,6 +718,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let today = date_or_today(today.as_deref())?;
             let policy =
                 IdentityPolicy::from_json(&read(&policy)?)?.compile(&cred.schema, today)?;
+            let (scope, context) = proof.scope_and_context()?;
             let st = StatementId::IdentityV1;
             let (pk, vk) = proof.keys(st, zkgov_params::key_depth(st, 0))?;
             let t = Instant::now();
@@ -728,8 +730,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 IdentityProofRequest {
                     issuers: &issuers,
                     policy,
-                    scope: proof.scope()?,
-                    context: proof.context()?,
+                    scope,
+                    context,
                 },
                 &mut OsRng,
             )?;
