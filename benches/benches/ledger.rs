@@ -12,46 +12,47 @@ use std::{
     time::{Duration, Instant},
 };
 
-use base64::Engine;
 use criterion::{criterion_group, criterion_main, Criterion};
-use ed25519_dalek::{Signer, SigningKey};
-use zkgov_ledger::{tree::LogTree, Ledger, Submission};
+use ed25519_dalek::SigningKey;
+use zkgov_ledger::{
+    authority::{AuthoritySigner, RootPublication},
+    tree::LogTree,
+    Ledger, Submission,
+};
 use zkgov_verifier::{
-    entry::{signing_message, Authority, EntryBody, RegistryRoot, Role},
+    entry::Role,
     log::{leaf_hash, verify_consistency, verify_inclusion},
+    statement::MerkleRoot,
+    Fr,
 };
 
 const THREADS: u64 = 16;
+const ORIGIN: &str = "zkgov.bench/ledger";
+
+fn signer(key: &SigningKey) -> AuthoritySigner {
+    AuthoritySigner::from_key(
+        "bench",
+        Role::RegistryAuthority,
+        (0..THREADS).map(|t| format!("r{t}")).collect(),
+        key.clone(),
+    )
+}
 
 fn open(dir: &std::path::Path, key: &SigningKey) -> Ledger {
-    let authority = Authority {
-        name: "bench".into(),
-        role: Role::RegistryAuthority,
-        public_key: base64::engine::general_purpose::STANDARD
-            .encode(key.verifying_key().as_bytes()),
-        registries: (0..THREADS).map(|t| format!("r{t}")).collect(),
-    };
-    zkgov_ledger::dir::open_dir(dir, "zkgov.bench/ledger", vec![authority]).unwrap()
+    zkgov_ledger::dir::open_dir(dir, Some(ORIGIN), vec![signer(key).authority().clone()]).unwrap()
 }
 
 fn root(key: &SigningKey, t: u64, epoch: u64) -> Submission {
-    let mut body = EntryBody::RegistryRoot(RegistryRoot {
-        authority: "bench".into(),
-        registry_id: format!("r{t}"),
-        epoch,
-        root: (epoch * THREADS + t + 1).to_string(),
-        leaf_count: 1,
-        published_at: 0,
-        signature: String::new(),
-    });
-    let sig = key.sign(&signing_message(&body)).to_bytes();
-    if let EntryBody::RegistryRoot(r) = &mut body {
-        r.signature = base64::engine::general_purpose::STANDARD.encode(sig);
-    }
-    match body {
-        EntryBody::RegistryRoot(r) => Submission::RegistryRoot(r),
-        _ => unreachable!(),
-    }
+    signer(key).publish_root(
+        ORIGIN,
+        RootPublication {
+            registry_id: &format!("r{t}"),
+            epoch,
+            root: MerkleRoot(Fr::from(epoch * THREADS + t + 1)),
+            leaf_count: 1,
+            published_at: 0,
+        },
+    )
 }
 
 fn bench_append(c: &mut Criterion) {

@@ -239,13 +239,12 @@ fn bench_identity(c: &mut Criterion) {
         &f.vk,
         f.schema.clone(),
         &[("p".to_string(), policy)],
-        f.today,
         vec![root],
         scope,
     )
     .unwrap();
     g.bench_function("zkgov-identity-verifier-prepared", |b| {
-        b.iter(|| verifier.verify(&bundle, &context).unwrap())
+        b.iter(|| verifier.verify(&bundle, &context, f.today).unwrap())
     });
     g.finish();
 }

@@ -3,8 +3,13 @@
 //! ```text
 //! DIR/ledger.db      SQLite database (WAL: also ledger.db-wal, ledger.db-shm)
 //! DIR/signed.json    last size and root the log signed (rollback detection)
-//! DIR/log-key.json   the log's Ed25519 signing key, mode 0600, made on first use
+//! DIR/log-key.json   the log's Ed25519 signing key, mode 0600, made with a new log
+//! DIR/lock           held (advisory lock) by the one process that has the ledger open
 //! ```
+//!
+//! The log's genesis is the source of truth: an existing log opens with
+//! the origin and log key its genesis names, or not at all. A missing log
+//! key file next to an existing database is an error, never a new key.
 
 use std::{
     path::Path,
@@ -12,16 +17,25 @@ use std::{
     time::{SystemTime, UNIX_EPOCH},
 };
 
-use base64::Engine;
 use ed25519_dalek::SigningKey;
 use rand::rngs::OsRng;
 use serde::{Deserialize, Serialize};
-use zeroize::Zeroizing;
-use zkgov_verifier::entry::Authority;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zkgov_params::private_file::{read_secret_json, write_secret_json};
+use zkgov_verifier::{
+    encoding::{b64_array, b64_encode},
+    entry::{Authority, Entry, EntryBody},
+};
 
-use crate::{store::SqliteStorage, Ledger, LedgerConfig, LedgerError};
+use crate::{
+    store::{SqliteStorage, Storage},
+    Ledger, LedgerConfig, LedgerError,
+};
 
-#[derive(Serialize, Deserialize)]
+/// The origin of a new log when none is given.
+pub const DEFAULT_ORIGIN: &str = "zkgov.local/ledger";
+
+#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 #[serde(deny_unknown_fields)]
 struct KeyFile {
     format: String,
@@ -38,43 +52,27 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> LedgerError + '_ {
     }
 }
 
-/// Loads the log key from `path`, creating it (from the OS RNG) if missing.
-pub fn log_key(path: &Path) -> Result<SigningKey, LedgerError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let text = Zeroizing::new(text);
-            let f: KeyFile = serde_json::from_str(&text).map_err(|_| {
-                LedgerError::Corrupt(format!("{} is not a log key file", path.display()))
-            })?;
-            let seed = Zeroizing::new(
-                base64::engine::general_purpose::STANDARD
-                    .decode(&f.seed)
-                    .map_err(|_| LedgerError::Corrupt("log key seed is not base64".into()))?,
-            );
-            let arr: [u8; 32] = seed
-                .as_slice()
-                .try_into()
-                .map_err(|_| LedgerError::Corrupt("log key seed is not 32 bytes".into()))?;
-            if f.format != KEY_FORMAT || f.version != 1 {
-                return Err(LedgerError::Corrupt("unsupported log key file".into()));
-            }
-            Ok(SigningKey::from_bytes(&arr))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let key = SigningKey::generate(&mut OsRng);
-            let text = Zeroizing::new(
-                serde_json::to_string(&KeyFile {
-                    format: KEY_FORMAT.into(),
-                    version: 1,
-                    seed: base64::engine::general_purpose::STANDARD.encode(key.to_bytes()),
-                })
-                .unwrap_or_default(),
-            );
-            zkgov_params::private_file::create_private(path, text.as_bytes()).map_err(io(path))?;
-            Ok(key)
-        }
-        Err(e) => Err(io(path)(e)),
-    }
+/// Reads the log key at `path`.
+pub fn read_log_key(path: &Path) -> Result<SigningKey, LedgerError> {
+    let f: KeyFile = read_secret_json(path, KEY_FORMAT)?;
+    let seed =
+        Zeroizing::new(b64_array::<32>(&f.seed, "log key seed").map_err(LedgerError::Corrupt)?);
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+/// Creates a new log key (from the OS RNG) at `path`, mode 0600.
+pub fn create_log_key(path: &Path) -> Result<SigningKey, LedgerError> {
+    let key = SigningKey::generate(&mut OsRng);
+    write_secret_json(
+        path,
+        &KeyFile {
+            format: KEY_FORMAT.into(),
+            version: 1,
+            seed: b64_encode(&key.to_bytes()),
+        },
+    )
+    .map_err(io(path))?;
+    Ok(key)
 }
 
 /// The system clock in Unix seconds.
@@ -86,24 +84,78 @@ pub fn system_clock() -> Arc<dyn Fn() -> u64 + Send + Sync> {
     })
 }
 
-/// Opens (creating if needed) the ledger in `dir`. `authorities` are used
-/// for the genesis entry of a new log and ignored afterwards.
+/// Takes the data directory's lock, or says who cannot.
+fn lock(dir: &Path) -> Result<std::fs::File, LedgerError> {
+    let path = dir.join("lock");
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io(&path))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(LedgerError::Config(format!(
+            "{} is in use by another process",
+            dir.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(io(&path)(e)),
+    }
+}
+
+/// Opens (creating if needed) the ledger in `dir`.
+///
+/// `origin` and `authorities` make the genesis of a new log. For an
+/// existing log, `origin` (if given) and `authorities` (if not empty) must
+/// be what its genesis says.
 pub fn open_dir(
     dir: &Path,
-    origin: &str,
+    origin: Option<&str>,
     authorities: Vec<Authority>,
 ) -> Result<Ledger, LedgerError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let signer = log_key(&dir.join("log-key.json"))?;
+    let lock = lock(dir)?;
     let storage = SqliteStorage::open(&dir.join("ledger.db"))?;
+    let key_path = dir.join("log-key.json");
+    let (origin, signer) = match storage.entry(0)? {
+        Some(first) => {
+            let genesis = match Entry::from_bytes(&first.data) {
+                Ok(Entry {
+                    body: EntryBody::Genesis(g),
+                    ..
+                }) => g,
+                _ => return Err(LedgerError::Corrupt("entry 0 is not a genesis".into())),
+            };
+            if !key_path.exists() {
+                return Err(LedgerError::Config(format!(
+                    "{} holds a log but its log key {} is missing: refusing to sign it under a new key",
+                    dir.display(),
+                    key_path.display()
+                )));
+            }
+            (
+                origin.unwrap_or(&genesis.origin).to_owned(),
+                read_log_key(&key_path)?,
+            )
+        }
+        None => {
+            let key = match key_path.exists() {
+                true => read_log_key(&key_path)?,
+                false => create_log_key(&key_path)?,
+            };
+            (origin.unwrap_or(DEFAULT_ORIGIN).to_owned(), key)
+        }
+    };
     Ledger::open(
         Box::new(storage),
         LedgerConfig {
-            origin: origin.into(),
+            origin,
             signer,
             authorities,
             state_file: Some(dir.join("signed.json")),
             clock: system_clock(),
+            lock: Some(lock),
+            max_in_flight: crate::ledger::MAX_IN_FLIGHT,
         },
     )
 }

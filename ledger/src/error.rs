@@ -1,27 +1,265 @@
-//! The one error type of the ledger crate.
+//! The one error type of the ledger crate, and the error contract of its
+//! HTTP API.
+//!
+//! Every [`LedgerError`] has an [`ErrorCode`]: a stable, machine-readable
+//! name that callers match on (never on message text), and from which the
+//! HTTP status is derived in one place ([`ErrorCode::status`]). The server
+//! answers every failure with an [`ErrorBody`]; the client decodes the same
+//! type and gives back an error with the same code, so code that handles a
+//! [`LedgerError`] behaves alike in process and over HTTP.
+//!
+//! | status | codes | meaning |
+//! |---|---|---|
+//! | 400 | `malformed`, `invalid-proof`, `invalid-signature`, `mismatch` | the request cannot be accepted as sent: unreadable, not canonical, a proof or signature that does not verify, a bundle naming a key for another statement |
+//! | 403 | `unauthorised` | the signer is unknown, has another role, or is not listed for this registry |
+//! | 404 | `not-found` | no such entry, route or proof |
+//! | 409 | `nullifier-used` (with `index`), `duplicate`, `stale-epoch` | it conflicts with what the log already holds |
+//! | 408 | `timeout` | the request body did not arrive in time |
+//! | 413 | `too-large` | the request body is over the limit |
+//! | 422 | `refused` | well formed and valid (a proof that verifies), but the ledger's rules refuse it: no registered key, a root not published by the role that vouches for it, an empty registry, a time in the future |
+//! | 503 | `busy` (with `Retry-After`), `closed`, `halted` | the ledger cannot take it now |
+//! | 500 | `internal` | storage failed; never caused by client input |
+//!
+//! A client that cannot reach the ledger, or cannot read its answer, gives
+//! `unreachable` (no server sends it).
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use zkgov_verifier::{ErrorKind, VerifyError};
+
+/// Stable machine-readable error codes (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The request is not readable or not canonical.
+    Malformed,
+    /// A proof does not verify.
+    InvalidProof,
+    /// A signature does not verify.
+    InvalidSignature,
+    /// The request is well formed but inconsistent (a bundle naming a key
+    /// registered for another statement).
+    Mismatch,
+    /// The signer may not append this entry.
+    Unauthorised,
+    /// No such entry, route or proof.
+    NotFound,
+    /// This nullifier was already accepted in this scope.
+    NullifierUsed,
+    /// The entry is already in the log (name, key or root).
+    Duplicate,
+    /// The epoch is not after the registry's last one.
+    StaleEpoch,
+    /// A valid submission refused by the ledger's rules.
+    Refused,
+    /// The request body is too large.
+    TooLarge,
+    /// The request body did not arrive in time.
+    Timeout,
+    /// Too many submissions are waiting; retry later.
+    Busy,
+    /// The ledger is shutting down.
+    Closed,
+    /// The ledger stopped signing after a failure; it must be reopened.
+    Halted,
+    /// Storage or another internal failure.
+    Internal,
+    /// The client could not reach the ledger or read its answer.
+    Unreachable,
+}
+
+impl ErrorCode {
+    /// The HTTP status for this code: the one place it is decided.
+    pub const fn status(self) -> u16 {
+        match self {
+            ErrorCode::Malformed
+            | ErrorCode::InvalidProof
+            | ErrorCode::InvalidSignature
+            | ErrorCode::Mismatch => 400,
+            ErrorCode::Unauthorised => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::NullifierUsed | ErrorCode::Duplicate | ErrorCode::StaleEpoch => 409,
+            ErrorCode::Timeout => 408,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::Refused => 422,
+            ErrorCode::Busy | ErrorCode::Closed | ErrorCode::Halted => 503,
+            ErrorCode::Internal => 500,
+            ErrorCode::Unreachable => 502,
+        }
+    }
+
+    /// The code's name as written in error bodies.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Malformed => "malformed",
+            ErrorCode::InvalidProof => "invalid-proof",
+            ErrorCode::InvalidSignature => "invalid-signature",
+            ErrorCode::Mismatch => "mismatch",
+            ErrorCode::Unauthorised => "unauthorised",
+            ErrorCode::NotFound => "not-found",
+            ErrorCode::NullifierUsed => "nullifier-used",
+            ErrorCode::Duplicate => "duplicate",
+            ErrorCode::StaleEpoch => "stale-epoch",
+            ErrorCode::Refused => "refused",
+            ErrorCode::TooLarge => "too-large",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Busy => "busy",
+            ErrorCode::Closed => "closed",
+            ErrorCode::Halted => "halted",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Unreachable => "unreachable",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The JSON body of every error answer, shared by server and client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    /// Stable code.
+    pub code: ErrorCode,
+    /// What went wrong, for people. Names only public data.
+    pub message: String,
+    /// For `nullifier-used`: the entry that used the nullifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<u64>,
+}
+
+/// Why a signer may not append an entry.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Unauthorised {
+    /// No authority of that name.
+    #[error("unknown authority {0:?}")]
+    UnknownAuthority(String),
+    /// The authority has another role.
+    #[error("{name:?} is a {role}; this needs the {required} role")]
+    WrongRole {
+        /// The authority.
+        name: String,
+        /// Its role.
+        role: zkgov_verifier::entry::Role,
+        /// The role required.
+        required: &'static str,
+    },
+    /// The authority is not listed for this registry.
+    #[error("{authority:?} may not publish roots of {registry:?}")]
+    RegistryNotListed {
+        /// The authority.
+        authority: String,
+        /// The registry.
+        registry: String,
+    },
+}
+
+/// A valid submission the ledger's rules refuse (HTTP 422).
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The bundle's key is not registered.
+    #[error("no registered verifying key {0}")]
+    UnregisteredKey(String),
+    /// The proof's root was not published by the role that vouches for it.
+    #[error("root {root} is not a root published by a {role}")]
+    RootNotPublished {
+        /// The root.
+        root: String,
+        /// The role whose publication is required.
+        role: zkgov_verifier::entry::Role,
+    },
+    /// A registry root covering no records (only revocation trees may be empty).
+    #[error("a registry root must cover at least one record")]
+    EmptyRegistry,
+    /// A publication time beyond the ledger's clock and skew.
+    #[error("publication time {0} is in the future")]
+    FutureTime(u64),
+    /// This statement is not anchored by this ledger.
+    #[error("statement {0} is not anchorable")]
+    NotAnchorable(String),
+    /// This entry type is not accepted yet.
+    #[error("{0} entries are not accepted yet")]
+    NotSupported(&'static str),
+}
+
+/// What is already in the log (HTTP 409).
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Duplicate {
+    /// An authority of this name exists (or the name is unusable).
+    #[error("authority name {0:?} is taken")]
+    AuthorityName(String),
+    /// This verifying key is registered.
+    #[error("verifying key {0} is already registered")]
+    VerifyingKey(String),
+    /// This root of this registry is published.
+    #[error("root {root} of {registry:?} is already published")]
+    Root {
+        /// Registry.
+        registry: String,
+        /// Root.
+        root: String,
+    },
+}
 
 /// Why an operation on the ledger failed.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum LedgerError {
-    /// The submission is malformed or invalid (bad signature, unknown key,
-    /// unknown or stale root, invalid proof, ...). Nothing was written.
-    #[error("rejected: {0}")]
-    Rejected(String),
+    /// The request is unreadable or not canonical. Nothing was written.
+    #[error("{0}")]
+    Malformed(String),
+    /// A check from the verifier crate failed (malformed input, a proof or
+    /// signature that does not verify, a mismatch).
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
     /// The submitter is not allowed to append this entry.
     #[error("not authorised: {0}")]
-    Unauthorised(String),
+    Unauthorised(#[from] Unauthorised),
+    /// A valid submission refused by the ledger's rules.
+    #[error("refused: {0}")]
+    Refused(#[from] Refusal),
+    /// The entry is already in the log.
+    #[error("{0}")]
+    Duplicate(#[from] Duplicate),
+    /// The registry's epoch does not increase.
+    #[error("epoch {epoch} is not after the registry's last epoch {last}")]
+    StaleEpoch {
+        /// Epoch given.
+        epoch: u64,
+        /// Last epoch of the registry.
+        last: u64,
+    },
     /// This nullifier was already accepted in this scope.
     #[error("nullifier already used in this scope (entry {index})")]
     NullifierUsed {
         /// Index of the entry that used it.
         index: u64,
     },
-    /// A check from the verifier crate failed.
-    #[error(transparent)]
-    Verify(#[from] zkgov_verifier::VerifyError),
+    /// No such entry, route or proof.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request body is over the limit.
+    #[error("request body over {limit} bytes")]
+    TooLarge {
+        /// The limit.
+        limit: usize,
+    },
+    /// The request body did not arrive in time.
+    #[error("the request body did not arrive in time")]
+    TimedOut,
+    /// The ledger could not be reached, or its answer not read (client side).
+    #[error("ledger unreachable: {0}")]
+    Unreachable(String),
+    /// Too many submissions are waiting.
+    #[error("the ledger is busy ({0} submissions waiting); retry later")]
+    Busy(usize),
     /// Storage is corrupt, torn or inconsistent with what was signed.
     #[error("storage is corrupt: {0}")]
     Corrupt(String),
@@ -34,12 +272,22 @@ pub enum LedgerError {
         /// Size found in storage.
         stored: u64,
     },
+    /// The configuration disagrees with the log's genesis, or the data
+    /// directory is unusable (another process holds it, its log key is
+    /// missing).
+    #[error("{0}")]
+    Config(String),
     /// The storage backend failed.
     #[error("storage: {0}")]
-    Storage(String),
+    Storage(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The ledger is shutting down.
     #[error("the ledger is closed")]
     Closed,
+    /// The ledger stopped signing: a batch is durable but the signed-size
+    /// file could not be written, so rollback protection would lag. It
+    /// answers reads and refuses appends until it is reopened.
+    #[error("the ledger stopped signing after a failed write of its signed size ({0}); reopen it")]
+    Halted(String),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -48,10 +296,85 @@ pub enum LedgerError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A secret file (log key, authority key) could not be read.
+    #[error(transparent)]
+    SecretFile(#[from] zkgov_params::private_file::SecretFileError),
+    /// An error answer from a ledger over HTTP, for codes that have no
+    /// richer local variant.
+    #[error("{}", .0.message)]
+    Remote(ErrorBody),
+}
+
+impl LedgerError {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            LedgerError::Malformed(_) | LedgerError::SecretFile(_) => ErrorCode::Malformed,
+            LedgerError::Verify(v) => match (v.kind(), v) {
+                (_, VerifyError::BadSignature(_)) => ErrorCode::InvalidSignature,
+                (ErrorKind::InvalidProof, _) => ErrorCode::InvalidProof,
+                (ErrorKind::Mismatch, _) => ErrorCode::Mismatch,
+                _ => ErrorCode::Malformed,
+            },
+            LedgerError::Unauthorised(_) => ErrorCode::Unauthorised,
+            LedgerError::Refused(_) => ErrorCode::Refused,
+            LedgerError::Duplicate(_) => ErrorCode::Duplicate,
+            LedgerError::StaleEpoch { .. } => ErrorCode::StaleEpoch,
+            LedgerError::NullifierUsed { .. } => ErrorCode::NullifierUsed,
+            LedgerError::NotFound(_) => ErrorCode::NotFound,
+            LedgerError::TooLarge { .. } => ErrorCode::TooLarge,
+            LedgerError::TimedOut => ErrorCode::Timeout,
+            LedgerError::Unreachable(_) => ErrorCode::Unreachable,
+            LedgerError::Busy(_) => ErrorCode::Busy,
+            LedgerError::Closed => ErrorCode::Closed,
+            LedgerError::Halted(_) => ErrorCode::Halted,
+            LedgerError::Remote(b) => b.code,
+            LedgerError::Corrupt(_)
+            | LedgerError::RolledBack { .. }
+            | LedgerError::Config(_)
+            | LedgerError::Storage(_)
+            | LedgerError::Io { .. } => ErrorCode::Internal,
+        }
+    }
+
+    /// The error as the API answers it. Internal failures are named, not
+    /// described: their details stay in the server's own log.
+    pub fn to_body(&self) -> ErrorBody {
+        let code = self.code();
+        ErrorBody {
+            code,
+            message: if code == ErrorCode::Internal {
+                "internal error".into()
+            } else {
+                self.to_string()
+            },
+            index: match self {
+                LedgerError::NullifierUsed { index } => Some(*index),
+                LedgerError::Remote(b) => b.index,
+                _ => None,
+            },
+        }
+    }
+
+    /// The error a client rebuilds from an answer's body.
+    pub fn from_body(body: ErrorBody) -> Self {
+        match (body.code, body.index) {
+            (ErrorCode::NullifierUsed, Some(index)) => LedgerError::NullifierUsed { index },
+            _ => LedgerError::Remote(body),
+        }
+    }
+
+    pub(crate) fn storage(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        LedgerError::Storage(Box::new(e))
+    }
+
+    pub(crate) fn internal(msg: impl Into<String>) -> Self {
+        LedgerError::Storage(msg.into().into())
+    }
 }
 
 impl From<rusqlite::Error> for LedgerError {
     fn from(e: rusqlite::Error) -> Self {
-        LedgerError::Storage(e.to_string())
+        LedgerError::storage(e)
     }
 }

@@ -10,183 +10,342 @@
 //! | `GET /v1/proofs/consistency?from=M&to=N` | `{"proof": [base64]}` |
 //! | `GET /v1/nullifiers/{scope}/{nullifier}` | `{"used", "index"}` |
 //! | `GET /v1/roots/{registry_id}` | published roots with their indices |
+//! | `GET /v1/genesis` | the genesis entry (origin, log key, authorities) |
 //!
-//! Errors are JSON `{"error": kind, "message": text}` with 400 (malformed or
-//! invalid), 403 (not authorised), 404, 409 (nullifier already used), 413
-//! (request body over [`MAX_BODY`]), 500 (storage), 503 (closed).
+//! Every path and query parameter goes through the same canonical parsers
+//! as bodies (an index is a decimal `u64` without leading zeros; scopes and
+//! nullifiers are canonical field elements). Every error is an
+//! [`ErrorBody`] with the status its [`crate::ErrorCode`] gives (see
+//! [`crate::LedgerError`]'s module for the table), also for unknown routes,
+//! oversized bodies (413) and slow clients: request headers must arrive
+//! within [`HEADER_TIMEOUT`] and a request body within [`BODY_TIMEOUT`] (408).
+
+use std::{collections::HashMap, pin::pin, time::Duration};
 
 use axum::{
-    extract::{DefaultBodyLimit, Path, Query, State},
-    http::StatusCode,
+    body::Body,
+    extract::{Path, RawQuery, Request, State},
+    http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
 };
-use base64::Engine;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use zkgov_verifier::{
+    encoding::{b64_decode, b64_encode},
+    entry::Genesis,
+    statement::{Nullifier, Scope},
+};
 
-use crate::{Ledger, LedgerError, Receipt, Submission};
+use crate::{ledger::RootInfo, ErrorBody, ErrorCode, Ledger, LedgerError, Receipt, Submission};
 
 /// Largest accepted request body.
 pub const MAX_BODY: usize = 256 * 1024;
+/// Time a client has to send its request headers.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time a client has to send its request body.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Seconds a client is told to wait when the ledger is busy.
+pub const RETRY_AFTER_SECS: u64 = 1;
 
-struct ApiError(LedgerError);
+/// How long clients may take.
+#[derive(Clone, Copy, Debug)]
+pub struct ServeConfig {
+    /// Time to send the request headers ([`HEADER_TIMEOUT`]).
+    pub header_timeout: Duration,
+    /// Time to send the request body ([`BODY_TIMEOUT`]).
+    pub body_timeout: Duration,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            header_timeout: HEADER_TIMEOUT,
+            body_timeout: BODY_TIMEOUT,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct App {
+    ledger: Ledger,
+    config: ServeConfig,
+}
+
+/// An error as the API answers it: status from the code, body an
+/// [`ErrorBody`].
+pub struct ApiError(pub LedgerError);
+
+impl<E: Into<LedgerError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+/// The status of an error code.
+fn status_of(code: ErrorCode) -> StatusCode {
+    StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, kind) = match &self.0 {
-            LedgerError::Rejected(_) | LedgerError::Verify(_) => {
-                (StatusCode::BAD_REQUEST, "rejected")
-            }
-            LedgerError::Unauthorised(_) => (StatusCode::FORBIDDEN, "unauthorised"),
-            LedgerError::NullifierUsed { .. } => (StatusCode::CONFLICT, "nullifier-used"),
-            LedgerError::Closed => (StatusCode::SERVICE_UNAVAILABLE, "closed"),
-            _ => (StatusCode::INTERNAL_SERVER_ERROR, "storage"),
-        };
-        (
-            status,
-            Json(json!({"error": kind, "message": self.0.to_string()})),
-        )
-            .into_response()
+        let body = self.0.to_body();
+        let mut resp = (status_of(body.code), Json(&body)).into_response();
+        if body.code == ErrorCode::Busy {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+        }
+        resp
     }
 }
 
-fn not_found(msg: String) -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        Json(json!({"error": "not-found", "message": msg})),
-    )
-        .into_response()
-}
-
-fn enc(b: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(b)
-}
+type ApiResult<T> = Result<T, ApiError>;
 
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, LedgerError> + Send + 'static,
-) -> Result<T, ApiError> {
+) -> ApiResult<T> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| ApiError(LedgerError::Storage(e.to_string())))?
+        .map_err(|e| ApiError(LedgerError::internal(e.to_string())))?
         .map_err(ApiError)
 }
 
-async fn append(State(l): State<Ledger>, body: axum::body::Bytes) -> Response {
-    let sub: Submission = match serde_json::from_slice(&body) {
-        Ok(s) => s,
-        Err(e) => {
-            return ApiError(LedgerError::Rejected(format!("submission JSON: {e}"))).into_response()
+/// A canonical decimal `u64`: digits only, no sign, no leading zeros.
+pub fn parse_index(s: &str, what: &str) -> Result<u64, LedgerError> {
+    let canonical = !s.is_empty()
+        && s.len() <= 20
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && (s == "0" || !s.starts_with('0'));
+    canonical
+        .then(|| s.parse::<u64>().ok())
+        .flatten()
+        .ok_or_else(|| {
+            LedgerError::Malformed(format!(
+                "{what} must be a decimal integer below 2^64 without leading zeros"
+            ))
+        })
+}
+
+/// The query parameters, each named exactly once and none unknown.
+fn query(raw: Option<String>, names: &[&str]) -> Result<HashMap<String, u64>, LedgerError> {
+    let mut out = HashMap::new();
+    for pair in raw
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if !names.contains(&k) {
+            return Err(LedgerError::Malformed(format!(
+                "unknown query parameter {k:?} (expected {})",
+                names.join(", ")
+            )));
         }
+        if out.insert(k.to_owned(), parse_index(v, k)?).is_some() {
+            return Err(LedgerError::Malformed(format!("{k} given twice")));
+        }
+    }
+    for n in names {
+        if !out.contains_key(*n) {
+            return Err(LedgerError::Malformed(format!(
+                "missing query parameter {n}"
+            )));
+        }
+    }
+    Ok(out)
+}
+
+async fn append(State(app): State<App>, req: Request) -> ApiResult<Json<Receipt>> {
+    let read = axum::body::to_bytes(req.into_body(), MAX_BODY);
+    let body = match tokio::time::timeout(app.config.body_timeout, read).await {
+        Err(_) => return Err(ApiError(LedgerError::TimedOut)),
+        Ok(Err(e)) => {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            return Err(ApiError(if too_large {
+                LedgerError::TooLarge { limit: MAX_BODY }
+            } else {
+                LedgerError::Malformed(format!("request body: {e}"))
+            }));
+        }
+        Ok(Ok(b)) => b,
     };
-    match blocking(move || l.submit(sub)).await {
-        Ok(r) => Json(r).into_response(),
-        Err(e) => e.into_response(),
-    }
+    let sub: Submission = serde_json::from_slice(&body)
+        .map_err(|e| LedgerError::Malformed(format!("submission: {e}")))?;
+    let l = app.ledger;
+    Ok(Json(blocking(move || l.submit(sub)).await?))
 }
 
-async fn entry(State(l): State<Ledger>, Path(index): Path<u64>) -> Response {
-    match blocking(move || l.entry(index)).await {
-        Ok(Some(d)) => Json(json!({"index": index, "entry": enc(&d)})).into_response(),
-        Ok(None) => not_found(format!("no entry {index}")),
-        Err(e) => e.into_response(),
-    }
-}
-
-async fn receipt(State(l): State<Ledger>, Path(index): Path<u64>) -> Response {
-    if index >= l.size() {
-        return not_found(format!("no entry {index}"));
-    }
-    match blocking(move || l.receipt(index)).await {
-        Ok(r) => Json(r).into_response(),
-        Err(e) => e.into_response(),
-    }
-}
-
-async fn checkpoint(State(l): State<Ledger>) -> Response {
-    match l.checkpoint() {
-        Ok(c) => c.note.into_response(),
-        Err(e) => ApiError(e).into_response(),
-    }
-}
-
-#[derive(Deserialize)]
-struct InclusionQ {
+#[derive(Serialize, Deserialize)]
+struct EntryJson {
     index: u64,
-    size: u64,
+    entry: String,
 }
 
-async fn inclusion(State(l): State<Ledger>, Query(q): Query<InclusionQ>) -> Response {
-    match l.inclusion_proof(q.index, q.size) {
-        Ok(p) => {
-            Json(json!({"proof": p.iter().map(|h| enc(h)).collect::<Vec<_>>()})).into_response()
-        }
-        Err(e) => ApiError(e).into_response(),
+async fn entry(
+    State(App { ledger: l, .. }): State<App>,
+    Path(index): Path<String>,
+) -> ApiResult<Json<EntryJson>> {
+    let index = parse_index(&index, "index")?;
+    match blocking(move || l.entry(index)).await? {
+        Some(d) => Ok(Json(EntryJson {
+            index,
+            entry: b64_encode(&d),
+        })),
+        None => Err(ApiError(LedgerError::NotFound(format!("no entry {index}")))),
     }
 }
 
-#[derive(Deserialize)]
-struct ConsistencyQ {
-    from: u64,
-    to: u64,
+async fn receipt(
+    State(App { ledger: l, .. }): State<App>,
+    Path(index): Path<String>,
+) -> ApiResult<Json<Receipt>> {
+    let index = parse_index(&index, "index")?;
+    Ok(Json(blocking(move || l.receipt(index)).await?))
 }
 
-async fn consistency(State(l): State<Ledger>, Query(q): Query<ConsistencyQ>) -> Response {
-    match l.consistency_proof(q.from, q.to) {
-        Ok(p) => {
-            Json(json!({"proof": p.iter().map(|h| enc(h)).collect::<Vec<_>>()})).into_response()
-        }
-        Err(e) => ApiError(e).into_response(),
-    }
+async fn checkpoint(State(App { ledger: l, .. }): State<App>) -> ApiResult<String> {
+    Ok(l.checkpoint()?.note)
 }
 
-async fn nullifier(State(l): State<Ledger>, Path((scope, n)): Path<(String, String)>) -> Response {
-    match blocking(move || l.nullifier(&scope, &n)).await {
-        Ok(i) => Json(json!({"used": i.is_some(), "index": i})).into_response(),
-        Err(e) => e.into_response(),
-    }
+async fn genesis(State(App { ledger: l, .. }): State<App>) -> ApiResult<Json<Genesis>> {
+    Ok(Json(l.genesis()?))
 }
 
-async fn roots(State(l): State<Ledger>, Path(id): Path<String>) -> Response {
-    match l.roots(&id) {
-        Ok(v) => Json(
-            v.into_iter()
-                .map(|r| json!({"index": r.index, "entry": r.entry}))
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Err(e) => ApiError(e).into_response(),
-    }
+#[derive(Serialize, Deserialize)]
+struct ProofJson {
+    proof: Vec<String>,
+}
+
+fn proof_json(p: Vec<zkgov_verifier::log::Hash>) -> Json<ProofJson> {
+    Json(ProofJson {
+        proof: p.iter().map(|h| b64_encode(h)).collect(),
+    })
+}
+
+async fn inclusion(
+    State(App { ledger: l, .. }): State<App>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<ProofJson>> {
+    let q = query(q, &["index", "size"])?;
+    Ok(proof_json(l.inclusion_proof(q["index"], q["size"])?))
+}
+
+async fn consistency(
+    State(App { ledger: l, .. }): State<App>,
+    RawQuery(q): RawQuery,
+) -> ApiResult<Json<ProofJson>> {
+    let q = query(q, &["from", "to"])?;
+    Ok(proof_json(l.consistency_proof(q["from"], q["to"])?))
+}
+
+#[derive(Serialize, Deserialize)]
+struct NullifierJson {
+    used: bool,
+    index: Option<u64>,
+}
+
+async fn nullifier(
+    State(App { ledger: l, .. }): State<App>,
+    Path((scope, n)): Path<(String, String)>,
+) -> ApiResult<Json<NullifierJson>> {
+    let scope = Scope::from_decimal(&scope)?;
+    let n = Nullifier::from_decimal(&n)?;
+    let index = l.nullifier(&scope, &n)?;
+    Ok(Json(NullifierJson {
+        used: index.is_some(),
+        index,
+    }))
+}
+
+async fn roots(
+    State(App { ledger: l, .. }): State<App>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<RootInfo>>> {
+    Ok(Json(l.roots(&id)?))
+}
+
+async fn not_found() -> ApiError {
+    ApiError(LedgerError::NotFound("no such route".into()))
+}
+
+/// The API's router, with the default [`ServeConfig`].
+pub fn router(ledger: Ledger) -> Router {
+    router_with(ledger, ServeConfig::default())
 }
 
 /// The API's router.
-pub fn router(ledger: Ledger) -> Router {
+pub fn router_with(ledger: Ledger, config: ServeConfig) -> Router {
     Router::new()
         .route("/v1/entries", post(append))
         .route("/v1/entries/{index}", get(entry))
         .route("/v1/receipts/{index}", get(receipt))
         .route("/v1/checkpoint", get(checkpoint))
+        .route("/v1/genesis", get(genesis))
         .route("/v1/proofs/inclusion", get(inclusion))
         .route("/v1/proofs/consistency", get(consistency))
         .route("/v1/nullifiers/{scope}/{nullifier}", get(nullifier))
-        .route("/v1/roots/{registry_id}", get(roots))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(ledger)
+        // Registry ids may hold `/` (`revocation/<issuer>`).
+        .route("/v1/roots/{*registry_id}", get(roots))
+        .fallback(not_found)
+        .with_state(App { ledger, config })
 }
 
-/// Serves the API on `listener` until the future `shutdown` completes.
+/// Serves the API on `listener` until the future `shutdown` completes,
+/// with the default [`ServeConfig`].
 pub async fn serve(
     ledger: Ledger,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(ledger))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_with(ledger, listener, shutdown, ServeConfig::default()).await
+}
+
+/// Serves the API on `listener` until the future `shutdown` completes,
+/// then lets open requests finish (for up to 10 s). Connections that do
+/// not send their headers within `config.header_timeout` are closed.
+pub async fn serve_with(
+    ledger: Ledger,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    config: ServeConfig,
+) -> std::io::Result<()> {
+    use tower::ServiceExt as _;
+    let app = router_with(ledger, config);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = pin!(shutdown);
+    loop {
+        tokio::select! {
+            conn = listener.accept() => {
+                let Ok((stream, _)) = conn else {
+                    // Out of descriptors or a reset before accept: wait a little.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
+                let svc = app.clone().map_request(|r: Request<hyper::body::Incoming>| r.map(Body::new));
+                let conn = hyper::server::conn::http1::Builder::new()
+                    .timer(hyper_util::rt::TokioTimer::new())
+                    .header_read_timeout(config.header_timeout)
+                    .serve_connection(
+                        hyper_util::rt::TokioIo::new(stream),
+                        hyper_util::service::TowerToHyperService::new(svc),
+                    );
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+            }
+            _ = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+    Ok(())
 }
 
 /// A ledger reached in-process or over HTTP: what the proving side uses.
+/// Both answer with the same [`LedgerError`] codes.
 #[derive(Clone)]
 pub enum LedgerClient {
     /// The ledger in this process.
@@ -197,27 +356,42 @@ pub enum LedgerClient {
 
 fn http_err(e: ureq::Error) -> LedgerError {
     match e {
-        ureq::Error::Status(code, resp) => {
-            let body = resp.into_string().unwrap_or_default();
-            let v = serde_json::from_str::<serde_json::Value>(&body).ok();
-            let index = v.as_ref().and_then(|v| v["index"].as_u64());
-            let msg = v
-                .and_then(|v| v["message"].as_str().map(str::to_owned))
-                .unwrap_or(body);
-            match (code, index) {
-                (409, Some(index)) => LedgerError::NullifierUsed { index },
-                (code, _) => match code {
-                    403 => LedgerError::Unauthorised(msg),
-                    400 | 404 | 413 => LedgerError::Rejected(msg),
-                    _ => LedgerError::Storage(format!("HTTP {code}: {msg}")),
-                },
+        ureq::Error::Status(status, resp) => {
+            let text = resp.into_string().unwrap_or_default();
+            match serde_json::from_str::<ErrorBody>(&text) {
+                Ok(body) => LedgerError::from_body(body),
+                Err(_) => LedgerError::Remote(ErrorBody {
+                    code: ErrorCode::Internal,
+                    message: format!("HTTP {status} without an error body"),
+                    index: None,
+                }),
             }
         }
-        other => LedgerError::Storage(format!("HTTP: {other}")),
+        other => LedgerError::Unreachable(other.to_string()),
     }
 }
 
+/// Percent-encodes a path segment (all but RFC 3986 unreserved bytes).
+fn path_segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn bad_answer(what: &str, e: impl std::fmt::Display) -> LedgerError {
+    LedgerError::Unreachable(format!("the ledger's {what} does not parse: {e}"))
+}
+
 impl LedgerClient {
+    fn get(&self, url: &str, path: &str) -> Result<ureq::Response, LedgerError> {
+        ureq::get(&format!("{url}{path}")).call().map_err(http_err)
+    }
+
     /// Submits and returns the receipt.
     pub fn submit(&self, sub: &Submission) -> Result<Receipt, LedgerError> {
         match self {
@@ -226,7 +400,7 @@ impl LedgerClient {
                 .send_json(sub)
                 .map_err(http_err)?
                 .into_json()
-                .map_err(|e| LedgerError::Storage(format!("receipt JSON: {e}"))),
+                .map_err(|e| bad_answer("receipt", e)),
         }
     }
 
@@ -234,11 +408,21 @@ impl LedgerClient {
     pub fn checkpoint(&self) -> Result<String, LedgerError> {
         match self {
             LedgerClient::InProcess(l) => Ok(l.checkpoint()?.note),
-            LedgerClient::Http(url) => ureq::get(&format!("{url}/v1/checkpoint"))
-                .call()
-                .map_err(http_err)?
+            LedgerClient::Http(url) => self
+                .get(url, "/v1/checkpoint")?
                 .into_string()
-                .map_err(|e| LedgerError::Storage(e.to_string())),
+                .map_err(|e| bad_answer("checkpoint", e)),
+        }
+    }
+
+    /// The log's genesis (its origin, log key and first authorities).
+    pub fn genesis(&self) -> Result<Genesis, LedgerError> {
+        match self {
+            LedgerClient::InProcess(l) => l.genesis(),
+            LedgerClient::Http(url) => self
+                .get(url, "/v1/genesis")?
+                .into_json()
+                .map_err(|e| bad_answer("genesis", e)),
         }
     }
 
@@ -247,16 +431,13 @@ impl LedgerClient {
         match self {
             LedgerClient::InProcess(l) => l
                 .entry(index)?
-                .ok_or_else(|| LedgerError::Rejected(format!("no entry {index}"))),
+                .ok_or_else(|| LedgerError::NotFound(format!("no entry {index}"))),
             LedgerClient::Http(url) => {
-                let v: serde_json::Value = ureq::get(&format!("{url}/v1/entries/{index}"))
-                    .call()
-                    .map_err(http_err)?
+                let e: EntryJson = self
+                    .get(url, &format!("/v1/entries/{index}"))?
                     .into_json()
-                    .map_err(|e| LedgerError::Storage(format!("entry JSON: {e}")))?;
-                base64::engine::general_purpose::STANDARD
-                    .decode(v["entry"].as_str().unwrap_or_default())
-                    .map_err(|e| LedgerError::Rejected(format!("entry base64: {e}")))
+                    .map_err(|e| bad_answer("entry", e))?;
+                b64_decode(&e.entry, "entry").map_err(|e| bad_answer("entry", e))
             }
         }
     }
@@ -265,11 +446,50 @@ impl LedgerClient {
     pub fn receipt(&self, index: u64) -> Result<Receipt, LedgerError> {
         match self {
             LedgerClient::InProcess(l) => l.receipt(index),
-            LedgerClient::Http(url) => ureq::get(&format!("{url}/v1/receipts/{index}"))
-                .call()
-                .map_err(http_err)?
+            LedgerClient::Http(url) => self
+                .get(url, &format!("/v1/receipts/{index}"))?
                 .into_json()
-                .map_err(|e| LedgerError::Storage(format!("receipt JSON: {e}"))),
+                .map_err(|e| bad_answer("receipt", e)),
+        }
+    }
+
+    /// The entry that used `nullifier` in `scope`, if any.
+    pub fn nullifier(
+        &self,
+        scope: &Scope,
+        nullifier: &Nullifier,
+    ) -> Result<Option<u64>, LedgerError> {
+        match self {
+            LedgerClient::InProcess(l) => l.nullifier(scope, nullifier),
+            LedgerClient::Http(url) => {
+                let n: NullifierJson = self
+                    .get(url, &format!("/v1/nullifiers/{scope}/{nullifier}"))?
+                    .into_json()
+                    .map_err(|e| bad_answer("nullifier answer", e))?;
+                Ok(n.index)
+            }
+        }
+    }
+
+    /// Published roots of `registry_id`, oldest first.
+    pub fn roots(&self, registry_id: &str) -> Result<Vec<RootInfo>, LedgerError> {
+        match self {
+            LedgerClient::InProcess(l) => l.roots(registry_id),
+            LedgerClient::Http(url) => self
+                .get(url, &format!("/v1/roots/{}", path_segment(registry_id)))?
+                .into_json()
+                .map_err(|e| bad_answer("roots", e)),
+        }
+    }
+
+    /// Fetches any path of the API and returns the status and error body
+    /// (for tests and diagnostics): `Ok(status)` on success.
+    pub fn get_raw(&self, path: &str) -> Result<u16, LedgerError> {
+        match self {
+            LedgerClient::InProcess(_) => Err(LedgerError::Malformed(
+                "raw requests need an HTTP ledger".into(),
+            )),
+            LedgerClient::Http(url) => Ok(self.get(url, path)?.status()),
         }
     }
 }

@@ -1,45 +1,68 @@
 //! The ledger: validation, group commit, checkpoints, receipts.
 //!
-//! Submissions go through one channel to a committer thread. It takes every
-//! submission waiting (up to [`MAX_BATCH`]), validates each against the
-//! state plus the batch so far (so two uses of one nullifier in a batch are
-//! caught), appends the accepted entries and the checkpoint of the new size
-//! to storage in one transaction (one fsync for the batch), and only then
-//! answers each submitter: an acknowledged entry is durable. If storage
-//! refuses the batch, nothing of it is applied and every submitter in it is
-//! told so.
+//! A submission is checked in two stages, cheapest first.
+//!
+//! 1. In the submitter's own thread ([`Ledger::submit`]): everything that
+//!    needs no lock or only a short read of the state. A proof's key must
+//!    be registered, its root published by the role that vouches for it and
+//!    its nullifier unused before the pairing check runs, so a replayed
+//!    valid bundle costs a hash lookup, not a pairing; then the pairing
+//!    check, in parallel across submitters. A verifying key is decoded and
+//!    validated here, once.
+//! 2. In the committer thread, which takes every submission waiting (up to
+//!    [`MAX_BATCH`]): the checks that depend on the state plus the batch so
+//!    far (signatures, epochs, duplicates, the nullifier again, so two uses
+//!    of one nullifier in a batch are caught). The accepted entries and the
+//!    checkpoint of the new size go to storage in one transaction (one fsync
+//!    for the batch), and only then is each submitter answered: an
+//!    acknowledged entry is durable.
+//!
+//! Readers never wait on that fsync: the committer holds the state's write
+//! lock only to stage the new leaves and, after storage committed, to
+//! publish the batch's effects; reads of entries go through a second
+//! storage connection where the backend has one. Readers see only what is
+//! under the latest checkpoint.
+//!
+//! If storage refuses a batch, nothing of it is applied and every submitter
+//! in it is told so. If storage committed but the signed-size file cannot
+//! be written, the batch is applied and acknowledged (it is durable), and
+//! the ledger stops signing: it refuses appends ([`LedgerError::Halted`])
+//! until it is reopened, because its rollback guard would lag.
 //!
 //! The log never shrinks, never signs two checkpoints of one size with
 //! different roots (storage refuses it), and remembers the last size it
 //! signed in a small state file written after each commit: if storage is
 //! found holding less than that on open, it was rolled back and the ledger
-//! refuses to open for signing.
+//! refuses to open for signing. An existing log is opened only with the
+//! origin and log key its genesis names.
 
 use std::{
     collections::HashMap,
     path::PathBuf,
-    sync::{mpsc, Arc, Mutex, RwLock},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        mpsc, Arc, Mutex, RwLock,
+    },
     thread,
 };
 
-use base64::Engine;
 use ed25519_dalek::{Signer, SigningKey};
 use serde::{Deserialize, Serialize};
 use zkgov_verifier::{
     bundle::{Bundle, PublicInputs},
+    encoding::{b64_array, b64_encode},
     entry::{
-        decode_public_key, verify_signature, Authority, Entry, EntryBody, Genesis, KeyRegistration,
-        ProofAnchor, RegistryRoot, Role, VkRegistration,
+        Authority, Entry, EntryBody, Genesis, KeyRegistration, ProofAnchor, ProofDigest,
+        RegistryRoot, Role, VkRegistration,
     },
-    field::{parse_decimal, to_decimal},
-    groth16::ValidatedVerifyingKey,
+    groth16::{ValidatedVerifyingKey, VerifyingKeyDigest},
     log::{key_id, leaf_hash, note_text, signature_line, Checkpoint, Hash, NoteVerifier},
     receipt::Receipt,
-    statement::StatementId,
-    Fr,
+    statement::{MerkleRoot, Nullifier, Scope, StatementId},
 };
 
 use crate::{
+    error::{Duplicate, Refusal, Unauthorised},
     store::{Storage, StoredCheckpoint, StoredEntry},
     tree::LogTree,
     LedgerError,
@@ -47,6 +70,10 @@ use crate::{
 
 /// Largest number of submissions committed together.
 pub const MAX_BATCH: usize = 512;
+/// Most submissions in flight at once (checked, queued or being
+/// committed) unless [`LedgerConfig::max_in_flight`] says otherwise; more
+/// are refused at once with [`LedgerError::Busy`].
+pub const MAX_IN_FLIGHT: usize = 4 * MAX_BATCH;
 /// How far in the future a claimed publication time may be (seconds).
 pub const MAX_CLOCK_SKEW: u64 = 300;
 
@@ -62,13 +89,13 @@ pub enum Submission {
     RegistryRoot(RegistryRoot),
     /// Anchor a proof: the ledger verifies it and records its nullifier.
     Proof {
-        /// The bundle JSON.
-        bundle: String,
+        /// The bundle.
+        bundle: Box<Bundle>,
     },
 }
 
 /// Registry root known to the ledger.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RootInfo {
     /// The publication entry.
     pub entry: RegistryRoot,
@@ -78,72 +105,104 @@ pub struct RootInfo {
 
 /// Configuration of a ledger.
 pub struct LedgerConfig {
-    /// Checkpoint origin line, e.g. `zkgov.example/ledger`.
+    /// Checkpoint origin line, e.g. `zkgov.example/ledger`. An existing log
+    /// opens only with the origin of its genesis.
     pub origin: String,
-    /// The log's signing key.
+    /// The log's signing key. An existing log opens only with the key its
+    /// genesis names.
     pub signer: SigningKey,
-    /// Authorities in the genesis entry (used when the log is empty).
+    /// Authorities for the genesis entry of a new log. For an existing log
+    /// they must be empty or exactly the genesis's: the genesis is the
+    /// source of truth.
     pub authorities: Vec<Authority>,
     /// Where the last signed size is remembered (rollback detection);
     /// `None` for in-memory tests.
     pub state_file: Option<PathBuf>,
     /// The clock (Unix seconds).
     pub clock: Arc<dyn Fn() -> u64 + Send + Sync>,
+    /// Held for the ledger's lifetime (the data directory's lock file).
+    pub lock: Option<std::fs::File>,
+    /// Most submissions in flight at once ([`MAX_IN_FLIGHT`] by default).
+    pub max_in_flight: usize,
 }
 
+/// The ledger's view of the log: everything the entries established.
 #[derive(Default)]
 struct State {
     tree: LogTree,
-    authorities: HashMap<String, (Authority, ed25519_dalek::VerifyingKey)>,
-    vks: HashMap<String, (StatementId, ValidatedVerifyingKey)>,
+    authorities: HashMap<String, Authority>,
+    vks: HashMap<VerifyingKeyDigest, (StatementId, Arc<ValidatedVerifyingKey>)>,
     /// Published roots by `(registry_id, root)`.
-    roots: HashMap<(String, String), RootInfo>,
+    roots: HashMap<(String, MerkleRoot), RootInfo>,
     /// Roots proofs may be anchored against, by publisher role: registry
     /// authorities' roots for record proofs, accreditation authorities' for
     /// identity proofs (never an issuer's revocation roots).
-    root_roles: HashMap<(Role, String), u64>,
+    root_roles: HashMap<(Role, MerkleRoot), u64>,
     epochs: HashMap<String, u64>,
-    nullifiers: HashMap<(String, String), u64>,
+    nullifiers: HashMap<(Scope, Nullifier), u64>,
     checkpoint: Option<StoredCheckpoint>,
     genesis: Option<Genesis>,
 }
 
-/// Effects of one accepted entry on the state.
+/// An entry that passed validation, with what it establishes already
+/// decoded: applying it re-parses nothing.
+#[derive(Clone)]
 struct Accepted {
     body: EntryBody,
-    nullifier: Option<(String, String)>,
+    /// The validated key of a verifying-key registration.
+    vk: Option<Arc<ValidatedVerifyingKey>>,
+    /// The publisher's role, for a registry root.
+    publisher: Option<Role>,
+}
+
+impl Accepted {
+    fn plain(body: EntryBody) -> Self {
+        Accepted {
+            body,
+            vk: None,
+            publisher: None,
+        }
+    }
+
+    /// `(scope, nullifier)` this entry claims, as storage keys it.
+    fn nullifier_key(&self) -> Option<(String, String)> {
+        match &self.body {
+            EntryBody::ProofAnchor(p) => Some((p.scope.to_string(), p.nullifier.to_string())),
+            _ => None,
+        }
+    }
 }
 
 impl State {
-    fn apply(&mut self, index: u64, body: &EntryBody) -> Result<(), LedgerError> {
-        match body {
+    fn authority(&self, name: &str) -> Option<&Authority> {
+        self.authorities.get(name)
+    }
+
+    /// Records what an accepted entry establishes.
+    fn apply(&mut self, index: u64, a: &Accepted) {
+        match &a.body {
             EntryBody::Genesis(g) => {
-                for a in &g.authorities {
-                    self.authorities.insert(
-                        a.name.clone(),
-                        (a.clone(), decode_public_key(&a.public_key)?),
-                    );
+                for auth in &g.authorities {
+                    self.authorities.insert(auth.name.clone(), auth.clone());
                 }
                 self.genesis = Some(g.clone());
             }
             EntryBody::KeyRegistration(k) => {
-                let key = decode_public_key(&k.authority.public_key)?;
                 self.authorities
-                    .insert(k.authority.name.clone(), (k.authority.clone(), key));
+                    .insert(k.authority.name.clone(), k.authority.clone());
             }
             EntryBody::VkRegistration(v) => {
-                let st = StatementId::parse(&v.statement)?;
-                let bytes = b64(&v.vk)?;
-                let vk = ValidatedVerifyingKey::from_bytes(&bytes, st.num_public_inputs())?;
-                self.vks.insert(v.vk_digest.clone(), (st, vk));
+                if let Some(vk) = &a.vk {
+                    self.vks.insert(v.vk_digest, (v.statement, vk.clone()));
+                }
             }
             EntryBody::RegistryRoot(r) => {
                 self.epochs.insert(r.registry_id.clone(), r.epoch);
-                if let Some((a, _)) = self.authorities.get(&r.authority) {
-                    self.root_roles.insert((a.role, r.root.clone()), index);
+                if let Some(role) = a.publisher {
+                    self.root_roles.insert((role, r.root), index);
                 }
                 self.roots.insert(
-                    (r.registry_id.clone(), r.root.clone()),
+                    (r.registry_id.clone(), r.root),
                     RootInfo {
                         entry: r.clone(),
                         index,
@@ -151,34 +210,72 @@ impl State {
                 );
             }
             EntryBody::ProofAnchor(p) => {
-                self.nullifiers
-                    .insert((p.scope.clone(), p.nullifier.clone()), index);
+                self.nullifiers.insert((p.scope, p.nullifier), index);
             }
             EntryBody::ElectionEvent(_) => {}
         }
-        Ok(())
+    }
+
+    /// What a stored entry establishes, decoded once while replaying.
+    fn replayed(&self, body: EntryBody) -> Result<Accepted, LedgerError> {
+        let mut a = Accepted::plain(body);
+        match &a.body {
+            EntryBody::VkRegistration(v) => {
+                a.vk = Some(Arc::new(ValidatedVerifyingKey::from_bytes(
+                    &v.vk,
+                    v.statement.num_public_inputs(),
+                )?));
+            }
+            EntryBody::RegistryRoot(r) => {
+                a.publisher = self.authority(&r.authority).map(|x| x.role)
+            }
+            _ => {}
+        }
+        Ok(a)
+    }
+
+    /// One receipt builder: `entry` at `index` under the latest checkpoint.
+    fn receipt(&self, index: u64, entry: Vec<u8>) -> Result<Receipt, LedgerError> {
+        let cp = self
+            .checkpoint
+            .as_ref()
+            .ok_or_else(|| LedgerError::internal("no checkpoint yet"))?;
+        let inclusion_proof = self
+            .tree
+            .inclusion_proof(index, cp.size)
+            .ok_or_else(|| LedgerError::NotFound(format!("no entry {index}")))?;
+        Ok(Receipt {
+            entry,
+            index,
+            inclusion_proof,
+            checkpoint: cp.note.clone(),
+        })
+    }
+
+    /// Entries covered by the latest checkpoint.
+    fn committed(&self) -> u64 {
+        self.checkpoint.as_ref().map_or(0, |c| c.size)
     }
 }
 
-fn b64(s: &str) -> Result<Vec<u8>, LedgerError> {
-    base64::engine::general_purpose::STANDARD
-        .decode(s)
-        .map_err(|e| LedgerError::Rejected(format!("base64: {e}")))
+/// A proof submission after its stateless checks and the pairing check.
+struct CheckedProof {
+    anchor: ProofAnchor,
+    publisher: Role,
 }
 
-fn enc(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+/// A submission after the checks of stage 1.
+enum Checked {
+    Key(KeyRegistration),
+    Vk(VkRegistration, Arc<ValidatedVerifyingKey>),
+    Root(RegistryRoot),
+    Proof(CheckedProof),
 }
 
 /// Batch-local view: the state plus what this batch accepted so far.
 struct Overlay<'a> {
     state: &'a State,
-    authorities: HashMap<String, (Authority, ed25519_dalek::VerifyingKey)>,
-    vks: HashMap<String, (StatementId, ValidatedVerifyingKey)>,
-    roots: HashMap<(String, String), RegistryRoot>,
-    root_roles: HashMap<(Role, String), u64>,
-    epochs: HashMap<String, u64>,
-    nullifiers: HashMap<(String, String), u64>,
+    batch: State,
     next_index: u64,
 }
 
@@ -186,231 +283,219 @@ impl<'a> Overlay<'a> {
     fn new(state: &'a State) -> Self {
         Overlay {
             state,
-            authorities: HashMap::new(),
-            vks: HashMap::new(),
-            roots: HashMap::new(),
-            root_roles: HashMap::new(),
-            epochs: HashMap::new(),
-            nullifiers: HashMap::new(),
+            batch: State::default(),
             next_index: state.tree.size(),
         }
     }
 
-    fn authority(&self, name: &str) -> Option<&(Authority, ed25519_dalek::VerifyingKey)> {
-        self.authorities
-            .get(name)
-            .or_else(|| self.state.authorities.get(name))
-    }
-
-    fn signed_by(&self, name: &str, role: Role, body: &EntryBody) -> Result<(), LedgerError> {
-        let (a, key) = self
+    fn authority(&self, name: &str) -> Option<&Authority> {
+        self.batch
             .authority(name)
-            .ok_or_else(|| LedgerError::Unauthorised(format!("unknown authority {name:?}")))?;
-        if a.role != role {
-            return Err(LedgerError::Unauthorised(format!(
-                "{name:?} is not a {role:?}"
-            )));
-        }
-        verify_signature(body, key)?;
-        Ok(())
+            .or_else(|| self.state.authority(name))
     }
 
-    fn validate(&mut self, sub: Submission, now: u64) -> Result<Accepted, LedgerError> {
-        match sub {
-            Submission::KeyRegistration(k) => {
-                let body = EntryBody::KeyRegistration(k.clone());
-                self.signed_by(&k.registered_by, Role::Admin, &body)?;
-                let name = &k.authority.name;
-                if name.is_empty() || name.len() > 64 || self.authority(name).is_some() {
-                    return Err(LedgerError::Rejected(format!(
-                        "authority name {name:?} is empty, too long or taken"
-                    )));
-                }
-                let key = decode_public_key(&k.authority.public_key)?;
-                self.authorities
-                    .insert(name.clone(), (k.authority.clone(), key));
-                Ok(Accepted {
-                    body,
-                    nullifier: None,
-                })
+    fn signed_by(
+        &self,
+        origin: &str,
+        name: &str,
+        allowed: impl Fn(Role) -> bool,
+        required: &'static str,
+        body: &EntryBody,
+    ) -> Result<Role, LedgerError> {
+        let a = self
+            .authority(name)
+            .ok_or_else(|| Unauthorised::UnknownAuthority(name.into()))?;
+        if !allowed(a.role) {
+            return Err(Unauthorised::WrongRole {
+                name: name.into(),
+                role: a.role,
+                required,
             }
-            Submission::VkRegistration(v) => {
-                let body = EntryBody::VkRegistration(v.clone());
-                self.signed_by(&v.registered_by, Role::Admin, &body)?;
-                let st = StatementId::parse(&v.statement)?;
-                let vk = ValidatedVerifyingKey::from_bytes(&b64(&v.vk)?, st.num_public_inputs())?;
-                if vk.digest().to_hex() != v.vk_digest {
-                    return Err(LedgerError::Rejected(
-                        "vk_digest does not match the key bytes".into(),
-                    ));
-                }
-                if self.vks.contains_key(&v.vk_digest) || self.state.vks.contains_key(&v.vk_digest)
-                {
-                    return Err(LedgerError::Rejected(
-                        "this verifying key is already registered".into(),
-                    ));
-                }
-                self.vks.insert(v.vk_digest.clone(), (st, vk));
-                Ok(Accepted {
-                    body,
-                    nullifier: None,
-                })
-            }
-            Submission::RegistryRoot(r) => {
-                let body = EntryBody::RegistryRoot(r.clone());
-                // Registry authorities publish registry roots, issuers their
-                // revocation roots, accreditation authorities the
-                // accredited-issuer tree: each only for registries it is
-                // listed for.
-                let role = self
-                    .authority(&r.authority)
-                    .map(|(a, _)| a.role)
-                    .ok_or_else(|| {
-                        LedgerError::Unauthorised(format!("unknown authority {:?}", r.authority))
-                    })?;
-                if !matches!(
-                    role,
-                    Role::RegistryAuthority | Role::Issuer | Role::AccreditationAuthority
-                ) {
-                    return Err(LedgerError::Unauthorised(format!(
-                        "{:?} is a {role:?}, which publishes no roots",
-                        r.authority
-                    )));
-                }
-                self.signed_by(&r.authority, role, &body)?;
-                let (a, _) = self
-                    .authority(&r.authority)
-                    .ok_or_else(|| LedgerError::Unauthorised("unknown".into()))?;
-                if !a.registries.contains(&r.registry_id) {
-                    return Err(LedgerError::Unauthorised(format!(
-                        "{:?} may not publish roots of {:?}",
-                        r.authority, r.registry_id
-                    )));
-                }
-                let root: Fr = parse_decimal(&r.root, "root")?;
-                let key = (r.registry_id.clone(), r.root.clone());
-                if to_decimal(&root) != r.root
-                    || self.roots.contains_key(&key)
-                    || self.state.roots.contains_key(&key)
-                {
-                    return Err(LedgerError::Rejected(
-                        "this root is already published".into(),
-                    ));
-                }
-                let last = self
-                    .epochs
-                    .get(&r.registry_id)
-                    .or_else(|| self.state.epochs.get(&r.registry_id));
-                if last.is_some_and(|e| r.epoch <= *e) {
-                    return Err(LedgerError::Rejected(format!(
-                        "epoch {} is not after the registry's last epoch {}",
-                        r.epoch,
-                        last.copied().unwrap_or(0)
-                    )));
-                }
-                // An empty revocation tree is a real state; an empty registry
-                // or issuer list proves nothing.
-                if r.leaf_count == 0 && role != Role::Issuer {
-                    return Err(LedgerError::Rejected(
-                        "a registry root must cover at least one record".into(),
-                    ));
-                }
-                if r.published_at > now + MAX_CLOCK_SKEW {
-                    return Err(LedgerError::Rejected(
-                        "publication time is in the future".into(),
-                    ));
-                }
-                self.epochs.insert(r.registry_id.clone(), r.epoch);
-                self.root_roles
-                    .insert((role, r.root.clone()), self.next_index);
-                self.roots.insert(key, r.clone());
-                Ok(Accepted {
-                    body,
-                    nullifier: None,
-                })
-            }
-            Submission::Proof { bundle } => {
-                let b = Bundle::from_json(&bundle)?;
-                let digest = b.vk_digest.to_hex();
-                let (st, vk) = self
-                    .vks
-                    .get(&digest)
-                    .or_else(|| self.state.vks.get(&digest))
-                    .ok_or_else(|| {
-                        LedgerError::Rejected(format!("no registered verifying key {digest}"))
-                    })?;
-                if *st != b.statement {
-                    return Err(LedgerError::Rejected(
-                        "the key with this digest is for another statement".into(),
-                    ));
-                }
-                let verified = b.verify(*st, vk)?;
-                // Each statement's root must have been published by the role
-                // that vouches for it.
-                let (root, publisher, scope, nullifier) = match verified.public {
-                    PublicInputs::Record(p) => {
-                        (p.root, Role::RegistryAuthority, p.scope, p.nullifier)
-                    }
-                    PublicInputs::Identity(p) => (
-                        p.issuers_root,
-                        Role::AccreditationAuthority,
-                        p.scope,
-                        p.nullifier,
-                    ),
-                    _ => return Err(LedgerError::Rejected("statement not anchorable".into())),
-                };
-                let root = root.to_string();
-                let role_key = (publisher, root.clone());
-                if !self.root_roles.contains_key(&role_key)
-                    && !self.state.root_roles.contains_key(&role_key)
-                {
-                    return Err(LedgerError::Rejected(format!(
-                        "root {root} is not a root published by a {publisher:?}"
-                    )));
-                }
-                let key = (scope.to_string(), nullifier.to_string());
-                if let Some(index) = self
-                    .nullifiers
-                    .get(&key)
-                    .or_else(|| self.state.nullifiers.get(&key))
-                {
-                    return Err(LedgerError::NullifierUsed { index: *index });
-                }
-                self.nullifiers.insert(key.clone(), self.next_index);
-                let body = EntryBody::ProofAnchor(ProofAnchor {
-                    statement: b.statement.as_str().into(),
-                    vk_digest: digest,
-                    public_inputs: b.public_inputs.iter().map(to_decimal).collect(),
-                    proof_digest: hex::encode(b.proof.digest()),
-                    root,
-                    scope: key.0.clone(),
-                    nullifier: key.1.clone(),
-                    anchored_at: now,
-                });
-                Ok(Accepted {
-                    body,
-                    nullifier: Some(key),
-                })
-            }
+            .into());
         }
+        a.public_key.verify(origin, body)?;
+        Ok(a.role)
     }
+
+    fn nullifier_used(&self, key: &(Scope, Nullifier)) -> Option<u64> {
+        self.batch
+            .nullifiers
+            .get(key)
+            .or_else(|| self.state.nullifiers.get(key))
+            .copied()
+    }
+
+    /// The checks of stage 2, then the entry's effects on the batch.
+    fn validate(&mut self, origin: &str, sub: Checked, now: u64) -> Result<Accepted, LedgerError> {
+        let accepted = match sub {
+            Checked::Key(k) => {
+                let body = EntryBody::KeyRegistration(k);
+                self.signed_by(
+                    origin,
+                    registered_by(&body),
+                    |r| r == Role::Admin,
+                    "admin",
+                    &body,
+                )?;
+                let EntryBody::KeyRegistration(k) = &body else {
+                    return Err(LedgerError::internal("key registration changed type"));
+                };
+                let name = &k.authority.name;
+                if !valid_name(name) || self.authority(name).is_some() {
+                    return Err(Duplicate::AuthorityName(name.clone()).into());
+                }
+                Accepted::plain(body)
+            }
+            Checked::Vk(v, vk) => {
+                let body = EntryBody::VkRegistration(v);
+                self.signed_by(
+                    origin,
+                    registered_by(&body),
+                    |r| r == Role::Admin,
+                    "admin",
+                    &body,
+                )?;
+                let EntryBody::VkRegistration(v) = &body else {
+                    return Err(LedgerError::internal("key registration changed type"));
+                };
+                if self.batch.vks.contains_key(&v.vk_digest)
+                    || self.state.vks.contains_key(&v.vk_digest)
+                {
+                    return Err(Duplicate::VerifyingKey(v.vk_digest.to_hex()).into());
+                }
+                Accepted {
+                    body,
+                    vk: Some(vk),
+                    publisher: None,
+                }
+            }
+            Checked::Root(r) => self.validate_root(origin, r, now)?,
+            Checked::Proof(p) => {
+                let key = (p.anchor.scope, p.anchor.nullifier);
+                if let Some(index) = self.nullifier_used(&key) {
+                    return Err(LedgerError::NullifierUsed { index });
+                }
+                Accepted {
+                    body: EntryBody::ProofAnchor(ProofAnchor {
+                        anchored_at: now,
+                        ..p.anchor
+                    }),
+                    vk: None,
+                    publisher: Some(p.publisher),
+                }
+            }
+        };
+        self.batch.apply(self.next_index, &accepted);
+        self.next_index += 1;
+        Ok(accepted)
+    }
+
+    fn validate_root(
+        &mut self,
+        origin: &str,
+        r: RegistryRoot,
+        now: u64,
+    ) -> Result<Accepted, LedgerError> {
+        // Registry authorities publish registry roots, issuers their
+        // revocation roots, accreditation authorities the accredited-issuer
+        // tree: each only for registries it is listed for.
+        let (authority, registry_id, root) = (r.authority.clone(), r.registry_id.clone(), r.root);
+        let body = EntryBody::RegistryRoot(r);
+        let role = self.signed_by(
+            origin,
+            &authority,
+            Role::publishes_roots,
+            "root-publishing authority",
+            &body,
+        )?;
+        let EntryBody::RegistryRoot(r) = &body else {
+            return Err(LedgerError::internal("root publication changed type"));
+        };
+        if !self
+            .authority(&authority)
+            .is_some_and(|a| a.registries.contains(&registry_id))
+        {
+            return Err(Unauthorised::RegistryNotListed {
+                authority,
+                registry: registry_id,
+            }
+            .into());
+        }
+        let key = (registry_id.clone(), root);
+        if self.batch.roots.contains_key(&key) || self.state.roots.contains_key(&key) {
+            return Err(Duplicate::Root {
+                registry: registry_id,
+                root: root.to_string(),
+            }
+            .into());
+        }
+        let last = self
+            .batch
+            .epochs
+            .get(&registry_id)
+            .or_else(|| self.state.epochs.get(&registry_id));
+        if let Some(&last) = last.filter(|e| r.epoch <= **e) {
+            return Err(LedgerError::StaleEpoch {
+                epoch: r.epoch,
+                last,
+            });
+        }
+        // An empty revocation tree is a real state; an empty registry or
+        // issuer list proves nothing.
+        if r.leaf_count == 0 && role != Role::Issuer {
+            return Err(Refusal::EmptyRegistry.into());
+        }
+        if r.published_at > now.saturating_add(MAX_CLOCK_SKEW) {
+            return Err(Refusal::FutureTime(r.published_at).into());
+        }
+        Ok(Accepted {
+            body,
+            vk: None,
+            publisher: Some(role),
+        })
+    }
+}
+
+fn registered_by(body: &EntryBody) -> &str {
+    match body {
+        EntryBody::KeyRegistration(k) => &k.registered_by,
+        EntryBody::VkRegistration(v) => &v.registered_by,
+        _ => "",
+    }
+}
+
+/// Authority names: 1 to 64 bytes of ASCII letters, digits, `-`, `_`, `.`.
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 type Reply = mpsc::Sender<Result<Receipt, LedgerError>>;
 
 enum Msg {
-    Submit(Submission, Reply),
+    Submit(Box<Checked>, Reply),
     Shutdown,
 }
 
 struct Shared {
     state: RwLock<State>,
     storage: Mutex<Box<dyn Storage>>,
+    /// A second connection for reads, where the backend has one, so reads
+    /// never wait on a commit's fsync.
+    reader: Option<Mutex<Box<dyn Storage>>>,
     origin: String,
     signer: SigningKey,
     state_file: Option<PathBuf>,
     clock: Arc<dyn Fn() -> u64 + Send + Sync>,
     verifier: NoteVerifier,
+    in_flight: AtomicUsize,
+    max_in_flight: usize,
+    /// Set when the ledger stopped signing ([`LedgerError::Halted`]).
+    halted: Mutex<Option<String>>,
+    _lock: Option<std::fs::File>,
 }
 
 /// A running ledger. Cloning gives another handle to the same ledger.
@@ -427,11 +512,14 @@ struct SignedState {
     root: String,
 }
 
-fn read_signed_state(path: &PathBuf) -> Result<Option<SignedState>, LedgerError> {
+fn read_signed_state(path: &PathBuf) -> Result<Option<(u64, Hash)>, LedgerError> {
     match std::fs::read_to_string(path) {
-        Ok(t) => serde_json::from_str(&t)
-            .map(Some)
-            .map_err(|e| LedgerError::Corrupt(format!("{}: {e}", path.display()))),
+        Ok(t) => {
+            let s: SignedState = serde_json::from_str(&t)
+                .map_err(|e| LedgerError::Corrupt(format!("{}: {e}", path.display())))?;
+            let root = b64_array::<32>(&s.root, "signed root").map_err(LedgerError::Corrupt)?;
+            Ok(Some((s.size, root)))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(LedgerError::Io {
             path: path.clone(),
@@ -440,35 +528,49 @@ fn read_signed_state(path: &PathBuf) -> Result<Option<SignedState>, LedgerError>
     }
 }
 
-fn write_signed_state(path: &PathBuf, size: u64, root: &Hash) -> Result<(), LedgerError> {
-    use std::io::Write;
-    let io = |source| LedgerError::Io {
-        path: path.clone(),
-        source,
-    };
-    let tmp = path.with_extension("tmp");
+fn write_signed_state(path: &std::path::Path, size: u64, root: &Hash) -> Result<(), LedgerError> {
     let text = serde_json::to_string(&SignedState {
         size,
-        root: enc(root),
+        root: b64_encode(root),
     })
     .unwrap_or_default();
-    let mut f = std::fs::File::create(&tmp).map_err(io)?;
-    f.write_all(text.as_bytes()).map_err(io)?;
-    f.sync_all().map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)?;
-    if let Some(dir) = path.parent() {
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
+    zkgov_params::private_file::replace_atomically(path, text.as_bytes()).map_err(|source| {
+        LedgerError::Io {
+            path: path.to_owned(),
+            source,
         }
+    })
+}
+
+fn poisoned() -> LedgerError {
+    LedgerError::internal("a ledger lock is poisoned")
+}
+
+/// Counts a submission in flight for as long as it lives.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn enter(count: &'a AtomicUsize, max: usize) -> Result<Self, LedgerError> {
+        let before = count.fetch_add(1, Ordering::AcqRel);
+        if before >= max {
+            count.fetch_sub(1, Ordering::AcqRel);
+            return Err(LedgerError::Busy(before));
+        }
+        Ok(InFlight(count))
     }
-    Ok(())
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Ledger {
     /// Opens a ledger on `storage`: checks storage integrity, replays every
-    /// entry (re-hashing each), checks the latest checkpoint and the
-    /// remembered signed size, appends the genesis entry to an empty log,
-    /// and starts the committer thread.
+    /// entry (re-hashing each), checks the latest checkpoint, the remembered
+    /// signed size and the configuration against the genesis, appends the
+    /// genesis entry to an empty log, and starts the committer thread.
     pub fn open(storage: Box<dyn Storage>, config: LedgerConfig) -> Result<Self, LedgerError> {
         storage.integrity_check()?;
         let mut state = State::default();
@@ -492,7 +594,10 @@ impl Ledger {
                     "the genesis entry must be entry 0 and only there".into(),
                 ));
             }
-            state.apply(e.index, &entry.body)?;
+            let a = state
+                .replayed(entry.body)
+                .map_err(|err| LedgerError::Corrupt(format!("entry {}: {err}", e.index)))?;
+            state.apply(e.index, &a);
             state.tree.push(e.leaf_hash);
             Ok(())
         })?;
@@ -505,34 +610,47 @@ impl Ledger {
                 )));
             }
         }
+        if latest.as_ref().map_or(0, |c| c.size) != state.tree.size() {
+            return Err(LedgerError::Corrupt(
+                "stored entries are not all under the latest checkpoint".into(),
+            ));
+        }
         if let Some(path) = &config.state_file {
-            if let Some(signed) = read_signed_state(path)? {
+            if let Some((size, root)) = read_signed_state(path)? {
                 let stored = latest.as_ref().map_or(0, |c| c.size);
-                if signed.size > stored || signed.size > state.tree.size() {
+                if size > stored {
                     return Err(LedgerError::RolledBack {
-                        signed: signed.size,
+                        signed: size,
                         stored,
                     });
                 }
-                if state.tree.root_at(signed.size).map(|r| enc(&r)) != Some(signed.root) {
+                if state.tree.root_at(size) != Some(root) {
                     return Err(LedgerError::Corrupt(format!(
-                        "the root at size {} differs from the one the log signed",
-                        signed.size
+                        "the root at size {size} differs from the one the log signed"
                     )));
                 }
             }
         }
-        state.checkpoint = latest;
         let verifier = NoteVerifier::new(&config.origin, config.signer.verifying_key())?;
-        let (tx, rx) = mpsc::sync_channel::<Msg>(4 * MAX_BATCH);
+        if let Some(g) = &state.genesis {
+            check_genesis(g, &config, &verifier)?;
+        }
+        state.checkpoint = latest;
+        let reader = storage.reader()?.map(Mutex::new);
+        let (tx, rx) = mpsc::sync_channel::<Msg>(MAX_IN_FLIGHT);
         let shared = Arc::new(Shared {
             state: RwLock::new(state),
             storage: Mutex::new(storage),
+            reader,
             origin: config.origin.clone(),
             signer: config.signer,
             state_file: config.state_file,
             clock: config.clock,
             verifier,
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: config.max_in_flight.max(1),
+            halted: Mutex::new(None),
+            _lock: config.lock,
         });
         let ledger = Ledger {
             shared: shared.clone(),
@@ -542,25 +660,36 @@ impl Ledger {
         if ledger.size() == 0 {
             let genesis = Genesis {
                 origin: config.origin,
-                log_key: ledger.note_verifier().to_vkey(),
+                log_key: ledger.note_verifier(),
                 authorities: config.authorities,
             };
-            for a in &genesis.authorities {
-                decode_public_key(&a.public_key)?;
+            for (i, a) in genesis.authorities.iter().enumerate() {
+                if !valid_name(&a.name) || genesis.authorities[..i].iter().any(|b| b.name == a.name)
+                {
+                    return Err(LedgerError::Config(format!(
+                        "genesis authority name {:?} is unusable or named twice",
+                        a.name
+                    )));
+                }
             }
-            ledger.commit(vec![Accepted {
-                body: EntryBody::Genesis(genesis),
-                nullifier: None,
-            }])?;
+            commit(&shared, vec![Accepted::plain(EntryBody::Genesis(genesis))])?;
         }
         let handle = thread::Builder::new()
             .name("zkgov-ledger-committer".into())
             .spawn(move || committer(shared, rx))
-            .map_err(|e| LedgerError::Storage(format!("cannot start the committer: {e}")))?;
+            .map_err(|e| LedgerError::Io {
+                path: PathBuf::from("<committer thread>"),
+                source: e,
+            })?;
         if let Ok(mut slot) = ledger.committer.lock() {
             *slot = Some(handle);
         }
         Ok(ledger)
+    }
+
+    /// The log's checkpoint origin.
+    pub fn origin(&self) -> &str {
+        &self.shared.origin
     }
 
     /// The log's note verifier (its public key).
@@ -568,18 +697,115 @@ impl Ledger {
         self.shared.verifier.clone()
     }
 
-    /// Number of entries.
+    /// Number of entries (under the latest checkpoint).
     pub fn size(&self) -> u64 {
-        self.shared.state.read().map_or(0, |s| s.tree.size())
+        self.shared.state.read().map_or(0, |s| s.committed())
     }
 
-    /// Submits and waits until the entry is durable (or refused).
+    /// The genesis entry.
+    pub fn genesis(&self) -> Result<Genesis, LedgerError> {
+        self.read_state()?
+            .genesis
+            .clone()
+            .ok_or_else(|| LedgerError::internal("no genesis"))
+    }
+
+    /// Checks and submits, and waits until the entry is durable (or
+    /// refused). Refuses at once with [`LedgerError::Busy`] when
+    /// [`LedgerConfig::max_in_flight`] submissions are already in flight.
     pub fn submit(&self, sub: Submission) -> Result<Receipt, LedgerError> {
+        let _slot = InFlight::enter(&self.shared.in_flight, self.shared.max_in_flight)?;
+        if let Some(why) = self.halted()? {
+            return Err(LedgerError::Halted(why));
+        }
+        let checked = self.precheck(sub)?;
         let (reply, wait) = mpsc::channel();
         self.tx
-            .send(Msg::Submit(sub, reply))
-            .map_err(|_| LedgerError::Closed)?;
+            .try_send(Msg::Submit(Box::new(checked), reply))
+            .map_err(|e| match e {
+                mpsc::TrySendError::Full(_) => LedgerError::Busy(self.shared.max_in_flight),
+                mpsc::TrySendError::Disconnected(_) => LedgerError::Closed,
+            })?;
         wait.recv().map_err(|_| LedgerError::Closed)?
+    }
+
+    fn halted(&self) -> Result<Option<String>, LedgerError> {
+        Ok(self.shared.halted.lock().map_err(|_| poisoned())?.clone())
+    }
+
+    /// Stage 1 (see the module docs).
+    fn precheck(&self, sub: Submission) -> Result<Checked, LedgerError> {
+        Ok(match sub {
+            Submission::KeyRegistration(k) => Checked::Key(k),
+            Submission::RegistryRoot(r) => Checked::Root(r),
+            Submission::VkRegistration(v) => {
+                let vk = ValidatedVerifyingKey::from_bytes(&v.vk, v.statement.num_public_inputs())?;
+                if vk.digest() != v.vk_digest {
+                    return Err(LedgerError::Malformed(
+                        "vk_digest does not match the key bytes".into(),
+                    ));
+                }
+                Checked::Vk(v, Arc::new(vk))
+            }
+            Submission::Proof { bundle } => Checked::Proof(self.precheck_proof(&bundle)?),
+        })
+    }
+
+    fn precheck_proof(&self, b: &Bundle) -> Result<CheckedProof, LedgerError> {
+        let public = b.public()?;
+        // Each statement's root must have been published by the role that
+        // vouches for it.
+        let (root, publisher, scope, nullifier) = match public {
+            PublicInputs::Record(p) => (p.root, Role::RegistryAuthority, p.scope, p.nullifier),
+            PublicInputs::Identity(p) => (
+                p.issuers_root,
+                Role::AccreditationAuthority,
+                p.scope,
+                p.nullifier,
+            ),
+            #[allow(unreachable_patterns)]
+            _ => return Err(Refusal::NotAnchorable(b.statement.to_string()).into()),
+        };
+        let vk = {
+            let st = self.read_state()?;
+            let (statement, vk) = st
+                .vks
+                .get(&b.vk_digest)
+                .ok_or_else(|| Refusal::UnregisteredKey(b.vk_digest.to_hex()))?;
+            if *statement != b.statement {
+                return Err(zkgov_verifier::VerifyError::StatementMismatch {
+                    expected: statement.to_string(),
+                    got: b.statement.to_string(),
+                }
+                .into());
+            }
+            if !st.root_roles.contains_key(&(publisher, root)) {
+                return Err(Refusal::RootNotPublished {
+                    root: root.to_string(),
+                    role: publisher,
+                }
+                .into());
+            }
+            if let Some(&index) = st.nullifiers.get(&(scope, nullifier)) {
+                return Err(LedgerError::NullifierUsed { index });
+            }
+            vk.clone()
+        };
+        // Only now the pairing check, outside every lock.
+        b.verify(b.statement, &vk)?;
+        Ok(CheckedProof {
+            anchor: ProofAnchor {
+                statement: b.statement,
+                vk_digest: b.vk_digest,
+                public_inputs: b.public_inputs.clone(),
+                proof_digest: ProofDigest(b.proof.digest()),
+                root,
+                scope,
+                nullifier,
+                anchored_at: 0,
+            },
+            publisher,
+        })
     }
 
     /// Stops the committer after the submissions already queued; storage is
@@ -592,34 +818,25 @@ impl Ledger {
         }
     }
 
-    /// Appends accepted entries and a new checkpoint in one storage
-    /// transaction; updates the state only if storage committed.
-    fn commit(&self, accepted: Vec<Accepted>) -> Result<Vec<u64>, LedgerError> {
-        commit(&self.shared, accepted)
-    }
-
     /// The latest signed checkpoint note.
     pub fn checkpoint(&self) -> Result<StoredCheckpoint, LedgerError> {
         self.read_state()?
             .checkpoint
             .clone()
-            .ok_or(LedgerError::Storage("no checkpoint yet".into()))
+            .ok_or_else(|| LedgerError::internal("no checkpoint yet"))
     }
 
     fn read_state(&self) -> Result<std::sync::RwLockReadGuard<'_, State>, LedgerError> {
-        self.shared
-            .state
-            .read()
-            .map_err(|_| LedgerError::Storage("state lock poisoned".into()))
+        self.shared.state.read().map_err(|_| poisoned())
     }
 
-    /// The entry bytes at `index`.
+    /// The entry bytes at `index`, if it is under the latest checkpoint.
     pub fn entry(&self, index: u64) -> Result<Option<Vec<u8>>, LedgerError> {
-        let st = self
-            .shared
-            .storage
-            .lock()
-            .map_err(|_| LedgerError::Storage("storage lock poisoned".into()))?;
+        if index >= self.size() {
+            return Ok(None);
+        }
+        let store = self.shared.reader.as_ref().unwrap_or(&self.shared.storage);
+        let st = store.lock().map_err(|_| poisoned())?;
         Ok(st.entry(index)?.map(|e| e.data))
     }
 
@@ -627,53 +844,61 @@ impl Ledger {
     pub fn receipt(&self, index: u64) -> Result<Receipt, LedgerError> {
         let data = self
             .entry(index)?
-            .ok_or_else(|| LedgerError::Rejected(format!("no entry {index}")))?;
-        let st = self.read_state()?;
-        let cp = st
-            .checkpoint
-            .clone()
-            .ok_or(LedgerError::Storage("no checkpoint yet".into()))?;
-        let proof = st.tree.inclusion_proof(index, cp.size).ok_or_else(|| {
-            LedgerError::Rejected(format!("entry {index} is not under the latest checkpoint"))
-        })?;
-        Ok(Receipt {
-            entry: enc(&data),
-            index,
-            inclusion_proof: proof.iter().map(|h| enc(h)).collect(),
-            checkpoint: cp.note,
-        })
+            .ok_or_else(|| LedgerError::NotFound(format!("no entry {index}")))?;
+        self.read_state()?.receipt(index, data)
     }
 
-    /// Inclusion proof of `index` in the tree of `size`.
+    /// Inclusion proof of `index` in the tree of `size` (at most the
+    /// latest checkpoint's size).
     pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<Hash>, LedgerError> {
-        self.read_state()?
-            .tree
-            .inclusion_proof(index, size)
+        if index >= size {
+            return Err(LedgerError::Malformed(format!(
+                "index {index} is not below the tree size {size}"
+            )));
+        }
+        let st = self.read_state()?;
+        (size <= st.committed())
+            .then(|| st.tree.inclusion_proof(index, size))
+            .flatten()
             .ok_or_else(|| {
-                LedgerError::Rejected(format!(
-                    "no inclusion proof for {index} in a tree of {size}"
+                LedgerError::NotFound(format!(
+                    "no tree of size {size}: the log has {}",
+                    st.committed()
                 ))
             })
     }
 
-    /// Consistency proof from `old` to `new`.
+    /// Consistency proof from `old` to `new` (at most the latest
+    /// checkpoint's size).
     pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>, LedgerError> {
-        self.read_state()?
-            .tree
-            .consistency_proof(old, new)
+        if old > new {
+            return Err(LedgerError::Malformed(format!(
+                "a consistency proof goes from a smaller size to a larger one, not {old} to {new}"
+            )));
+        }
+        let st = self.read_state()?;
+        (new <= st.committed())
+            .then(|| st.tree.consistency_proof(old, new))
+            .flatten()
             .ok_or_else(|| {
-                LedgerError::Rejected(format!("no consistency proof from {old} to {new}"))
+                LedgerError::NotFound(format!(
+                    "no tree of size {new}: the log has {}",
+                    st.committed()
+                ))
             })
     }
 
-    /// Index of the entry that used `(scope, nullifier)` (decimal strings).
-    pub fn nullifier(&self, scope: &str, nullifier: &str) -> Result<Option<u64>, LedgerError> {
-        let st = self
-            .shared
-            .storage
-            .lock()
-            .map_err(|_| LedgerError::Storage("storage lock poisoned".into()))?;
-        st.nullifier(scope, nullifier)
+    /// Index of the entry that used `nullifier` in `scope`.
+    pub fn nullifier(
+        &self,
+        scope: &Scope,
+        nullifier: &Nullifier,
+    ) -> Result<Option<u64>, LedgerError> {
+        Ok(self
+            .read_state()?
+            .nullifiers
+            .get(&(*scope, *nullifier))
+            .copied())
     }
 
     /// Published roots of `registry_id`, oldest first.
@@ -689,6 +914,39 @@ impl Ledger {
         v.sort_by_key(|r| r.entry.epoch);
         Ok(v)
     }
+
+    /// Whether a verifying key with this digest is registered.
+    pub fn has_verifying_key(&self, digest: &VerifyingKeyDigest) -> Result<bool, LedgerError> {
+        Ok(self.read_state()?.vks.contains_key(digest))
+    }
+}
+
+/// An existing log opens only as what its genesis says it is.
+fn check_genesis(
+    g: &Genesis,
+    config: &LedgerConfig,
+    verifier: &NoteVerifier,
+) -> Result<(), LedgerError> {
+    if g.origin != config.origin {
+        return Err(LedgerError::Config(format!(
+            "this log's origin is {:?}, not {:?}",
+            g.origin, config.origin
+        )));
+    }
+    if &g.log_key != verifier {
+        return Err(LedgerError::Config(format!(
+            "this log is signed by {}, not by the key given ({})",
+            g.log_key.to_vkey(),
+            verifier.to_vkey()
+        )));
+    }
+    if !config.authorities.is_empty() && config.authorities != g.authorities {
+        return Err(LedgerError::Config(
+            "the genesis given differs from this log's genesis (the log's genesis is the source of truth)"
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 fn sign_checkpoint(shared: &Shared, size: u64, root: Hash) -> StoredCheckpoint {
@@ -712,77 +970,63 @@ fn sign_checkpoint(shared: &Shared, size: u64, root: Hash) -> StoredCheckpoint {
     }
 }
 
-fn commit(shared: &Shared, accepted: Vec<Accepted>) -> Result<Vec<u64>, LedgerError> {
-    let mut st = shared
-        .state
-        .write()
-        .map_err(|_| LedgerError::Storage("state lock poisoned".into()))?;
-    let old = st.tree.size();
-    let mut stored = Vec::with_capacity(accepted.len());
-    for (i, a) in accepted.iter().enumerate() {
-        let data = Entry::new(a.body.clone()).to_bytes();
-        let h = leaf_hash(&data);
-        stored.push(StoredEntry {
-            index: old + i as u64,
-            data,
-            leaf_hash: h,
-            nullifier: a.nullifier.clone(),
-        });
-    }
-    for e in &stored {
-        st.tree.push(e.leaf_hash);
-    }
-    let size = st.tree.size();
-    let root = st.tree.root();
-    let cp = sign_checkpoint(shared, size, root);
+/// Appends accepted entries and a new checkpoint in one storage
+/// transaction; publishes their effects only if storage committed. Returns
+/// each entry's index and bytes.
+fn commit(shared: &Shared, accepted: Vec<Accepted>) -> Result<Vec<(u64, Vec<u8>)>, LedgerError> {
+    // Stage the leaves: the write lock is held for hashing only.
+    let (old, stored, cp) = {
+        let mut st = shared.state.write().map_err(|_| poisoned())?;
+        let old = st.tree.size();
+        let stored: Vec<StoredEntry> = accepted
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let data = Entry::new(a.body.clone()).to_bytes();
+                StoredEntry {
+                    index: old + i as u64,
+                    leaf_hash: leaf_hash(&data),
+                    data,
+                    nullifier: a.nullifier_key(),
+                }
+            })
+            .collect();
+        for e in &stored {
+            st.tree.push(e.leaf_hash);
+        }
+        let (size, root) = (st.tree.size(), st.tree.root());
+        (old, stored, sign_checkpoint(shared, size, root))
+    };
+    // The durable write, holding no lock that readers wait on.
     let result = shared
         .storage
         .lock()
-        .map_err(|_| LedgerError::Storage("storage lock poisoned".into()))
+        .map_err(|_| poisoned())
         .and_then(|mut s| s.append(&stored, &cp));
+    let mut st = shared.state.write().map_err(|_| poisoned())?;
     if let Err(e) = result {
         st.tree.truncate(old);
         return Err(e);
     }
-    if let Some(path) = &shared.state_file {
-        write_signed_state(path, size, &root)?;
+    for (e, a) in stored.iter().zip(&accepted) {
+        st.apply(e.index, a);
     }
-    for e in &stored {
-        let entry = Entry::from_bytes(&e.data)?;
-        st.apply(e.index, &entry.body)?;
-    }
+    let (size, root) = (cp.size, cp.root);
     st.checkpoint = Some(cp);
-    Ok(stored.iter().map(|e| e.index).collect())
+    drop(st);
+    if let Some(path) = &shared.state_file {
+        if let Err(e) = write_signed_state(path, size, &root) {
+            // The batch is durable and applied; only the rollback guard
+            // lags. Stop signing until an operator reopens the ledger.
+            if let Ok(mut h) = shared.halted.lock() {
+                *h = Some(e.to_string());
+            }
+        }
+    }
+    Ok(stored.into_iter().map(|e| (e.index, e.data)).collect())
 }
 
 fn committer(shared: Arc<Shared>, rx: mpsc::Receiver<Msg>) {
-    let ledger_receipt = |index: u64, shared: &Shared| -> Result<Receipt, LedgerError> {
-        let data = shared
-            .storage
-            .lock()
-            .map_err(|_| LedgerError::Storage("storage lock poisoned".into()))?
-            .entry(index)?
-            .ok_or_else(|| LedgerError::Storage("entry vanished".into()))?
-            .data;
-        let st = shared
-            .state
-            .read()
-            .map_err(|_| LedgerError::Storage("state lock poisoned".into()))?;
-        let cp = st
-            .checkpoint
-            .clone()
-            .ok_or(LedgerError::Storage("no checkpoint".into()))?;
-        let proof = st
-            .tree
-            .inclusion_proof(index, cp.size)
-            .ok_or(LedgerError::Storage("no proof".into()))?;
-        Ok(Receipt {
-            entry: enc(&data),
-            index,
-            inclusion_proof: proof.iter().map(|h| enc(h)).collect(),
-            checkpoint: cp.note,
-        })
-    };
     let mut stop = false;
     while !stop {
         let mut batch = match rx.recv() {
@@ -799,6 +1043,13 @@ fn committer(shared: Arc<Shared>, rx: mpsc::Receiver<Msg>) {
                 Err(_) => break,
             }
         }
+        let halted = shared.halted.lock().ok().and_then(|h| h.clone());
+        if let Some(why) = halted {
+            for (_, reply) in batch {
+                let _ = reply.send(Err(LedgerError::Halted(why.clone())));
+            }
+            continue;
+        }
         let now = (shared.clock)();
         let mut accepted = Vec::new();
         let mut waiting = Vec::new();
@@ -809,9 +1060,8 @@ fn committer(shared: Arc<Shared>, rx: mpsc::Receiver<Msg>) {
             };
             let mut overlay = Overlay::new(&st);
             for (sub, reply) in batch {
-                match overlay.validate(sub, now) {
+                match overlay.validate(&shared.origin, *sub, now) {
                     Ok(a) => {
-                        overlay.next_index += 1;
                         accepted.push(a);
                         waiting.push(reply);
                     }
@@ -825,15 +1075,21 @@ fn committer(shared: Arc<Shared>, rx: mpsc::Receiver<Msg>) {
             continue;
         }
         match commit(&shared, accepted) {
-            Ok(indices) => {
-                for (index, reply) in indices.into_iter().zip(waiting) {
-                    let _ = reply.send(ledger_receipt(index, &shared));
+            Ok(entries) => {
+                let st = shared.state.read();
+                for ((index, data), reply) in entries.into_iter().zip(waiting) {
+                    let r = match &st {
+                        Ok(st) => st.receipt(index, data),
+                        Err(_) => Err(poisoned()),
+                    };
+                    let _ = reply.send(r);
                 }
             }
             Err(e) => {
+                let msg = e.to_string();
                 for reply in waiting {
-                    let _ = reply.send(Err(LedgerError::Storage(format!(
-                        "the batch was not written: {e}"
+                    let _ = reply.send(Err(LedgerError::internal(format!(
+                        "the batch was not written: {msg}"
                     ))));
                 }
             }

@@ -6,9 +6,12 @@
 //! * [`tree`] — the RFC 9162 Merkle tree in memory (roots and proofs at any size);
 //! * [`store`] — storage behind one trait: SQLite (default) and in-memory;
 //! * [`ledger`] — validation, group commit, signed checkpoints, receipts;
+//! * [`authority`] — authority key files, genesis files and signed submissions;
 //! * [`http`] — the HTTP API (axum) and the client the proving side uses;
-//! * [`dir`] — a ledger in a data directory: database, log key, signed-size file.
+//! * [`dir`] — a ledger in a data directory: database, log key, signed-size file, lock;
+//! * [`LedgerError`], [`ErrorCode`], [`ErrorBody`] — the error contract, in process and over HTTP.
 
+pub mod authority;
 pub mod dir;
 mod error;
 pub mod http;
@@ -16,6 +19,6 @@ pub mod ledger;
 pub mod store;
 pub mod tree;
 
-pub use error::LedgerError;
+pub use error::{Duplicate, ErrorBody, ErrorCode, LedgerError, Refusal, Unauthorised};
 pub use ledger::{Ledger, LedgerConfig, Submission};
 pub use zkgov_verifier::receipt::Receipt;

@@ -65,11 +65,18 @@ pub trait Storage: Send {
     fn nullifier(&self, scope: &str, nullifier: &str) -> Result<Option<u64>, LedgerError>;
     /// A deep consistency check of the stored bytes (run when opening).
     fn integrity_check(&self) -> Result<(), LedgerError>;
+    /// A second handle for reads that need not wait on this one's writes
+    /// (for SQLite, another connection to the same WAL database); `None`
+    /// where the backend has none.
+    fn reader(&self) -> Result<Option<Box<dyn Storage>>, LedgerError> {
+        Ok(None)
+    }
 }
 
 /// SQLite storage.
 pub struct SqliteStorage {
     conn: Connection,
+    path: std::path::PathBuf,
 }
 
 fn hash_from(v: Vec<u8>) -> Result<Hash, LedgerError> {
@@ -83,7 +90,7 @@ fn index_from(i: i64) -> Result<u64, LedgerError> {
 }
 
 fn sql_index(i: u64) -> Result<i64, LedgerError> {
-    i64::try_from(i).map_err(|_| LedgerError::Storage("index too large".into()))
+    i64::try_from(i).map_err(|_| LedgerError::internal("index too large"))
 }
 
 impl SqliteStorage {
@@ -109,7 +116,10 @@ impl SqliteStorage {
                  root BLOB NOT NULL CHECK (length(root) = 32),
                  note TEXT NOT NULL);",
         )?;
-        Ok(SqliteStorage { conn })
+        Ok(SqliteStorage {
+            conn,
+            path: path.to_owned(),
+        })
     }
 
     fn row_entry(r: &rusqlite::Row<'_>) -> Result<StoredEntry, LedgerError> {
@@ -199,7 +209,7 @@ impl Storage for SqliteStorage {
         let mut expect = index_from(next)?;
         for e in entries {
             if e.index != expect {
-                return Err(LedgerError::Storage(format!(
+                return Err(LedgerError::internal(format!(
                     "append at {} but the log has {expect} entries",
                     e.index
                 )));
@@ -229,7 +239,7 @@ impl Storage for SqliteStorage {
             expect += 1;
         }
         if checkpoint.size != expect {
-            return Err(LedgerError::Storage(format!(
+            return Err(LedgerError::internal(format!(
                 "checkpoint of size {} for a log of {expect}",
                 checkpoint.size
             )));
@@ -288,6 +298,18 @@ impl Storage for SqliteStorage {
         }
         Ok(())
     }
+
+    fn reader(&self) -> Result<Option<Box<dyn Storage>>, LedgerError> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(Some(Box::new(SqliteStorage {
+            conn,
+            path: self.path.clone(),
+        })))
+    }
 }
 
 /// In-memory storage (tests, and the reference for the conformance suite).
@@ -330,7 +352,7 @@ impl Storage for MemoryStorage {
         let mut new_nulls = BTreeMap::new();
         for e in entries {
             if e.index != expect {
-                return Err(LedgerError::Storage(format!(
+                return Err(LedgerError::internal(format!(
                     "append at {} but the log has {expect} entries",
                     e.index
                 )));
@@ -344,7 +366,7 @@ impl Storage for MemoryStorage {
             expect += 1;
         }
         if checkpoint.size != expect {
-            return Err(LedgerError::Storage(format!(
+            return Err(LedgerError::internal(format!(
                 "checkpoint of size {} for a log of {expect}",
                 checkpoint.size
             )));

@@ -77,7 +77,7 @@ impl LogTree {
     /// `MTH(D[a:b])`, `a < b <= size`.
     fn mth(&self, a: u64, b: u64) -> Hash {
         let n = b - a;
-        if n.is_power_of_two() && a % n == 0 {
+        if n.is_power_of_two() && a.is_multiple_of(n) {
             let h = n.trailing_zeros() as usize;
             return self.levels[h][(a >> h) as usize];
         }

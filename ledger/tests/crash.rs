@@ -81,7 +81,8 @@ fn acknowledged_entries_survive_sigkill() {
             }
         }
         // Reopen in-process: must succeed and hold everything acknowledged.
-        let ledger = zkgov_ledger::dir::open_dir(dir.path(), "zkgov.test/crash", vec![]).unwrap();
+        let ledger =
+            zkgov_ledger::dir::open_dir(dir.path(), Some("zkgov.test/crash"), vec![]).unwrap();
         let size = ledger.size();
         assert!(
             size > max_ack,

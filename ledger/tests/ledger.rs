@@ -10,10 +10,10 @@ use common::*;
 use ed25519_dalek::SigningKey;
 use zkgov_ledger::{
     store::{SqliteStorage, Storage},
-    Ledger, LedgerError, Submission,
+    Ledger, LedgerError, Refusal, Submission,
 };
 use zkgov_verifier::{
-    entry::{EntryBody, KeyRegistration, Role},
+    entry::{AuthorityKey, EntryBody, KeyRegistration, Role},
     log::{verify_checkpoint, verify_consistency},
     receipt::{check_anchor, RootPolicy},
     Fr,
@@ -21,7 +21,7 @@ use zkgov_verifier::{
 
 fn proof_submission(b: &zkgov_verifier::bundle::Bundle) -> Submission {
     Submission::Proof {
-        bundle: b.to_json(),
+        bundle: Box::new(b.clone()),
     }
 }
 
@@ -115,11 +115,11 @@ fn registry_roots_follow_the_authority_rules_and_refusals_write_nothing() {
         authority: zkgov_verifier::entry::Authority {
             name: "tax-office".into(),
             role: Role::Issuer,
-            public_key: b64(newcomer.verifying_key().as_bytes()),
+            public_key: AuthorityKey(newcomer.verifying_key()),
             registries: vec![],
         },
         registered_by: "land-registry".into(),
-        signature: String::new(),
+        signature: Default::default(),
     });
     sign(&mut body, &k.land);
     let EntryBody::KeyRegistration(by_land) = body.clone() else {
@@ -175,7 +175,7 @@ fn only_roots_of_the_vouching_role_anchor_proofs() {
         .unwrap();
     assert!(matches!(
         ledger.submit(proof_submission(&b)),
-        Err(LedgerError::Rejected(_))
+        Err(LedgerError::Refused(Refusal::RootNotPublished { .. }))
     ));
     // Nor into registries it is not listed for, nor a 0-leaf issuer list.
     assert!(matches!(
@@ -200,7 +200,7 @@ fn only_roots_of_the_vouching_role_anchor_proofs() {
             0,
             at
         )),
-        Err(LedgerError::Rejected(_))
+        Err(LedgerError::Refused(Refusal::EmptyRegistry))
     ));
     // The admin publishes no roots.
     assert!(matches!(
@@ -233,12 +233,12 @@ fn proofs_are_verified_before_anchoring_and_nullifiers_are_used_once() {
     // Unknown key, then unknown root.
     assert!(matches!(
         ledger.submit(proof_submission(&b)),
-        Err(LedgerError::Rejected(_))
+        Err(LedgerError::Refused(Refusal::UnregisteredKey(_)))
     ));
     ledger.submit(vk_submission(&k.admin, &p.vk)).unwrap();
     assert!(matches!(
         ledger.submit(proof_submission(&b)),
-        Err(LedgerError::Rejected(_))
+        Err(LedgerError::Refused(Refusal::RootNotPublished { .. }))
     ));
     ledger
         .submit(root_submission(&k.land, 1, p.tree.root(), 6, 1_800_000_000))
@@ -257,7 +257,7 @@ fn proofs_are_verified_before_anchoring_and_nullifiers_are_used_once() {
     let EntryBody::ProofAnchor(anchor) = v.entry.body else {
         panic!("not an anchor")
     };
-    assert_eq!(anchor.nullifier, b.public_inputs[11].to_string());
+    assert_eq!(anchor.nullifier.0, b.public_inputs[11]);
     // Same nullifier, re-randomised proof bytes: refused (uniqueness is on
     // the nullifier, not on the proof).
     let again = p.rerandomise(&b, 9);
@@ -326,7 +326,7 @@ fn root_policy_checks_authority_age_and_size() {
     let log = ledger.note_verifier();
     let policy = RootPolicy {
         authority: "land-registry".into(),
-        authority_key: b64(k.land.verifying_key().as_bytes()),
+        authority_key: AuthorityKey(k.land.verifying_key()),
         registry_id: "parcels".into(),
         max_age_secs: 3600,
         min_leaves: 100,
@@ -360,7 +360,7 @@ fn root_policy_checks_authority_age_and_size() {
     assert!(
         refused(
             RootPolicy {
-                authority_key: b64(k.admin.verifying_key().as_bytes()),
+                authority_key: AuthorityKey(k.admin.verifying_key()),
                 ..policy.clone()
             },
             now

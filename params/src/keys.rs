@@ -223,6 +223,26 @@ impl KeyDir {
             })
     }
 
+    /// The verifying key a bundle names (by digest), with its depth: the
+    /// manifest must list that digest for the bundle's statement.
+    pub fn verifying_key_for(
+        &self,
+        statement: StatementId,
+        digest: &zkgov_verifier::groth16::VerifyingKeyDigest,
+    ) -> Result<(ValidatedVerifyingKey, usize), ParamsError> {
+        let entry = self.entry_by_digest(&digest.to_hex())?;
+        if entry.statement != statement.as_str() {
+            return Err(ParamsError::Manifest {
+                path: self.manifest_path(),
+                reason: format!(
+                    "the key with digest {digest} is for {}, not {statement}",
+                    entry.statement
+                ),
+            });
+        }
+        Ok((self.verifying_key(statement, entry.depth)?, entry.depth))
+    }
+
     /// Reads a pinned file, checking size before reading and digest after.
     fn read_pinned(&self, f: &FileEntry) -> Result<Vec<u8>, ParamsError> {
         if f.file.contains('/') || f.file.contains('\\') || f.file.starts_with('.') {

@@ -1,10 +1,96 @@
 //! Creating files that hold secrets (holder secrets, issuer and authority
 //! keys, the log key, credentials): created new (never overwriting an
 //! existing one), mode 0600 on Unix from the moment they exist, written and
-//! synced; and replacing public state files (registers, lists) atomically,
-//! so a crash leaves the old file or the new one, never a torn one.
+//! synced; reading them back as versioned JSON with one reader whose errors
+//! name the file and the problem, never the content; and replacing public
+//! state files (registers, lists) atomically, so a crash leaves the old file
+//! or the new one, never a torn one.
 
-use std::{io::Write, path::Path};
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+/// Why a secret file could not be read. Never quotes the file's content.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SecretFileError {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not JSON of the expected format.
+    #[error("{path} is not a {format} file")]
+    NotThisFormat {
+        /// The file.
+        path: PathBuf,
+        /// The format expected.
+        format: &'static str,
+    },
+    /// The file is of another version.
+    #[error("{path}: {format} version {version} is not supported (this build reads version 1)")]
+    Version {
+        /// The file.
+        path: PathBuf,
+        /// The format.
+        format: &'static str,
+        /// The version found.
+        version: u64,
+    },
+}
+
+#[derive(Deserialize)]
+struct Header {
+    format: String,
+    version: u64,
+}
+
+/// Reads a secret JSON file `{"format": FORMAT, "version": 1, ...}` into
+/// `T` (which should zeroize itself). The text is zeroized once parsed;
+/// parse errors are reported without serde's message, which can quote
+/// values.
+pub fn read_secret_json<T: DeserializeOwned>(
+    path: &Path,
+    format: &'static str,
+) -> Result<T, SecretFileError> {
+    let text =
+        Zeroizing::new(
+            std::fs::read_to_string(path).map_err(|source| SecretFileError::Io {
+                path: path.to_owned(),
+                source,
+            })?,
+        );
+    let not_this = || SecretFileError::NotThisFormat {
+        path: path.to_owned(),
+        format,
+    };
+    let header: Header = serde_json::from_str(&text).map_err(|_| not_this())?;
+    if header.format != format {
+        return Err(not_this());
+    }
+    if header.version != 1 {
+        return Err(SecretFileError::Version {
+            path: path.to_owned(),
+            format,
+            version: header.version,
+        });
+    }
+    serde_json::from_str(&text).map_err(|_| not_this())
+}
+
+/// Writes `doc` as a new secret JSON file (mode 0600, never overwriting);
+/// the text is zeroized after writing.
+pub fn write_secret_json<T: Serialize>(path: &Path, doc: &T) -> std::io::Result<()> {
+    let text = Zeroizing::new(serde_json::to_string_pretty(doc).map_err(std::io::Error::other)?);
+    create_private(path, text.as_bytes())
+}
 
 /// Creates `path` with `contents`, readable and writable by the owner only.
 /// Fails if the file exists.

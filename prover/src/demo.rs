@@ -7,22 +7,36 @@
 //! its scope. Then a tampered bundle, a wrong root, a replayed challenge and
 //! a citizen who does not qualify are all refused.
 
-use std::{io::Write, path::PathBuf, time::Instant};
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    time::Instant,
+};
 
 use ark_ff::UniformRand;
 use rand::{CryptoRng, Rng, RngCore};
 use zkgov_circuits::record::Record;
+use zkgov_ledger::{
+    authority::{AuthoritySigner, GenesisFile},
+    http::LedgerClient,
+    ErrorCode,
+};
 use zkgov_params::{dev_setup, shape, KeyDir};
 use zkgov_verifier::{
     bundle::{verify_record, Bundle, RecordRequest},
+    encoding::b64_encode,
+    entry::Role,
     field::label_to_field,
     groth16::ValidatedVerifyingKey,
     policy::Policy,
+    receipt::RootPolicy,
     statement::{Context, Scope, StatementId, RECORD_FIELDS},
     ErrorKind, Fr, VerifyError,
 };
 
 use crate::{
+    anchoring::{revocation_registry, LedgerSession, ACCREDITED_REGISTRY},
+    clock,
     holder::HolderSecret,
     prove::{prove_from_registry, PreparedProver, RecordProofRequest},
     registry::Registry,
@@ -45,138 +59,90 @@ pub struct DemoConfig {
     pub authority_keys: Option<PathBuf>,
 }
 
-/// The demo's authority keys (admin, land registry, accreditation
-/// authority, civil registry), with the genesis authorities that name them.
-#[derive(Clone)]
+/// The demo's authorities (admin, land registry, accreditation authority,
+/// civil registry): authority key files like any others, kept together in
+/// one directory (`<name>.key.json`).
 pub struct DemoAuthorities {
-    /// Admin key.
-    pub admin: ed25519_dalek::SigningKey,
-    /// Land-registry key.
-    pub land: ed25519_dalek::SigningKey,
-    /// Accreditation authority's key (publishes the accredited-issuer root).
-    pub accreditation: ed25519_dalek::SigningKey,
-    /// Civil registry's ledger key (an issuer: publishes its revocation root).
-    pub civil: ed25519_dalek::SigningKey,
+    /// Registers keys and verifying keys.
+    pub admin: AuthoritySigner,
+    /// Publishes the parcel registry's roots.
+    pub land: AuthoritySigner,
+    /// Publishes the accredited-issuer root.
+    pub accreditation: AuthoritySigner,
+    /// The civil registry's ledger key (an issuer: publishes its revocation root).
+    pub civil: AuthoritySigner,
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AuthorityKeysFile {
-    format: String,
-    admin_seed: String,
-    land_seed: String,
-    accreditation_seed: String,
-    civil_seed: String,
-}
+/// Ledger name of the demo's accreditation authority.
+pub const ACCREDITATION_AUTHORITY: &str = "accreditation-authority";
+/// Ledger name of the demo's credential issuer.
+pub const CIVIL_REGISTRY: &str = "civil-registry";
+/// Ledger name of the demo's registry authority.
+pub const LAND_REGISTRY: &str = "land-registry";
+/// Registry id of the demo's parcels.
+pub const PARCELS: &str = "parcels";
 
 impl DemoAuthorities {
     /// Fresh keys.
     pub fn generate<R: RngCore + CryptoRng>(rng: &mut R) -> Self {
         DemoAuthorities {
-            admin: ed25519_dalek::SigningKey::generate(rng),
-            land: ed25519_dalek::SigningKey::generate(rng),
-            accreditation: ed25519_dalek::SigningKey::generate(rng),
-            civil: ed25519_dalek::SigningKey::generate(rng),
+            admin: AuthoritySigner::generate("admin", Role::Admin, vec![], rng),
+            land: AuthoritySigner::generate(
+                LAND_REGISTRY,
+                Role::RegistryAuthority,
+                vec![PARCELS.into()],
+                rng,
+            ),
+            accreditation: AuthoritySigner::generate(
+                ACCREDITATION_AUTHORITY,
+                Role::AccreditationAuthority,
+                vec![ACCREDITED_REGISTRY.into()],
+                rng,
+            ),
+            civil: AuthoritySigner::generate(
+                CIVIL_REGISTRY,
+                Role::Issuer,
+                vec![revocation_registry(CIVIL_REGISTRY)],
+                rng,
+            ),
         }
     }
 
-    /// The ledger key of the authority named `name`.
-    pub fn key_of(&self, name: &str) -> Option<ed25519_dalek::SigningKey> {
-        match name {
-            "admin" => Some(self.admin.clone()),
-            "land-registry" => Some(self.land.clone()),
-            ACCREDITATION_AUTHORITY => Some(self.accreditation.clone()),
-            CIVIL_REGISTRY => Some(self.civil.clone()),
-            _ => None,
+    fn all(&self) -> [&AuthoritySigner; 4] {
+        [&self.admin, &self.land, &self.accreditation, &self.civil]
+    }
+
+    /// The genesis naming them (public keys only).
+    pub fn genesis(&self) -> GenesisFile {
+        GenesisFile {
+            authorities: self.all().iter().map(|a| a.authority().clone()).collect(),
         }
     }
 
-    /// The genesis authorities (public keys only).
-    pub fn authorities(&self) -> Vec<zkgov_verifier::entry::Authority> {
-        use zkgov_verifier::entry::{Authority, Role};
-        vec![
-            Authority {
-                name: "admin".into(),
-                role: Role::Admin,
-                public_key: base64_of(self.admin.verifying_key().as_bytes()),
-                registries: vec![],
-            },
-            Authority {
-                name: "land-registry".into(),
-                role: Role::RegistryAuthority,
-                public_key: base64_of(self.land.verifying_key().as_bytes()),
-                registries: vec!["parcels".into()],
-            },
-            Authority {
-                name: ACCREDITATION_AUTHORITY.into(),
-                role: Role::AccreditationAuthority,
-                public_key: base64_of(self.accreditation.verifying_key().as_bytes()),
-                registries: vec![ACCREDITED_REGISTRY.into()],
-            },
-            Authority {
-                name: CIVIL_REGISTRY.into(),
-                role: Role::Issuer,
-                public_key: base64_of(self.civil.verifying_key().as_bytes()),
-                registries: vec![revocation_registry(CIVIL_REGISTRY)],
-            },
-        ]
+    /// The key file of `name` in a directory written by [`DemoAuthorities::write`].
+    pub fn key_file(dir: &Path, name: &str) -> PathBuf {
+        dir.join(format!("{name}.key.json"))
     }
 
-    /// Writes the secret keys (mode 0600, never overwriting).
-    pub fn write(&self, path: &std::path::Path) -> Result<(), ProverError> {
-        let text = zeroize::Zeroizing::new(
-            serde_json::to_string(&AuthorityKeysFile {
-                format: "zkgov-demo-authority-keys".into(),
-                admin_seed: base64_of(&self.admin.to_bytes()),
-                accreditation_seed: base64_of(&self.accreditation.to_bytes()),
-                civil_seed: base64_of(&self.civil.to_bytes()),
-                land_seed: base64_of(&self.land.to_bytes()),
-            })
-            .unwrap_or_default(),
-        );
-        zkgov_params::private_file::create_private(path, text.as_bytes())
-            .map_err(ProverError::io(path))
+    /// Writes each key file into `dir` (created; mode 0600, never overwriting).
+    pub fn write(&self, dir: &Path) -> Result<(), ProverError> {
+        std::fs::create_dir_all(dir).map_err(ProverError::io(dir))?;
+        for a in self.all() {
+            a.write(&Self::key_file(dir, a.name()))?;
+        }
+        Ok(())
     }
 
-    /// Reads keys written by [`DemoAuthorities::write`].
-    pub fn read(path: &std::path::Path) -> Result<Self, ProverError> {
-        use base64::Engine;
-        let text =
-            zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(ProverError::io(path))?);
-        let f: AuthorityKeysFile = serde_json::from_str(&text).map_err(|_| {
-            ProverError::malformed("authority keys", "not a demo authority key file")
-        })?;
-        let seed = |s: &str| -> Result<ed25519_dalek::SigningKey, ProverError> {
-            let v = zeroize::Zeroizing::new(
-                base64::engine::general_purpose::STANDARD
-                    .decode(s)
-                    .map_err(|_| ProverError::malformed("authority keys", "seed is not base64"))?,
-            );
-            let arr: [u8; 32] = v
-                .as_slice()
-                .try_into()
-                .map_err(|_| ProverError::malformed("authority keys", "seed is not 32 bytes"))?;
-            Ok(ed25519_dalek::SigningKey::from_bytes(&arr))
-        };
+    /// Reads the keys written by [`DemoAuthorities::write`].
+    pub fn read(dir: &Path) -> Result<Self, ProverError> {
+        let read = |name: &str| AuthoritySigner::read(&Self::key_file(dir, name));
         Ok(DemoAuthorities {
-            admin: seed(&f.admin_seed)?,
-            land: seed(&f.land_seed)?,
-            accreditation: seed(&f.accreditation_seed)?,
-            civil: seed(&f.civil_seed)?,
+            admin: read("admin")?,
+            land: read(LAND_REGISTRY)?,
+            accreditation: read(ACCREDITATION_AUTHORITY)?,
+            civil: read(CIVIL_REGISTRY)?,
         })
     }
-}
-
-/// Ledger name of the demo's accreditation authority.
-pub const ACCREDITATION_AUTHORITY: &str = "accreditation-authority";
-/// Registry id of the accredited-issuer tree.
-pub const ACCREDITED_REGISTRY: &str = "accredited-issuers";
-/// Ledger name of the demo's credential issuer.
-pub const CIVIL_REGISTRY: &str = "civil-registry";
-
-/// Registry id of an issuer's revocation tree.
-pub fn revocation_registry(issuer: &str) -> String {
-    format!("revocation/{issuer}")
 }
 
 /// What the demo showed, for tests.
@@ -197,6 +163,24 @@ pub struct DemoOutcome {
     pub ledger_refused_repeat: bool,
     /// The benefits-office (identity) part.
     pub identity: crate::demo_identity::IdentityOutcomeFlags,
+}
+
+impl DemoOutcome {
+    /// Whether every step behaved as the demo says it should.
+    pub fn as_expected(&self) -> bool {
+        let i = &self.identity;
+        self.accepted
+            && self.anchored
+            && self.ledger_refused_repeat
+            && self.rejections.len() == 5
+            && self.unqualified_refused
+            && self.nullifier_repeats
+            && i.accepted
+            && i.revoked_refused
+            && i.expired_refused
+            && i.replay_refused
+            && i.anchored
+    }
 }
 
 const SCHEMA: [&str; 5] = [
@@ -443,7 +427,7 @@ pub fn run<R: RngCore + CryptoRng>(
     )?;
     let mut bytes = received.proof.to_bytes();
     bytes[5] ^= 0x01;
-    let tampered_proof = json.replace(&base64_of(&received.proof.to_bytes()), &base64_of(&bytes));
+    let tampered_proof = json.replace(&b64_encode(&received.proof.to_bytes()), &b64_encode(&bytes));
     refuse(
         "tampered proof bytes",
         Bundle::from_json(&tampered_proof)
@@ -530,7 +514,7 @@ pub fn run<R: RngCore + CryptoRng>(
         out,
         &registry,
         &vk,
-        &json,
+        &received,
         &again,
         &mut outcome,
     )?;
@@ -544,53 +528,12 @@ pub fn run<R: RngCore + CryptoRng>(
     Ok(outcome)
 }
 
-/// The demo's ledger: in-process (fresh for each run) or served.
+/// The demo's ledger: in-process (fresh for each run) or served, with the
+/// demo's authorities.
 pub struct DemoLedger {
-    pub(crate) client: zkgov_ledger::http::LedgerClient,
-    pub(crate) log: zkgov_verifier::log::NoteVerifier,
+    pub(crate) session: LedgerSession,
     pub(crate) keys: DemoAuthorities,
     in_process: Option<zkgov_ledger::Ledger>,
-}
-
-impl DemoLedger {
-    /// A served ledger at `url`; its log key is read from its genesis entry
-    /// (trust on first use).
-    pub fn http(url: &str, keys: DemoAuthorities) -> Result<DemoLedger, ProverError> {
-        use zkgov_verifier::entry::EntryBody;
-        let client = zkgov_ledger::http::LedgerClient::Http(url.to_string());
-        let genesis =
-            zkgov_verifier::entry::Entry::from_bytes(&client.entry(0).map_err(ledger_err)?)?;
-        let EntryBody::Genesis(g) = genesis.body else {
-            return Err(ProverError::malformed(
-                "ledger",
-                "entry 0 is not a genesis entry",
-            ));
-        };
-        let log = zkgov_verifier::log::NoteVerifier::from_vkey(&g.log_key)?;
-        Ok(DemoLedger {
-            client,
-            log,
-            keys,
-            in_process: None,
-        })
-    }
-}
-
-/// A ledger error as a prover error.
-pub fn ledger_err(e: zkgov_ledger::LedgerError) -> ProverError {
-    ProverError::malformed("ledger", e.to_string())
-}
-
-/// Signs an entry body with an authority key (standard base64).
-pub(crate) fn sign_entry(
-    body: &zkgov_verifier::entry::EntryBody,
-    key: &ed25519_dalek::SigningKey,
-) -> String {
-    use ed25519_dalek::Signer;
-    base64_of(
-        &key.sign(&zkgov_verifier::entry::signing_message(body))
-            .to_bytes(),
-    )
 }
 
 /// Registers `vk` for `statement` (admin-signed); an already registered key
@@ -602,60 +545,19 @@ pub(crate) fn register_vk(
     vk: &ValidatedVerifyingKey,
     out: &mut dyn Write,
 ) -> Result<(), ProverError> {
-    use zkgov_ledger::Submission;
-    use zkgov_verifier::entry::{EntryBody, VkRegistration};
-    let mut vkr = VkRegistration {
-        statement: statement.as_str().into(),
-        depth: depth as u64,
-        vk: base64_of(&vk.key().to_bytes()),
-        vk_digest: vk.digest().to_hex(),
-        registered_by: "admin".into(),
-        signature: String::new(),
-    };
-    vkr.signature = sign_entry(&EntryBody::VkRegistration(vkr.clone()), &l.keys.admin);
-    match l.client.submit(&Submission::VkRegistration(vkr)) {
-        Ok(r) => say(
+    match l.session.register_vk(&l.keys.admin, statement, depth, vk)? {
+        Some(r) => say(
             out,
             format!(
                 "  {statement} verifying key registered by the admin: entry {}",
                 r.index
             ),
         ),
-        Err(e) if e.to_string().contains("already registered") => say(
+        None => say(
             out,
             format!("  {statement} verifying key already registered on this ledger"),
         ),
-        Err(e) => Err(ledger_err(e)),
     }
-}
-
-/// Publishes a root signed by `authority`; the epoch is the clock (epochs
-/// must grow on a long-lived ledger) plus `bump` for several in one second.
-pub fn publish_root(
-    l: &DemoLedger,
-    authority: &str,
-    key: &ed25519_dalek::SigningKey,
-    registry_id: &str,
-    root: &zkgov_verifier::statement::MerkleRoot,
-    leaf_count: u64,
-    bump: u64,
-) -> Result<zkgov_verifier::receipt::Receipt, ProverError> {
-    use zkgov_ledger::Submission;
-    use zkgov_verifier::entry::{EntryBody, RegistryRoot};
-    let now = (zkgov_ledger::dir::system_clock())();
-    let mut r = RegistryRoot {
-        authority: authority.into(),
-        registry_id: registry_id.into(),
-        epoch: now * 1000 + bump,
-        root: root.to_string(),
-        leaf_count,
-        published_at: now,
-        signature: String::new(),
-    };
-    r.signature = sign_entry(&EntryBody::RegistryRoot(r.clone()), key);
-    l.client
-        .submit(&Submission::RegistryRoot(r))
-        .map_err(ledger_err)
 }
 
 fn open_ledger<R: RngCore + CryptoRng>(
@@ -663,7 +565,6 @@ fn open_ledger<R: RngCore + CryptoRng>(
     rng: &mut R,
     out: &mut dyn Write,
 ) -> Result<DemoLedger, ProverError> {
-    use zkgov_ledger::http::LedgerClient;
     match &cfg.ledger {
         Some(url) => {
             let path = cfg.authority_keys.as_ref().ok_or_else(|| {
@@ -672,12 +573,16 @@ fn open_ledger<R: RngCore + CryptoRng>(
                     "--ledger needs --authority-keys (zkgov ledger demo-authorities)",
                 )
             })?;
-            let l = DemoLedger::http(url, DemoAuthorities::read(path)?)?;
+            let l = DemoLedger {
+                session: LedgerSession::http(url)?,
+                keys: DemoAuthorities::read(path)?,
+                in_process: None,
+            };
             say(
                 out,
                 format!(
                     "  ledger at {url}; log key {} (from its genesis entry)",
-                    l.log.to_vkey()
+                    l.session.log.to_vkey()
                 ),
             )?;
             Ok(l)
@@ -686,20 +591,21 @@ fn open_ledger<R: RngCore + CryptoRng>(
             let dir = cfg.data_dir.join("demo-ledger");
             let _ = std::fs::remove_dir_all(&dir);
             let keys = DemoAuthorities::generate(rng);
-            let ledger = zkgov_ledger::dir::open_dir(&dir, "zkgov.demo/ledger", keys.authorities())
-                .map_err(ledger_err)?;
-            let log = ledger.note_verifier();
+            let ledger = zkgov_ledger::dir::open_dir(
+                &dir,
+                Some("zkgov.demo/ledger"),
+                keys.genesis().authorities,
+            )?;
             say(
                 out,
                 format!(
                     "  ledger at {} (SQLite, WAL, synchronous=FULL); log key {}",
                     dir.display(),
-                    log.to_vkey()
+                    ledger.note_verifier().to_vkey()
                 ),
             )?;
             Ok(DemoLedger {
-                client: LedgerClient::InProcess(ledger.clone()),
-                log,
+                session: LedgerSession::connect(LedgerClient::InProcess(ledger.clone()))?,
                 keys,
                 in_process: Some(ledger),
             })
@@ -715,21 +621,18 @@ fn anchor(
     out: &mut dyn Write,
     registry: &Registry,
     vk: &ValidatedVerifyingKey,
-    bundle_json: &str,
+    bundle: &Bundle,
     again: &Bundle,
     outcome: &mut DemoOutcome,
 ) -> Result<(), ProverError> {
-    use zkgov_ledger::Submission;
-    use zkgov_verifier::receipt::RootPolicy;
     register_vk(l, StatementId::RecordMembershipV1, cfg.depth, vk, out)?;
-    let root_receipt = publish_root(
-        l,
-        "land-registry",
+    let root_receipt = l.session.publish_root(
         &l.keys.land,
-        "parcels",
-        &registry.root(),
+        PARCELS,
+        registry.root(),
         registry.records().len() as u64,
-        0,
+        None,
+        clock::now(),
     )?;
     say(
         out,
@@ -740,24 +643,18 @@ fn anchor(
     )?;
 
     // The office checks the root offline: right authority, recent, big enough.
-    let now = (zkgov_ledger::dir::system_clock())();
     let policy = RootPolicy {
-        authority: "land-registry".into(),
-        authority_key: base64_of(l.keys.land.verifying_key().as_bytes()),
-        registry_id: "parcels".into(),
+        authority: LAND_REGISTRY.into(),
+        authority_key: l.keys.land.authority().public_key,
+        registry_id: PARCELS.into(),
         max_age_secs: 7 * 24 * 3600,
         min_leaves: 1000.min(registry.records().len() as u64),
     };
-    let accepted_root = policy.check(&root_receipt, &l.log, now)?;
+    let accepted_root = policy.check(&root_receipt, &l.session.log, clock::now())?;
     say(out, format!("  office's root policy (authority, age <= 7 days, >= {} records): root {accepted_root} accepted", policy.min_leaves))?;
 
-    let receipt = l
-        .client
-        .submit(&Submission::Proof {
-            bundle: bundle_json.to_string(),
-        })
-        .map_err(ledger_err)?;
-    let checked = receipt.verify(&l.log)?;
+    let receipt = l.session.anchor(bundle)?;
+    let checked = receipt.verify(&l.session.log)?;
     outcome.anchored = checked.entry.kind() == "proof-anchor";
     say(
         out,
@@ -766,25 +663,19 @@ fn anchor(
             checked.index, checked.checkpoint.size
         ),
     )?;
-    match l.client.submit(&Submission::Proof {
-        bundle: again.to_json(),
-    }) {
-        Err(e) => {
+    match l.session.anchor(again) {
+        Err(ProverError::Ledger(e)) if e.code() == ErrorCode::NullifierUsed => {
             outcome.ledger_refused_repeat = true;
             say(
                 out,
                 format!("  the ledger refuses a second application with the same nullifier: {e}"),
             )?;
         }
+        Err(e) => return Err(e),
         Ok(_) => say(
             out,
             "  !! the ledger anchored a nullifier twice (this is a bug)",
         )?,
     }
     Ok(())
-}
-
-pub(crate) fn base64_of(bytes: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }

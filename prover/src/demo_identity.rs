@@ -19,14 +19,16 @@ use zkgov_verifier::{
     identity::{
         date::Date, policy::IdentityPolicy, schema::Schema, IdentityVerifier, REVOCATION_DEPTH,
     },
-    statement::{Context, Scope, StatementId},
+    statement::{Context, MerkleRoot, Scope, StatementId},
     Fr,
 };
 
 use crate::{
+    anchoring::{revocation_registry, ACCREDITED_REGISTRY},
+    clock,
     demo::{
-        load_or_setup, publish_root, register_vk, revocation_registry, say, DemoConfig, DemoLedger,
-        ACCREDITATION_AUTHORITY, ACCREDITED_REGISTRY, CIVIL_REGISTRY,
+        load_or_setup, register_vk, say, DemoConfig, DemoLedger, ACCREDITATION_AUTHORITY,
+        CIVIL_REGISTRY,
     },
     holder::HolderSecret,
     identity::{
@@ -77,11 +79,6 @@ fn person(birth: &str, region: &str, name: &str) -> BTreeMap<String, Value> {
     .collect()
 }
 
-/// Today (UTC) from the system clock.
-pub fn today() -> Date {
-    Date(((zkgov_ledger::dir::system_clock())() / 86_400) as i64)
-}
-
 /// Runs the benefits-office scenario on the demo's ledger.
 pub fn run<R: RngCore + CryptoRng>(
     cfg: &DemoConfig,
@@ -107,7 +104,7 @@ pub fn run<R: RngCore + CryptoRng>(
         "9. The civil registry issues credentials; the accreditation authority lists it",
     )?;
     let schema = Schema::from_json(SCHEMA)?;
-    let today = today();
+    let today = clock::today();
     let civil = IssuerKey::generate(rng);
     let mut register = IssuerRegister::new(civil.public_key());
     let tax_office = IssuerKey::generate(rng);
@@ -165,14 +162,13 @@ pub fn run<R: RngCore + CryptoRng>(
 
     register.revoke(bob_cred.body.revocation_nonce)?;
     let rev_root = register.revocation_tree()?.root();
-    let r = publish_root(
-        ledger,
-        CIVIL_REGISTRY,
+    let r = ledger.session.publish_root(
         &ledger.keys.civil,
         &revocation_registry(CIVIL_REGISTRY),
-        &zkgov_verifier::statement::MerkleRoot(rev_root),
+        MerkleRoot(rev_root),
         register.revoked.len() as u64,
-        1,
+        None,
+        clock::now(),
     )?;
     say(
         out,
@@ -183,14 +179,13 @@ pub fn run<R: RngCore + CryptoRng>(
     )?;
     accredited.upsert("civil-registry", &register);
     let issuers_root = accredited.root()?;
-    let r = publish_root(
-        ledger,
-        ACCREDITATION_AUTHORITY,
+    let r = ledger.session.publish_root(
         &ledger.keys.accreditation,
         ACCREDITED_REGISTRY,
-        &issuers_root,
+        issuers_root,
         accredited.issuers.len() as u64,
-        2,
+        None,
+        clock::now(),
     )?;
     say(
         out,
@@ -203,13 +198,12 @@ pub fn run<R: RngCore + CryptoRng>(
     // authority's file: signed by the accreditation authority, at most a day old.
     let root_policy = zkgov_verifier::receipt::RootPolicy {
         authority: ACCREDITATION_AUTHORITY.into(),
-        authority_key: crate::demo::base64_of(ledger.keys.accreditation.verifying_key().as_bytes()),
+        authority_key: ledger.keys.accreditation.authority().public_key,
         registry_id: ACCREDITED_REGISTRY.into(),
         max_age_secs: 24 * 3600,
         min_leaves: 1,
     };
-    let now = (zkgov_ledger::dir::system_clock())();
-    let accepted_root = root_policy.check(&r, &ledger.log, now)?;
+    let accepted_root = root_policy.check(&r, &ledger.session.log, clock::now())?;
     if accepted_root != issuers_root {
         return Err(ProverError::malformed(
             "demo",
@@ -233,7 +227,6 @@ pub fn run<R: RngCore + CryptoRng>(
         &vk,
         schema.clone(),
         &[("adult-resident-north".to_string(), policy.clone())],
-        today,
         vec![accepted_root],
         scope,
     )?;
@@ -277,7 +270,7 @@ pub fn run<R: RngCore + CryptoRng>(
         "12. The benefits office verifies (zkgov-verifier only)",
     )?;
     let t = Instant::now();
-    let learned = verifier.verify(&Bundle::from_json(&json)?, &context)?;
+    let learned = verifier.verify(&Bundle::from_json(&json)?, &context, today)?;
     flags.accepted = learned.disclosed.is_empty() && learned.issuer.is_none();
     say(
         out,
@@ -322,7 +315,7 @@ pub fn run<R: RngCore + CryptoRng>(
                 request(&before_revocation, context),
                 rng,
             )?;
-            match verifier.verify(&stale, &context) {
+            match verifier.verify(&stale, &context, today) {
                 Err(e) => {
                     flags.revoked_refused = true;
                     say(
@@ -361,7 +354,7 @@ pub fn run<R: RngCore + CryptoRng>(
         Ok(_) => say(out, "  !! an expired credential was proven (this is a bug)")?,
     }
     let next = Context(Fr::rand(rng));
-    match verifier.verify(&bundle, &next) {
+    match verifier.verify(&bundle, &next, today) {
         Err(e) => {
             flags.replay_refused = true;
             say(
@@ -377,16 +370,11 @@ pub fn run<R: RngCore + CryptoRng>(
         out,
         "14. The ledger anchors the proof against the anchored issuer root",
     )?;
-    let receipt = ledger
-        .client
-        .submit(&zkgov_ledger::Submission::Proof {
-            bundle: json.clone(),
-        })
-        .map_err(crate::demo::ledger_err)?;
-    let checked = receipt.verify(&ledger.log)?;
     let received = Bundle::from_json(&json)?;
+    let receipt = ledger.session.anchor(&received)?;
+    let checked = receipt.verify(&ledger.session.log)?;
     flags.anchored = checked.entry.kind() == "proof-anchor"
-        && zkgov_verifier::receipt::check_anchor(&receipt, &ledger.log, &received)?
+        && zkgov_verifier::receipt::check_anchor(&receipt, &ledger.session.log, &received)?
             == checked.index;
     say(
         out,

@@ -35,6 +35,12 @@ pub enum ProverError {
     /// A verifier check failed.
     #[error(transparent)]
     Verify(#[from] zkgov_verifier::VerifyError),
+    /// A secret file (holder secret, issuer key) could not be read.
+    #[error(transparent)]
+    SecretFile(#[from] zkgov_params::private_file::SecretFileError),
+    /// A ledger operation failed.
+    #[error(transparent)]
+    Ledger(#[from] zkgov_ledger::LedgerError),
     /// The Groth16 prover failed.
     #[error("proving failed: {0}")]
     Proving(String),
@@ -48,7 +54,8 @@ impl ProverError {
         }
     }
 
-    pub(crate) fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> Self + '_ {
+    /// Maps an I/O error on `path`.
+    pub fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> Self + '_ {
         move |source| ProverError::Io {
             path: path.to_owned(),
             source,

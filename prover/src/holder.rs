@@ -12,8 +12,9 @@ use std::{fmt, path::Path};
 use ark_ff::UniformRand;
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 use zkgov_circuits::record::owner_commitment;
+use zkgov_params::private_file::{read_secret_json, write_secret_json};
 use zkgov_verifier::{
     field::{parse_decimal, to_decimal},
     Fr,
@@ -38,7 +39,7 @@ impl fmt::Debug for HolderSecret {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
 #[serde(deny_unknown_fields)]
 struct HolderJson {
     format: String,
@@ -69,18 +70,9 @@ impl HolderSecret {
 
     /// Reads a holder file.
     pub fn read(path: &Path) -> Result<Self, ProverError> {
-        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(ProverError::io(path))?);
-        let j: HolderJson = serde_json::from_str(&text)
-            .map_err(|_| ProverError::malformed("holder file", "not a zkgov holder secret file"))?;
-        let secret = Zeroizing::new(j.owner_secret);
-        if j.format != FORMAT || j.version != 1 {
-            return Err(ProverError::malformed(
-                "holder file",
-                "unsupported format or version",
-            ));
-        }
+        let j: HolderJson = read_secret_json(path, FORMAT)?;
         // The error names no value.
-        let s = parse_decimal(&secret, "owner_secret").map_err(|_| {
+        let s = parse_decimal(&j.owner_secret, "owner_secret").map_err(|_| {
             ProverError::malformed(
                 "holder file",
                 "owner_secret is not a canonical field element",
@@ -91,15 +83,14 @@ impl HolderSecret {
 
     /// Writes a holder file (mode 0600 on Unix); refuses to overwrite.
     pub fn write(&self, path: &Path) -> Result<(), ProverError> {
-        let json = Zeroizing::new(
-            serde_json::to_string_pretty(&HolderJson {
+        write_secret_json(
+            path,
+            &HolderJson {
                 format: FORMAT.into(),
                 version: 1,
                 owner_secret: to_decimal(&self.0),
-            })
-            .unwrap_or_default(),
-        );
-        zkgov_params::private_file::create_private(path, json.as_bytes())
-            .map_err(ProverError::io(path))
+            },
+        )
+        .map_err(ProverError::io(path))
     }
 }

@@ -40,7 +40,10 @@ use zkgov_verifier::{
     Fr,
 };
 
+use zkgov_ledger::{authority::AuthoritySigner, Receipt};
+
 use crate::{
+    anchoring::{revocation_registry, LedgerSession, ACCREDITED_REGISTRY},
     holder::HolderSecret,
     prove::{prove_circuit, PreparedProver},
     ProverError,
@@ -59,7 +62,7 @@ impl std::fmt::Debug for IssuerKey {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 #[serde(deny_unknown_fields)]
 struct KeyJson {
     format: String,
@@ -85,39 +88,25 @@ impl IssuerKey {
 
     /// Writes the key file (mode 0600, never overwriting).
     pub fn write(&self, path: &Path) -> Result<(), ProverError> {
-        let json = Zeroizing::new(
-            serde_json::to_string_pretty(&KeyJson {
+        zkgov_params::private_file::write_secret_json(
+            path,
+            &KeyJson {
                 format: KEY_FORMAT.into(),
                 version: 1,
                 private_key: hex::encode(self.0.to_bytes()),
-            })
-            .unwrap_or_default(),
-        );
-        zkgov_params::private_file::create_private(path, json.as_bytes())
-            .map_err(ProverError::io(path))
+            },
+        )
+        .map_err(ProverError::io(path))
     }
 
     /// Reads a key file.
     pub fn read(path: &Path) -> Result<Self, ProverError> {
-        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(ProverError::io(path))?);
-        let j: KeyJson = serde_json::from_str(&text)
-            .map_err(|_| ProverError::malformed("issuer key", "not a zkgov issuer key file"))?;
-        let hex_key = Zeroizing::new(j.private_key);
-        if j.format != KEY_FORMAT || j.version != 1 {
-            return Err(ProverError::malformed(
-                "issuer key",
-                "unsupported format or version",
-            ));
-        }
-        let bytes = Zeroizing::new(
-            hex::decode(hex_key.as_bytes())
-                .map_err(|_| ProverError::malformed("issuer key", "private_key is not hex"))?,
-        );
-        let arr: [u8; 32] = bytes
-            .as_slice()
-            .try_into()
-            .map_err(|_| ProverError::malformed("issuer key", "private_key is not 32 bytes"))?;
-        Ok(IssuerKey(SecretKey::from_bytes(arr)))
+        let j: KeyJson = zkgov_params::private_file::read_secret_json(path, KEY_FORMAT)?;
+        let mut arr = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(j.private_key.as_bytes(), &mut arr[..]).map_err(|_| {
+            ProverError::malformed("issuer key", "private_key is not 64 hex digits")
+        })?;
+        Ok(IssuerKey(SecretKey::from_bytes(*arr)))
     }
 
     /// Issues a credential, taking the next revocation nonce from `register`.
@@ -409,4 +398,170 @@ pub fn prove_identity<R: RngCore + CryptoRng>(
         rng,
     )?;
     Ok((bundle, root))
+}
+
+/// Reads a text file, naming it in the error.
+pub fn read_text(path: &Path) -> Result<String, ProverError> {
+    std::fs::read_to_string(path).map_err(ProverError::io(path))
+}
+
+/// Replaces a public file (bundle, register, list, receipt) atomically.
+pub fn write_public(path: &Path, text: &str) -> Result<(), ProverError> {
+    zkgov_params::private_file::replace_atomically(path, text.as_bytes())
+        .map_err(ProverError::io(path))
+}
+
+/// What a credential says about its holder and validity, for [`issue_to_files`].
+pub struct IssueRequest<'a> {
+    /// The credential schema.
+    pub schema: &'a Schema,
+    /// Attribute values by name, as the schema types them.
+    pub values: BTreeMap<String, Value>,
+    /// The holder's commitment.
+    pub holder_commitment: Fr,
+    /// Issuance date.
+    pub issued: Date,
+    /// Last day of validity.
+    pub expires: Date,
+}
+
+/// Issues a credential from the register file at `register` into the
+/// holder's new file `out`. An existing `out` is refused before a nonce is
+/// spent; the register is written before the credential, so a nonce is
+/// never handed out twice.
+pub fn issue_to_files(
+    key: &IssuerKey,
+    register: &Path,
+    req: IssueRequest<'_>,
+    out: &Path,
+) -> Result<Credential, ProverError> {
+    let mut reg = IssuerRegister::from_json(&read_text(register)?)?;
+    if out.exists() {
+        return Err(ProverError::malformed(
+            out.display().to_string(),
+            "exists; not overwriting a credential",
+        ));
+    }
+    let cred = key.issue(
+        &mut reg,
+        req.schema,
+        req.values,
+        req.holder_commitment,
+        req.issued,
+        req.expires,
+    )?;
+    write_public(register, &reg.to_json())?;
+    zkgov_params::private_file::create_private(out, cred.to_json().as_bytes())
+        .map_err(ProverError::io(out))?;
+    Ok(cred)
+}
+
+/// Which credential to revoke.
+pub enum Revocation<'a> {
+    /// By revocation nonce.
+    Nonce(u64),
+    /// By the credential itself (its issuer must be the register's key).
+    Credential(&'a Credential),
+}
+
+/// Where to anchor a new root, and who signs it.
+pub struct Anchor<'a> {
+    /// The ledger.
+    pub session: &'a LedgerSession,
+    /// The publishing authority.
+    pub signer: &'a AuthoritySigner,
+    /// Publication time (Unix seconds).
+    pub now: u64,
+}
+
+/// A root that changed, where it was anchored, and how many leaves it covers.
+pub struct RootChange {
+    /// The new root.
+    pub root: MerkleRoot,
+    /// Its ledger receipt, when anchored.
+    pub receipt: Option<Receipt>,
+    /// Revoked credentials, or accredited issuers.
+    pub count: usize,
+}
+
+/// Revokes in the register file at `register`, anchors the new revocation
+/// root when asked (the authority's revocation registry), then writes the
+/// register: a refused anchor leaves the file as it was, so the revocation
+/// can be retried.
+pub fn revoke_in_file(
+    register: &Path,
+    which: Revocation<'_>,
+    anchor: Option<Anchor<'_>>,
+) -> Result<(u64, RootChange), ProverError> {
+    let mut reg = IssuerRegister::from_json(&read_text(register)?)?;
+    let nonce = match which {
+        Revocation::Nonce(n) => n,
+        Revocation::Credential(c) if c.issuer == reg.key => c.body.revocation_nonce,
+        Revocation::Credential(_) => {
+            return Err(ProverError::malformed(
+                "credential",
+                "it was issued by another key than the register's",
+            ))
+        }
+    };
+    reg.revoke(nonce)?;
+    let root = MerkleRoot(reg.revocation_tree()?.root());
+    let receipt = anchor
+        .map(|a| {
+            a.session.publish_root(
+                a.signer,
+                &revocation_registry(a.signer.name()),
+                root,
+                reg.revoked.len() as u64,
+                None,
+                a.now,
+            )
+        })
+        .transpose()?;
+    write_public(register, &reg.to_json())?;
+    Ok((
+        nonce,
+        RootChange {
+            root,
+            receipt,
+            count: reg.revoked.len(),
+        },
+    ))
+}
+
+/// Adds the issuer of `register` to the accredited list at `list` (created
+/// if missing), or refreshes its revocations; anchors the new root when
+/// asked, then writes the list.
+pub fn accredit_in_file(
+    list: &Path,
+    register: &Path,
+    name: &str,
+    anchor: Option<Anchor<'_>>,
+) -> Result<RootChange, ProverError> {
+    let mut accredited = match std::fs::read_to_string(list) {
+        Ok(text) => AccreditedIssuers::from_json(&text)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => AccreditedIssuers::new(),
+        Err(e) => return Err(ProverError::io(list)(e)),
+    };
+    let reg = IssuerRegister::from_json(&read_text(register)?)?;
+    accredited.upsert(name, &reg);
+    let root = accredited.root()?;
+    let receipt = anchor
+        .map(|a| {
+            a.session.publish_root(
+                a.signer,
+                ACCREDITED_REGISTRY,
+                root,
+                accredited.issuers.len() as u64,
+                None,
+                a.now,
+            )
+        })
+        .transpose()?;
+    write_public(list, &accredited.to_json())?;
+    Ok(RootChange {
+        root,
+        receipt,
+        count: accredited.issuers.len(),
+    })
 }

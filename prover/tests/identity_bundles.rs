@@ -102,14 +102,13 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
             &vk,
             schema.clone(),
             &[("adult".into(), p)],
-            today,
             vec![root],
             scope,
         )
         .unwrap()
     };
     let v = verifier(policy(None));
-    let out = v.verify(&bundle, &context).unwrap();
+    let out = v.verify(&bundle, &context, today).unwrap();
     assert_eq!(out.policy, "adult");
     assert_eq!(out.disclosed, vec![("region".to_string(), json!("south"))]);
     assert_eq!(out.issuer, None);
@@ -124,7 +123,7 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
     // Replay in another session: the agency's context check refuses it ...
     let next = Context(Fr::from(11u64));
     assert_eq!(
-        v.verify(&bundle, &next).unwrap_err().kind(),
+        v.verify(&bundle, &next, today).unwrap_err().kind(),
         ErrorKind::Mismatch
     );
     // ... and rewriting the challenge (or a disclosed value) in the bundle
@@ -134,13 +133,13 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
     let mut rewritten = bundle.clone();
     rewritten.public_inputs[at("context")] = next.0;
     assert_eq!(
-        v.verify(&rewritten, &next).unwrap_err().kind(),
+        v.verify(&rewritten, &next, today).unwrap_err().kind(),
         ErrorKind::InvalidProof
     );
     let mut relabelled = bundle.clone();
     relabelled.public_inputs[at("disclosed[1]")] = Fr::from(1u64);
     assert_eq!(
-        v.verify(&relabelled, &context).unwrap_err().kind(),
+        v.verify(&relabelled, &context, today).unwrap_err().kind(),
         ErrorKind::InvalidProof
     );
     // Valid proofs that prove something else are refused by the agency's own
@@ -150,7 +149,7 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
     // policy other than the office's.
     let mismatch = |v: &IdentityVerifier, b: &Bundle, input: &str| {
         b.verify(st, &vk).unwrap();
-        let e = v.verify(b, &context).expect_err(input);
+        let e = v.verify(b, &context, today).expect_err(input);
         assert_eq!(e.kind(), ErrorKind::Mismatch, "{e}");
         assert!(e.to_string().contains(input), "{input}: {e}");
     };
@@ -159,7 +158,6 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
             &vk,
             schema.clone(),
             &[("adult".into(), policy(None))],
-            today,
             roots,
             scope,
         )
@@ -191,7 +189,7 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
     let want_b = verifier(policy(Some(zkgov_verifier::field::to_decimal(
         &b.public_key().id(),
     ))));
-    assert!(want_b.verify(&bundle, &context).is_err());
+    assert!(want_b.verify(&bundle, &context, today).is_err());
     let named = prove(
         policy(Some(zkgov_verifier::field::to_decimal(
             &a.public_key().id(),
@@ -200,12 +198,16 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
     );
     let p = IdentityPublicInputs::from_slice(&named.public_inputs).unwrap();
     assert_eq!(p.issuer, a.public_key().id());
-    assert!(want_b.verify(&named, &context).is_err());
+    assert!(want_b.verify(&named, &context, today).is_err());
     let want_a = verifier(policy(Some(zkgov_verifier::field::to_decimal(
         &a.public_key().id(),
     ))));
     assert_eq!(
-        want_a.verify(&named, &context).unwrap().issuer.unwrap(),
+        want_a
+            .verify(&named, &context, today)
+            .unwrap()
+            .issuer
+            .unwrap(),
         zkgov_verifier::field::to_decimal(&a.public_key().id())
     );
     // An office accepting the same clauses from issuer b or from any issuer
@@ -219,13 +221,15 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
             ("from-b".into(), policy(Some(id(&b)))),
             ("any".into(), policy(None)),
         ],
-        today,
         vec![root],
         scope,
     )
     .unwrap();
-    assert_eq!(b_or_any.verify(&bundle, &context).unwrap().policy, "any");
-    let e = b_or_any.verify(&named, &context).unwrap_err();
+    assert_eq!(
+        b_or_any.verify(&bundle, &context, today).unwrap().policy,
+        "any"
+    );
+    let e = b_or_any.verify(&named, &context, today).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Mismatch, "{e}");
     assert!(e.to_string().contains("issuer"), "{e}");
     // Two accepted policies asking for the same thing are refused up front.
@@ -233,7 +237,6 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
         &vk,
         schema.clone(),
         &[("x".into(), policy(None)), ("y".into(), policy(None))],
-        today,
         vec![root],
         scope,
     )
@@ -242,7 +245,7 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
     let mut forged = named.clone();
     forged.public_inputs[at("issuer")] = b.public_key().id();
     assert_eq!(
-        want_b.verify(&forged, &context).unwrap_err().kind(),
+        want_b.verify(&forged, &context, today).unwrap_err().kind(),
         ErrorKind::InvalidProof
     );
     // Without an age clause the policy hash does not depend on the date:
@@ -269,19 +272,12 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
     .unwrap()
     .0;
     let v_today = verifier(no_age.clone());
-    let e = v_today.verify(&old_proof, &context).unwrap_err();
+    let e = v_today.verify(&old_proof, &context, today).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Mismatch, "{e}");
     assert!(e.to_string().contains("today"), "{e}");
-    let v_yesterday = IdentityVerifier::new(
-        &vk,
-        schema.clone(),
-        &[("r".into(), no_age.clone())],
-        yesterday,
-        vec![root],
-        scope,
-    )
-    .unwrap();
-    v_yesterday.verify(&old_proof, &context).unwrap();
+    // The same verifier checking on yesterday's date accepts it: the date
+    // is the verification's, not the verifier's.
+    v_today.verify(&old_proof, &context, yesterday).unwrap();
 
     // A credential of another schema with the same slots, from an accredited
     // issuer, whose values fit the policed slots: the policy hash covers the
@@ -322,7 +318,7 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
     )
     .unwrap()
     .0;
-    let e = v_today.verify(&cross, &context).unwrap_err();
+    let e = v_today.verify(&cross, &context, today).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Mismatch, "{e}");
     assert!(e.to_string().contains("schema"), "{e}");
 

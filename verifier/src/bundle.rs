@@ -15,10 +15,10 @@
 //! that differs from the statement's, non-canonical numbers and non-canonical
 //! base64 are all refused before any curve arithmetic.
 
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    encoding::{b64_decode, b64_encode},
     field::{parse_decimal, to_decimal, Fr},
     groth16::{Proof, ValidatedVerifyingKey, VerifyingKeyDigest},
     policy::{CompiledPolicy, VALUE_BITS},
@@ -46,7 +46,11 @@ struct BundleJson {
 }
 
 /// A proof with everything needed to check it against a known key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Serde reads and writes the JSON above with the same checks as
+/// [`Bundle::from_json`], so a bundle can be a typed field of a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "BundleJson", into = "BundleJson")]
 pub struct Bundle {
     /// Which statement.
     pub statement: StatementId,
@@ -62,10 +66,10 @@ fn bad(msg: impl Into<String>) -> VerifyError {
     VerifyError::MalformedBundle(msg.into())
 }
 
-impl Bundle {
-    /// Reads a bundle from JSON (see the module docs for what is refused).
-    pub fn from_json(s: &str) -> Result<Self, VerifyError> {
-        let j: BundleJson = serde_json::from_str(s).map_err(|e| bad(e.to_string()))?;
+impl TryFrom<BundleJson> for Bundle {
+    type Error = VerifyError;
+
+    fn try_from(j: BundleJson) -> Result<Self, VerifyError> {
         if j.format != BUNDLE_FORMAT {
             return Err(bad(format!(
                 "format is {:?}, expected {BUNDLE_FORMAT:?}",
@@ -93,9 +97,7 @@ impl Bundle {
             .zip(names)
             .map(|(s, name)| parse_decimal(s, &format!("public input `{name}`")))
             .collect::<Result<Vec<Fr>, _>>()?;
-        let proof_bytes = base64::engine::general_purpose::STANDARD
-            .decode(j.proof.as_bytes())
-            .map_err(|e| VerifyError::MalformedProof(format!("base64: {e}")))?;
+        let proof_bytes = b64_decode(&j.proof, "proof").map_err(VerifyError::MalformedProof)?;
         Ok(Bundle {
             statement,
             vk_digest: VerifyingKeyDigest::from_hex(&j.vk_digest)?,
@@ -103,19 +105,44 @@ impl Bundle {
             proof: Proof::from_bytes(&proof_bytes)?,
         })
     }
+}
+
+impl From<Bundle> for BundleJson {
+    fn from(b: Bundle) -> Self {
+        BundleJson {
+            format: BUNDLE_FORMAT.into(),
+            version: BUNDLE_VERSION,
+            statement: b.statement.as_str().into(),
+            vk_digest: b.vk_digest.to_hex(),
+            public_inputs: b.public_inputs.iter().map(to_decimal).collect(),
+            proof: b64_encode(&b.proof.to_bytes()),
+        }
+    }
+}
+
+impl Bundle {
+    /// Reads a bundle from JSON (see the module docs for what is refused).
+    pub fn from_json(s: &str) -> Result<Self, VerifyError> {
+        let j: BundleJson = serde_json::from_str(s).map_err(|e| bad(e.to_string()))?;
+        Bundle::try_from(j)
+    }
 
     /// Writes the bundle as pretty JSON.
     pub fn to_json(&self) -> String {
-        let j = BundleJson {
-            format: BUNDLE_FORMAT.into(),
-            version: BUNDLE_VERSION,
-            statement: self.statement.as_str().into(),
-            vk_digest: self.vk_digest.to_hex(),
-            public_inputs: self.public_inputs.iter().map(to_decimal).collect(),
-            proof: base64::engine::general_purpose::STANDARD.encode(self.proof.to_bytes()),
-        };
         // Serialising plain strings and numbers cannot fail.
-        serde_json::to_string_pretty(&j).unwrap_or_default()
+        serde_json::to_string_pretty(&BundleJson::from(self.clone())).unwrap_or_default()
+    }
+
+    /// The public inputs, typed by the bundle's statement (no proof check).
+    pub fn public(&self) -> Result<PublicInputs, VerifyError> {
+        Ok(match self.statement {
+            StatementId::RecordMembershipV1 => {
+                PublicInputs::Record(RecordPublicInputs::from_slice(&self.public_inputs)?)
+            }
+            StatementId::IdentityV1 => {
+                PublicInputs::Identity(IdentityPublicInputs::from_slice(&self.public_inputs)?)
+            }
+        })
     }
 
     /// Checks the bundle against `vk` for `expected` statement: statement,
@@ -138,14 +165,7 @@ impl Bundle {
             });
         }
         vk.verify(&self.proof, &self.public_inputs)?;
-        let public = match self.statement {
-            StatementId::RecordMembershipV1 => {
-                PublicInputs::Record(RecordPublicInputs::from_slice(&self.public_inputs)?)
-            }
-            StatementId::IdentityV1 => {
-                PublicInputs::Identity(IdentityPublicInputs::from_slice(&self.public_inputs)?)
-            }
-        };
+        let public = self.public()?;
         Ok(VerifiedStatement {
             statement: self.statement,
             vk_digest: vk.digest(),

@@ -11,18 +11,36 @@
 //! | `proof-anchor` | anyone with a valid proof | statement, key digest, public inputs, proof digest, nullifier |
 //! | `election-event` | an election authority | reserved for the election issue; refused for now |
 //!
+//! Every field is typed: roots, scopes and nullifiers are canonical
+//! decimals, digests 64 lower-case hex digits, keys and signatures standard
+//! base64 of their exact length. Reading an entry refuses any other
+//! spelling, so a typed entry has exactly one encoding.
+//!
 //! Signed entries carry an Ed25519 signature over
-//! `"zkgov.ledger.entry.v1\n" || canonical JSON of the body with signature ""`.
+//! `"zkgov.ledger.entry.v2\n" || origin || "\n" || canonical JSON of the body with signature ""`,
+//! where `origin` is the checkpoint origin of the log the entry is meant
+//! for: a signed entry cannot be replayed onto another log. (Entry version
+//! 1 signed the body without the origin.)
 
-use base64::Engine;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::VerifyError;
+use crate::{
+    encoding::{b64_array, b64_encode, base64_bytes, de_parsed, decimals, hex32},
+    field::Fr,
+    groth16::VerifyingKeyDigest,
+    log::NoteVerifier,
+    statement::{MerkleRoot, Nullifier, Scope, StatementId},
+    VerifyError,
+};
 
-/// Entry format version.
-pub const ENTRY_VERSION: u64 = 1;
+/// Entry format version: 2 since signatures commit to the log's origin.
+pub const ENTRY_VERSION: u64 = 2;
 /// Prefix of every signed entry message.
-pub const SIGNING_LABEL: &str = "zkgov.ledger.entry.v1\n";
+pub const SIGNING_LABEL: &str = "zkgov.ledger.entry.v2\n";
+
+fn bad(msg: impl Into<String>) -> VerifyError {
+    VerifyError::MalformedEntry(msg.into())
+}
 
 /// What an authority key may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -40,6 +58,168 @@ pub enum Role {
     ElectionAuthority,
 }
 
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::RegistryAuthority,
+        Role::Issuer,
+        Role::AccreditationAuthority,
+        Role::ElectionAuthority,
+    ];
+
+    /// The name used in entries and on the command line.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::RegistryAuthority => "registry-authority",
+            Role::Issuer => "issuer",
+            Role::AccreditationAuthority => "accreditation-authority",
+            Role::ElectionAuthority => "election-authority",
+        }
+    }
+
+    /// Whether this role publishes roots (registry, revocation or
+    /// accredited-issuer roots).
+    pub const fn publishes_roots(self) -> bool {
+        matches!(
+            self,
+            Role::RegistryAuthority | Role::Issuer | Role::AccreditationAuthority
+        )
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = VerifyError;
+    fn from_str(s: &str) -> Result<Self, VerifyError> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| bad(format!("unknown role {s:?}")))
+    }
+}
+
+/// An authority's Ed25519 public key, written as standard base64 of its 32
+/// bytes; reading refuses bytes that are not a valid point encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuthorityKey(pub ed25519_dalek::VerifyingKey);
+
+impl AuthorityKey {
+    /// Decodes standard base64 of 32 bytes.
+    pub fn from_base64(s: &str) -> Result<Self, VerifyError> {
+        let arr: [u8; 32] = b64_array(s, "public key").map_err(bad)?;
+        ed25519_dalek::VerifyingKey::from_bytes(&arr)
+            .map(AuthorityKey)
+            .map_err(|_| bad("public key is not a valid Ed25519 point"))
+    }
+
+    /// Standard base64 of the 32 bytes.
+    pub fn to_base64(&self) -> String {
+        b64_encode(self.0.as_bytes())
+    }
+
+    /// Checks `sig` over the signing message of `body` for the log `origin`
+    /// (strict Ed25519).
+    pub fn verify(&self, origin: &str, body: &EntryBody) -> Result<(), VerifyError> {
+        let sig = signature_of(body)
+            .ok_or_else(|| bad("this entry type carries no signature"))?
+            .0
+            .ok_or_else(|| bad(format!("the {} entry is not signed", body.kind())))?;
+        self.0
+            .verify_strict(
+                &signing_message(origin, body),
+                &ed25519_dalek::Signature::from_bytes(&sig),
+            )
+            .map_err(|_| VerifyError::BadSignature(format!("{} entry", body.kind())))
+    }
+}
+
+impl Serialize for AuthorityKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_base64())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthorityKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de_parsed(d, Self::from_base64)
+    }
+}
+
+/// An Ed25519 signature on an entry, written as standard base64 of its 64
+/// bytes, or `""` while the entry is unsigned (that is how it is signed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EntrySignature(pub Option<[u8; 64]>);
+
+impl EntrySignature {
+    fn parse(s: &str) -> Result<Self, VerifyError> {
+        if s.is_empty() {
+            return Ok(EntrySignature(None));
+        }
+        b64_array(s, "signature")
+            .map(|a| EntrySignature(Some(a)))
+            .map_err(bad)
+    }
+}
+
+impl Serialize for EntrySignature {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Some(sig) => s.serialize_str(&b64_encode(sig)),
+            None => s.serialize_str(""),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for EntrySignature {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de_parsed(d, Self::parse)
+    }
+}
+
+/// SHA-256 digest of proof bytes, written as 64 lower-case hex digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProofDigest(pub [u8; 32]);
+
+impl ProofDigest {
+    /// Parses 64 lower-case hex digits.
+    pub fn from_hex(s: &str) -> Result<Self, VerifyError> {
+        hex32(s, "proof digest").map(ProofDigest).map_err(bad)
+    }
+}
+
+impl std::fmt::Display for ProofDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
+impl Serialize for ProofDigest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ProofDigest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de_parsed(d, Self::from_hex)
+    }
+}
+
+fn ser_note_key<S: Serializer>(k: &NoteVerifier, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&k.to_vkey())
+}
+
+fn de_note_key<'de, D: Deserializer<'de>>(d: D) -> Result<NoteVerifier, D::Error> {
+    de_parsed(d, NoteVerifier::from_vkey)
+}
+
 /// An authority key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,9 +228,9 @@ pub struct Authority {
     pub name: String,
     /// Role.
     pub role: Role,
-    /// Ed25519 public key, standard base64 of 32 bytes.
-    pub public_key: String,
-    /// Registry ids a registry authority may publish roots for.
+    /// Ed25519 public key.
+    pub public_key: AuthorityKey,
+    /// Registry ids a root-publishing authority may publish roots for.
     #[serde(default)]
     pub registries: Vec<String>,
 }
@@ -62,7 +242,8 @@ pub struct Genesis {
     /// The log's origin line (checkpoint origin).
     pub origin: String,
     /// The log's note verifier key (`name+keyid+base64`).
-    pub log_key: String,
+    #[serde(serialize_with = "ser_note_key", deserialize_with = "de_note_key")]
+    pub log_key: NoteVerifier,
     /// Authorities known from the start.
     pub authorities: Vec<Authority>,
 }
@@ -76,7 +257,7 @@ pub struct KeyRegistration {
     /// Admin who registers it.
     pub registered_by: String,
     /// Admin's signature.
-    pub signature: String,
+    pub signature: EntrySignature,
 }
 
 /// Registration of a verifying key, signed by an admin.
@@ -84,17 +265,18 @@ pub struct KeyRegistration {
 #[serde(deny_unknown_fields)]
 pub struct VkRegistration {
     /// Statement identifier.
-    pub statement: String,
+    pub statement: StatementId,
     /// Circuit depth parameter.
     pub depth: u64,
-    /// Compressed key bytes, base64.
-    pub vk: String,
-    /// Digest, hex.
-    pub vk_digest: String,
+    /// Compressed key bytes (base64 on the wire).
+    #[serde(with = "base64_bytes")]
+    pub vk: Vec<u8>,
+    /// Digest of the key.
+    pub vk_digest: VerifyingKeyDigest,
     /// Admin who registers it.
     pub registered_by: String,
     /// Admin's signature.
-    pub signature: String,
+    pub signature: EntrySignature,
 }
 
 /// Publication of a registry root, signed by the registry's authority.
@@ -107,14 +289,14 @@ pub struct RegistryRoot {
     pub registry_id: String,
     /// Epoch, strictly increasing per registry.
     pub epoch: u64,
-    /// Root, canonical decimal.
-    pub root: String,
+    /// Root.
+    pub root: MerkleRoot,
     /// Number of records in the tree.
     pub leaf_count: u64,
     /// Publication time claimed by the authority (Unix seconds).
     pub published_at: u64,
     /// Authority's signature.
-    pub signature: String,
+    pub signature: EntrySignature,
 }
 
 /// An accepted proof, anchored by the ledger after verifying it.
@@ -122,19 +304,20 @@ pub struct RegistryRoot {
 #[serde(deny_unknown_fields)]
 pub struct ProofAnchor {
     /// Statement identifier.
-    pub statement: String,
-    /// Verifying-key digest, hex.
-    pub vk_digest: String,
-    /// Public inputs, canonical decimals.
-    pub public_inputs: Vec<String>,
-    /// SHA-256 digest of the proof bytes, hex (names the bytes, not the statement).
-    pub proof_digest: String,
+    pub statement: StatementId,
+    /// Verifying-key digest.
+    pub vk_digest: VerifyingKeyDigest,
+    /// Public inputs (canonical decimals on the wire).
+    #[serde(with = "decimals")]
+    pub public_inputs: Vec<Fr>,
+    /// Digest of the proof bytes (names the bytes, not the statement).
+    pub proof_digest: ProofDigest,
     /// Registry root the proof is against.
-    pub root: String,
+    pub root: MerkleRoot,
     /// Nullifier scope.
-    pub scope: String,
+    pub scope: Scope,
     /// Nullifier: accepted at most once per scope.
-    pub nullifier: String,
+    pub nullifier: Nullifier,
     /// Ledger time of acceptance (Unix seconds).
     pub anchored_at: u64,
 }
@@ -152,7 +335,7 @@ pub struct ElectionEvent {
     /// Authority.
     pub authority: String,
     /// Authority's signature.
-    pub signature: String,
+    pub signature: EntrySignature,
 }
 
 /// The typed content of an entry.
@@ -173,6 +356,41 @@ pub enum EntryBody {
     ElectionEvent(ElectionEvent),
 }
 
+impl EntryBody {
+    /// The entry's type name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EntryBody::Genesis(_) => "genesis",
+            EntryBody::KeyRegistration(_) => "key-registration",
+            EntryBody::VkRegistration(_) => "vk-registration",
+            EntryBody::RegistryRoot(_) => "registry-root",
+            EntryBody::ProofAnchor(_) => "proof-anchor",
+            EntryBody::ElectionEvent(_) => "election-event",
+        }
+    }
+
+    /// The signature slot of a signed body (`None` for unsigned types).
+    pub fn signature_mut(&mut self) -> Option<&mut EntrySignature> {
+        match self {
+            EntryBody::KeyRegistration(k) => Some(&mut k.signature),
+            EntryBody::VkRegistration(v) => Some(&mut v.signature),
+            EntryBody::RegistryRoot(r) => Some(&mut r.signature),
+            EntryBody::ElectionEvent(e) => Some(&mut e.signature),
+            EntryBody::Genesis(_) | EntryBody::ProofAnchor(_) => None,
+        }
+    }
+}
+
+fn signature_of(body: &EntryBody) -> Option<EntrySignature> {
+    match body {
+        EntryBody::KeyRegistration(k) => Some(k.signature),
+        EntryBody::VkRegistration(v) => Some(v.signature),
+        EntryBody::RegistryRoot(r) => Some(r.signature),
+        EntryBody::ElectionEvent(e) => Some(e.signature),
+        EntryBody::Genesis(_) | EntryBody::ProofAnchor(_) => None,
+    }
+}
+
 /// A versioned entry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -181,10 +399,6 @@ pub struct Entry {
     pub version: u64,
     /// Content.
     pub body: EntryBody,
-}
-
-fn bad(msg: impl Into<String>) -> VerifyError {
-    VerifyError::MalformedEntry(msg.into())
 }
 
 impl Entry {
@@ -198,20 +412,29 @@ impl Entry {
 
     /// Canonical bytes (the log leaf).
     pub fn to_bytes(&self) -> Vec<u8> {
+        // Typed fields serialise to strings and integers: this cannot fail.
         serde_json::to_vec(self).unwrap_or_default()
     }
 
     /// Reads canonical bytes; refuses other versions and any bytes that are
     /// not exactly the canonical encoding of what they decode to.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
-        let e: Entry = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
-        if e.version != ENTRY_VERSION {
-            return Err(VerifyError::UnsupportedVersion {
-                what: "entry",
-                got: e.version,
-                supported: ENTRY_VERSION,
-            });
+        #[derive(Deserialize)]
+        struct Version {
+            version: u64,
         }
+        // The version first, so that another version is named as such
+        // rather than as a field that does not parse.
+        if let Ok(v) = serde_json::from_slice::<Version>(bytes) {
+            if v.version != ENTRY_VERSION {
+                return Err(VerifyError::UnsupportedVersion {
+                    what: "entry",
+                    got: v.version,
+                    supported: ENTRY_VERSION,
+                });
+            }
+        }
+        let e: Entry = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
         if e.to_bytes() != bytes {
             return Err(bad("entry bytes are not in canonical form"));
         }
@@ -220,79 +443,23 @@ impl Entry {
 
     /// The entry's type name.
     pub fn kind(&self) -> &'static str {
-        match self.body {
-            EntryBody::Genesis(_) => "genesis",
-            EntryBody::KeyRegistration(_) => "key-registration",
-            EntryBody::VkRegistration(_) => "vk-registration",
-            EntryBody::RegistryRoot(_) => "registry-root",
-            EntryBody::ProofAnchor(_) => "proof-anchor",
-            EntryBody::ElectionEvent(_) => "election-event",
-        }
+        self.body.kind()
     }
 }
 
-/// The message an authority signs for a signed body: the label, then the
-/// canonical JSON of the body with its `signature` field emptied.
-pub fn signing_message(body: &EntryBody) -> Vec<u8> {
+/// The message an authority signs for a signed body meant for the log
+/// `origin`: the label, the origin and a newline, then the canonical JSON
+/// of the body with its `signature` emptied.
+pub fn signing_message(origin: &str, body: &EntryBody) -> Vec<u8> {
     let mut unsigned = body.clone();
-    match &mut unsigned {
-        EntryBody::KeyRegistration(k) => k.signature.clear(),
-        EntryBody::VkRegistration(v) => v.signature.clear(),
-        EntryBody::RegistryRoot(r) => r.signature.clear(),
-        EntryBody::ElectionEvent(e) => e.signature.clear(),
-        EntryBody::Genesis(_) | EntryBody::ProofAnchor(_) => {}
+    if let Some(sig) = unsigned.signature_mut() {
+        *sig = EntrySignature(None);
     }
     let mut msg = SIGNING_LABEL.as_bytes().to_vec();
+    msg.extend_from_slice(origin.as_bytes());
+    msg.push(b'\n');
     msg.extend(serde_json::to_vec(&unsigned).unwrap_or_default());
     msg
-}
-
-/// Decodes a base64 Ed25519 public key.
-pub fn decode_public_key(b64: &str) -> Result<ed25519_dalek::VerifyingKey, VerifyError> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(b64)
-        .map_err(|e| bad(format!("public key base64: {e}")))?;
-    let arr: [u8; 32] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| bad("public key must be 32 bytes"))?;
-    ed25519_dalek::VerifyingKey::from_bytes(&arr)
-        .map_err(|_| bad("public key is not a valid Ed25519 point"))
-}
-
-/// The signature carried by a signed body.
-pub fn signature_of(body: &EntryBody) -> Option<&str> {
-    match body {
-        EntryBody::KeyRegistration(k) => Some(&k.signature),
-        EntryBody::VkRegistration(v) => Some(&v.signature),
-        EntryBody::RegistryRoot(r) => Some(&r.signature),
-        EntryBody::ElectionEvent(e) => Some(&e.signature),
-        EntryBody::Genesis(_) | EntryBody::ProofAnchor(_) => None,
-    }
-}
-
-/// Checks a signed body's signature under `key` (strict Ed25519).
-pub fn verify_signature(
-    body: &EntryBody,
-    key: &ed25519_dalek::VerifyingKey,
-) -> Result<(), VerifyError> {
-    let sig_b64 = signature_of(body).ok_or_else(|| bad("this entry type carries no signature"))?;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(sig_b64)
-        .map_err(|e| bad(format!("signature base64: {e}")))?;
-    let arr: [u8; 64] = bytes
-        .as_slice()
-        .try_into()
-        .map_err(|_| bad("signature must be 64 bytes"))?;
-    key.verify_strict(
-        &signing_message(body),
-        &ed25519_dalek::Signature::from_bytes(&arr),
-    )
-    .map_err(|_| VerifyError::BadSignature(format!("{} entry", kind_of(body))))
-}
-
-fn kind_of(body: &EntryBody) -> &'static str {
-    Entry::new(body.clone()).kind()
 }
 
 #[cfg(test)]
@@ -300,24 +467,23 @@ mod tests {
     use super::*;
     use ed25519_dalek::{Signer, SigningKey};
 
+    const ORIGIN: &str = "zkgov.test/log";
+
     fn root_body() -> EntryBody {
         EntryBody::RegistryRoot(RegistryRoot {
             authority: "land-registry".into(),
             registry_id: "parcels".into(),
             epoch: 3,
-            root: "12345".into(),
+            root: MerkleRoot(Fr::from(12345u64)),
             leaf_count: 4096,
             published_at: 1_790_000_000,
-            signature: String::new(),
+            signature: EntrySignature::default(),
         })
     }
 
-    fn sign(body: &mut EntryBody, key: &SigningKey) {
-        let sig = base64::engine::general_purpose::STANDARD
-            .encode(key.sign(&signing_message(body)).to_bytes());
-        if let EntryBody::RegistryRoot(r) = body {
-            r.signature = sig;
-        }
+    fn sign(body: &mut EntryBody, origin: &str, key: &SigningKey) {
+        let sig = key.sign(&signing_message(origin, body)).to_bytes();
+        *body.signature_mut().unwrap() = EntrySignature(Some(sig));
     }
 
     #[test]
@@ -325,35 +491,60 @@ mod tests {
         let e = Entry::new(root_body());
         let bytes = e.to_bytes();
         assert_eq!(Entry::from_bytes(&bytes).unwrap(), e);
-        let spaced = String::from_utf8(bytes.clone()).unwrap().replace(",", ", ");
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains(r#""root":"12345""#), "{text}");
+        let spaced = text.replace(",", ", ");
         assert!(Entry::from_bytes(spaced.as_bytes()).is_err());
-        let extra = String::from_utf8(bytes.clone())
-            .unwrap()
-            .replace("\"epoch\"", "\"x\":1,\"epoch\"");
+        let extra = text.replace("\"epoch\"", "\"x\":1,\"epoch\"");
         assert!(Entry::from_bytes(extra.as_bytes()).is_err());
-        let v2 = String::from_utf8(bytes)
-            .unwrap()
-            .replace("\"version\":1", "\"version\":2");
+        // A root spelled with a leading zero names the same number: refused
+        // while reading, before the canonical-bytes comparison.
+        let padded = text.replace(r#""root":"12345""#, r#""root":"012345""#);
         assert!(matches!(
-            Entry::from_bytes(v2.as_bytes()),
-            Err(VerifyError::UnsupportedVersion { .. })
+            Entry::from_bytes(padded.as_bytes()),
+            Err(VerifyError::MalformedEntry(m)) if m.contains("leading zero")
+        ));
+        let v1 = text.replace("\"version\":2", "\"version\":1");
+        assert!(matches!(
+            Entry::from_bytes(v1.as_bytes()),
+            Err(VerifyError::UnsupportedVersion { got: 1, .. })
         ));
     }
 
     #[test]
-    fn signatures_cover_every_field() {
+    fn signatures_cover_every_field_and_the_origin() {
         let key = SigningKey::from_bytes(&[7u8; 32]);
+        let public = AuthorityKey(key.verifying_key());
         let mut body = root_body();
-        sign(&mut body, &key);
-        verify_signature(&body, &key.verifying_key()).unwrap();
-        let other = SigningKey::from_bytes(&[8u8; 32]);
-        assert!(verify_signature(&body, &other.verifying_key()).is_err());
+        sign(&mut body, ORIGIN, &key);
+        public.verify(ORIGIN, &body).unwrap();
+        let other = AuthorityKey(SigningKey::from_bytes(&[8u8; 32]).verifying_key());
+        assert!(other.verify(ORIGIN, &body).is_err());
+        // The same signed body is not valid for another log.
+        assert!(matches!(
+            public.verify("zkgov.test/other-log", &body),
+            Err(VerifyError::BadSignature(_))
+        ));
         if let EntryBody::RegistryRoot(r) = &mut body {
             r.leaf_count += 1;
         }
         assert!(matches!(
-            verify_signature(&body, &key.verifying_key()),
+            public.verify(ORIGIN, &body),
             Err(VerifyError::BadSignature(_))
         ));
+        let unsigned = root_body();
+        assert!(matches!(
+            public.verify(ORIGIN, &unsigned),
+            Err(VerifyError::MalformedEntry(_))
+        ));
+    }
+
+    #[test]
+    fn keys_and_signatures_refuse_wrong_lengths() {
+        assert!(AuthorityKey::from_base64(&b64_encode(&[1u8; 31])).is_err());
+        assert!(EntrySignature::parse(&b64_encode(&[1u8; 63])).is_err());
+        assert_eq!(EntrySignature::parse("").unwrap(), EntrySignature(None));
+        assert!("registry-authority".parse::<Role>().is_ok());
+        assert!("registry_authority".parse::<Role>().is_err());
     }
 }

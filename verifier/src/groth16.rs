@@ -59,23 +59,29 @@ impl VerifyingKeyDigest {
         hex::encode(self.0)
     }
 
-    /// Parses 64 hex digits.
+    /// Parses 64 lower-case hex digits.
     pub fn from_hex(s: &str) -> Result<Self, VerifyError> {
-        let mut out = [0u8; 32];
-        if s.len() != 64 || s.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Err(VerifyError::MalformedBundle(
-                "verifying-key digest must be 64 lower-case hex digits".into(),
-            ));
-        }
-        hex::decode_to_slice(s, &mut out)
-            .map_err(|e| VerifyError::MalformedBundle(format!("verifying-key digest: {e}")))?;
-        Ok(VerifyingKeyDigest(out))
+        crate::encoding::hex32(s, "verifying-key digest")
+            .map(VerifyingKeyDigest)
+            .map_err(VerifyError::MalformedBundle)
     }
 }
 
 impl std::fmt::Display for VerifyingKeyDigest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.to_hex())
+    }
+}
+
+impl serde::Serialize for VerifyingKeyDigest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerifyingKeyDigest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::encoding::de_parsed(d, Self::from_hex)
     }
 }
 
@@ -144,7 +150,8 @@ impl VerifyingKey {
                 "gamma == delta: proofs could be forged for any input",
             ));
         }
-        if self.gamma_abc_g1.len() != num_inputs + 1 {
+        // `num_inputs` may come from outside (snarkjs `nPublic`): no wrap.
+        if num_inputs.checked_add(1) != Some(self.gamma_abc_g1.len()) {
             return Err(VerifyError::WrongInputCount {
                 expected: num_inputs,
                 got: self.gamma_abc_g1.len().saturating_sub(1),

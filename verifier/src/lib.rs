@@ -34,6 +34,7 @@
 pub mod babyjub;
 pub mod bundle;
 pub mod domain;
+pub mod encoding;
 pub mod entry;
 mod error;
 pub mod field;

@@ -6,29 +6,51 @@
 //! log's key, and `leaf_hash(entry)` at `index` verifies against the
 //! checkpoint's root and size. Then the entry decodes to a typed [`Entry`].
 
-use base64::Engine;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{
-    entry::{decode_public_key, verify_signature, Entry, EntryBody, RegistryRoot},
-    field::{parse_decimal, to_decimal},
+    encoding::{b64_array, b64_encode, base64_bytes},
+    entry::{AuthorityKey, Entry, EntryBody, RegistryRoot},
     log::{leaf_hash, verify_checkpoint, verify_inclusion, Checkpoint, Hash, NoteVerifier},
     statement::MerkleRoot,
     VerifyError,
 };
 
+/// Longest inclusion proof a receipt may carry (a tree of 2^64 leaves).
+pub const MAX_PROOF_HASHES: usize = 64;
+
 /// Proof that an entry is in the log, checkable offline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Receipt {
-    /// Canonical entry bytes, base64.
-    pub entry: String,
+    /// Canonical entry bytes (base64 on the wire).
+    #[serde(with = "base64_bytes")]
+    pub entry: Vec<u8>,
     /// Index in the log.
     pub index: u64,
-    /// Inclusion proof (base64 hashes) in the checkpoint's tree.
-    pub inclusion_proof: Vec<String>,
+    /// Inclusion proof in the checkpoint's tree (base64 hashes on the wire).
+    #[serde(serialize_with = "ser_hashes", deserialize_with = "de_hashes")]
+    pub inclusion_proof: Vec<Hash>,
     /// The signed checkpoint note.
     pub checkpoint: String,
+}
+
+fn ser_hashes<S: Serializer>(v: &[Hash], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|h| b64_encode(h)))
+}
+
+fn de_hashes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Hash>, D::Error> {
+    use serde::de::Error as _;
+    let v = <Vec<String>>::deserialize(d)?;
+    if v.len() > MAX_PROOF_HASHES {
+        return Err(D::Error::custom(format!(
+            "inclusion proof longer than {MAX_PROOF_HASHES} hashes"
+        )));
+    }
+    v.iter()
+        .map(|h| b64_array::<32>(h, "proof hash"))
+        .collect::<Result<_, _>>()
+        .map_err(D::Error::custom)
 }
 
 /// What a valid receipt establishes.
@@ -46,15 +68,6 @@ fn bad(msg: impl Into<String>) -> VerifyError {
     VerifyError::MalformedReceipt(msg.into())
 }
 
-fn hash_b64(s: &str) -> Result<Hash, VerifyError> {
-    let v = base64::engine::general_purpose::STANDARD
-        .decode(s)
-        .map_err(|e| bad(format!("proof hash: {e}")))?;
-    v.as_slice()
-        .try_into()
-        .map_err(|_| bad("a proof hash is not 32 bytes"))
-}
-
 impl Receipt {
     /// Reads a receipt from JSON.
     pub fn from_json(s: &str) -> Result<Self, VerifyError> {
@@ -66,30 +79,25 @@ impl Receipt {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Checks the receipt against the log's key (see the module docs).
+    /// Checks the receipt against the log's key (see the module docs). The
+    /// checkpoint must be for the log the key names: a key that signs for
+    /// two logs does not let a receipt of one pass for the other.
     pub fn verify(&self, log: &NoteVerifier) -> Result<VerifiedReceipt, VerifyError> {
-        if self.inclusion_proof.len() > 64 {
+        if self.inclusion_proof.len() > MAX_PROOF_HASHES {
             return Err(bad("inclusion proof longer than 64 hashes"));
         }
-        let checkpoint =
-            verify_checkpoint(self.checkpoint.as_bytes(), std::slice::from_ref(log))?.checkpoint;
-        let data = base64::engine::general_purpose::STANDARD
-            .decode(&self.entry)
-            .map_err(|e| bad(format!("entry: {e}")))?;
-        let proof = self
-            .inclusion_proof
-            .iter()
-            .map(|h| hash_b64(h))
-            .collect::<Result<Vec<_>, _>>()?;
+        let checkpoint = verify_checkpoint(self.checkpoint.as_bytes(), std::slice::from_ref(log))?
+            .require_origin(log.name())?
+            .checkpoint;
         verify_inclusion(
             self.index,
             checkpoint.size,
-            &leaf_hash(&data),
-            &proof,
+            &leaf_hash(&self.entry),
+            &self.inclusion_proof,
             &checkpoint.root,
         )?;
         Ok(VerifiedReceipt {
-            entry: Entry::from_bytes(&data)?,
+            entry: Entry::from_bytes(&self.entry)?,
             index: self.index,
             checkpoint,
         })
@@ -101,8 +109,8 @@ impl Receipt {
 pub struct RootPolicy {
     /// Name of the registry authority that must have published it.
     pub authority: String,
-    /// That authority's Ed25519 key, base64 (as registered on the ledger).
-    pub authority_key: String,
+    /// That authority's Ed25519 key (as registered on the ledger).
+    pub authority_key: AuthorityKey,
     /// Registry identifier.
     pub registry_id: String,
     /// Largest accepted age of the root, in seconds.
@@ -128,11 +136,17 @@ impl RootPolicy {
                 v.entry.kind()
             )));
         };
-        self.check_entry(r, now)
+        self.check_entry(&v.checkpoint.origin, r, now)
     }
 
-    /// The checks on the entry itself (after its receipt was verified).
-    pub fn check_entry(&self, r: &RegistryRoot, now: u64) -> Result<MerkleRoot, VerifyError> {
+    /// The checks on the entry itself (after its receipt was verified):
+    /// `origin` is the log it was published on.
+    pub fn check_entry(
+        &self,
+        origin: &str,
+        r: &RegistryRoot,
+        now: u64,
+    ) -> Result<MerkleRoot, VerifyError> {
         let refuse = |m: String| Err(VerifyError::RootRefused(m));
         if r.authority != self.authority || r.registry_id != self.registry_id {
             return refuse(format!(
@@ -140,10 +154,8 @@ impl RootPolicy {
                 r.authority, r.registry_id, self.authority, self.registry_id
             ));
         }
-        verify_signature(
-            &EntryBody::RegistryRoot(r.clone()),
-            &decode_public_key(&self.authority_key)?,
-        )?;
+        self.authority_key
+            .verify(origin, &EntryBody::RegistryRoot(r.clone()))?;
         if now.saturating_sub(r.published_at) > self.max_age_secs {
             return refuse(format!(
                 "published at {} is older than {} s",
@@ -156,9 +168,7 @@ impl RootPolicy {
                 r.leaf_count, self.min_leaves
             ));
         }
-        let root = parse_decimal(&r.root, "root")?;
-        debug_assert_eq!(to_decimal(&root), r.root);
-        Ok(MerkleRoot(root))
+        Ok(r.root)
     }
 }
 
@@ -180,22 +190,25 @@ pub fn check_anchor(
             v.entry.kind()
         )));
     };
-    let inputs: Vec<String> = bundle.public_inputs.iter().map(to_decimal).collect();
     let checks = [
         (
             "statement",
-            a.statement.as_str() == bundle.statement.as_str(),
-            a.statement.clone(),
+            a.statement == bundle.statement,
+            a.statement.to_string(),
         ),
         (
             "vk_digest",
-            a.vk_digest == bundle.vk_digest.to_hex(),
-            a.vk_digest.clone(),
+            a.vk_digest == bundle.vk_digest,
+            a.vk_digest.to_hex(),
         ),
         (
             "public_inputs",
-            a.public_inputs == inputs,
-            a.public_inputs.join(","),
+            a.public_inputs == bundle.public_inputs,
+            a.public_inputs
+                .iter()
+                .map(crate::field::to_decimal)
+                .collect::<Vec<_>>()
+                .join(","),
         ),
     ];
     for (name, ok, anchored) in checks {

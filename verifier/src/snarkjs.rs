@@ -154,7 +154,8 @@ pub fn read_verifying_key(json: &str) -> Result<ValidatedVerifyingKey, VerifyErr
     let j: VerificationKeyJson = serde_json::from_str(json)
         .map_err(|e| VerifyError::MalformedKey(format!("verification_key.json: {e}")))?;
     check_protocol(&j.protocol, &j.curve)?;
-    if j.ic.len() != j.n_public + 1 {
+    // nPublic comes from outside: 2^64 - 1 must not wrap to 0.
+    if j.n_public.checked_add(1) != Some(j.ic.len()) {
         return Err(VerifyError::MalformedKey(format!(
             "nPublic is {} but there are {} IC points",
             j.n_public,

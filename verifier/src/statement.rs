@@ -1,10 +1,19 @@
 //! Statement identifiers and, for each statement, the one definition of its
-//! public inputs (order and encoding). Circuits assign their instance from
-//! these types, and their tests check it by name.
+//! public inputs: [`public_inputs!`] lists the inputs in order once, and the
+//! name table, the offsets used to read a slice, the order written by
+//! `to_vec` and the circuit's instance assignment (`allocate`, which hands
+//! each input to the circuit's allocator in order and returns them by name)
+//! all come from that list.
 
-use std::fmt;
+use std::{fmt, sync::OnceLock};
 
-use crate::{field::Fr, VerifyError};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::{
+    encoding::{de_parsed, ser_display},
+    field::Fr,
+    VerifyError,
+};
 
 /// Number of fields in a registry record.
 pub const RECORD_FIELDS: usize = 8;
@@ -12,6 +21,9 @@ pub const RECORD_FIELDS: usize = 8;
 macro_rules! fr_newtype {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
+        ///
+        /// Written as its canonical decimal string; reading refuses any other
+        /// spelling.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(pub Fr);
 
@@ -31,6 +43,32 @@ macro_rules! fr_newtype {
                 crate::field::parse_decimal(s, stringify!($name)).map($name)
             }
         }
+
+        impl std::str::FromStr for $name {
+            type Err = VerifyError;
+            fn from_str(s: &str) -> Result<Self, VerifyError> { Self::from_decimal(s) }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                ser_display(self, s)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                de_parsed(d, Self::from_decimal)
+            }
+        }
+
+        impl InputSlot for $name {
+            type Of<V> = V;
+            const LEN: usize = 1;
+            const ARRAY: bool = false;
+            fn write(&self, out: &mut Vec<Fr>) { out.push(self.0) }
+            fn read(x: &[Fr]) -> Self { $name(x[0]) }
+            fn alloc<V, E>(&self, f: &mut impl FnMut(Fr) -> Result<V, E>) -> Result<V, E> { f(self.0) }
+        }
     )*};
 }
 
@@ -47,10 +85,159 @@ fr_newtype! {
     PolicyHash;
 }
 
+impl Scope {
+    /// A scope as people write it: a canonical decimal field element, or
+    /// `label:<text>` (1 to 31 printable ASCII bytes, read as a big-endian
+    /// integer; see [`crate::field::label_to_field`]).
+    pub fn parse(s: &str) -> Result<Self, VerifyError> {
+        match s.strip_prefix("label:") {
+            Some(label) => crate::field::label_to_field(label).map(Scope),
+            None => Self::from_decimal(s),
+        }
+    }
+}
+
+/// One entry of a public-input layout: a single field element (possibly a
+/// typed newtype) or a fixed-size array of them. `Of<V>` is the same shape
+/// holding a `V` per element (a circuit variable, say).
+pub trait InputSlot: Sized {
+    /// The same shape with `V` in place of each element.
+    type Of<V>;
+    /// Number of field elements.
+    const LEN: usize;
+    /// Whether the slot is an array (its elements are named `name[i]`).
+    const ARRAY: bool;
+    /// Appends the elements in order.
+    fn write(&self, out: &mut Vec<Fr>);
+    /// Reads exactly [`Self::LEN`] elements.
+    fn read(x: &[Fr]) -> Self;
+    /// Hands each element to `f` in order.
+    fn alloc<V, E>(&self, f: &mut impl FnMut(Fr) -> Result<V, E>) -> Result<Self::Of<V>, E>;
+}
+
+impl InputSlot for Fr {
+    type Of<V> = V;
+    const LEN: usize = 1;
+    const ARRAY: bool = false;
+    fn write(&self, out: &mut Vec<Fr>) {
+        out.push(*self)
+    }
+    fn read(x: &[Fr]) -> Self {
+        x[0]
+    }
+    fn alloc<V, E>(&self, f: &mut impl FnMut(Fr) -> Result<V, E>) -> Result<V, E> {
+        f(*self)
+    }
+}
+
+impl<const N: usize> InputSlot for [Fr; N] {
+    type Of<V> = Vec<V>;
+    const LEN: usize = N;
+    const ARRAY: bool = true;
+    fn write(&self, out: &mut Vec<Fr>) {
+        out.extend_from_slice(self)
+    }
+    fn read(x: &[Fr]) -> Self {
+        core::array::from_fn(|i| x[i])
+    }
+    fn alloc<V, E>(&self, f: &mut impl FnMut(Fr) -> Result<V, E>) -> Result<Vec<V>, E> {
+        self.iter().map(|x| f(*x)).collect()
+    }
+}
+
+/// Expands the element names of a layout (`disclosed[0]`, ...), once.
+fn expand_names(
+    fields: &[(&'static str, usize, bool)],
+    cell: &'static OnceLock<Vec<&'static str>>,
+) -> &'static [&'static str] {
+    cell.get_or_init(|| {
+        let mut names = Vec::new();
+        for &(name, len, array) in fields {
+            if array {
+                // Leaked once per element of each statement's layout (a few
+                // dozen short strings for the process's lifetime).
+                names
+                    .extend((0..len).map(|i| &*Box::leak(format!("{name}[{i}]").into_boxed_str())));
+            } else {
+                names.push(name);
+            }
+        }
+        names
+    })
+}
+
+/// Defines a statement's public inputs once: the struct (in statement
+/// order), its `…Vars<V>` twin for circuits, the name table, `to_vec`,
+/// `from_slice` and `allocate`.
+macro_rules! public_inputs {
+    (
+        $(#[$m:meta])*
+        pub struct $name:ident, $vars:ident {
+            $( $(#[$fm:meta])* $field:ident : $ty:ty ),* $(,)?
+        }
+    ) => {
+        $(#[$m])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct $name {
+            $( $(#[$fm])* pub $field: $ty, )*
+        }
+
+        #[doc = concat!("The inputs of [`", stringify!($name), "`] as allocated by a circuit, by name.")]
+        pub struct $vars<V> {
+            $( #[allow(missing_docs)] pub $field: <$ty as InputSlot>::Of<V>, )*
+        }
+
+        impl $name {
+            /// Number of field elements.
+            pub const LEN: usize = 0 $( + <$ty as InputSlot>::LEN )*;
+            const FIELDS: &'static [(&'static str, usize, bool)] = &[
+                $( (stringify!($field), <$ty as InputSlot>::LEN, <$ty as InputSlot>::ARRAY), )*
+            ];
+
+            /// The names of the elements, in statement order.
+            pub fn names() -> &'static [&'static str] {
+                static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+                expand_names(Self::FIELDS, &NAMES)
+            }
+
+            /// The field elements in statement order.
+            pub fn to_vec(&self) -> Vec<Fr> {
+                let mut v = Vec::with_capacity(Self::LEN);
+                $( self.$field.write(&mut v); )*
+                v
+            }
+
+            /// Reads field elements in statement order; refuses any other count.
+            pub fn from_slice(x: &[Fr]) -> Result<Self, VerifyError> {
+                if x.len() != Self::LEN {
+                    return Err(VerifyError::WrongInputCount { expected: Self::LEN, got: x.len() });
+                }
+                let mut at = 0;
+                $(
+                    let $field = <$ty as InputSlot>::read(&x[at..at + <$ty as InputSlot>::LEN]);
+                    at += <$ty as InputSlot>::LEN;
+                )*
+                debug_assert_eq!(at, Self::LEN);
+                Ok($name { $( $field, )* })
+            }
+
+            /// The circuit's instance assignment: hands every element to
+            /// `alloc` in statement order and returns the results by name.
+            pub fn allocate<V, E>(
+                &self,
+                mut alloc: impl FnMut(Fr) -> Result<V, E>,
+            ) -> Result<$vars<V>, E> {
+                Ok($vars { $( $field: self.$field.alloc(&mut alloc)?, )* })
+            }
+        }
+    };
+}
+
 /// The statements zkgov proves.
 ///
 /// Deliberately exhaustive: a new statement means new keys and new code in
-/// every match, which the compiler should point out.
+/// every match, which the compiler should point out. Written as its
+/// identifier string ([`StatementId::as_str`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StatementId {
     /// Record membership, version 1: see [`RecordPublicInputs`].
@@ -82,14 +269,17 @@ impl StatementId {
     /// The names of the public inputs, in order.
     pub fn public_input_names(self) -> &'static [&'static str] {
         match self {
-            StatementId::RecordMembershipV1 => &RECORD_INPUT_NAMES,
-            StatementId::IdentityV1 => &IDENTITY_INPUT_NAMES,
+            StatementId::RecordMembershipV1 => RecordPublicInputs::names(),
+            StatementId::IdentityV1 => IdentityPublicInputs::names(),
         }
     }
 
     /// Number of public inputs.
-    pub fn num_public_inputs(self) -> usize {
-        self.public_input_names().len()
+    pub const fn num_public_inputs(self) -> usize {
+        match self {
+            StatementId::RecordMembershipV1 => RecordPublicInputs::LEN,
+            StatementId::IdentityV1 => IdentityPublicInputs::LEN,
+        }
     }
 }
 
@@ -99,162 +289,74 @@ impl fmt::Display for StatementId {
     }
 }
 
-const RECORD_INPUT_NAMES: [&str; 5 + RECORD_FIELDS] = [
-    "root",
-    "policy_hash",
-    "disclosed[0]",
-    "disclosed[1]",
-    "disclosed[2]",
-    "disclosed[3]",
-    "disclosed[4]",
-    "disclosed[5]",
-    "disclosed[6]",
-    "disclosed[7]",
-    "scope",
-    "nullifier",
-    "context",
-];
-
-/// Public inputs of record membership, in this order:
-/// `root, policy_hash, disclosed[0..8], scope, nullifier, context`.
-///
-/// `disclosed[i]` is field `i` of the record when the policy discloses it
-/// and 0 otherwise.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RecordPublicInputs {
-    /// Registry root.
-    pub root: MerkleRoot,
-    /// Policy hash.
-    pub policy_hash: PolicyHash,
-    /// Disclosed field values (0 where not disclosed).
-    pub disclosed: [Fr; RECORD_FIELDS],
-    /// Nullifier scope.
-    pub scope: Scope,
-    /// `Poseidon(scope, owner_secret)`.
-    pub nullifier: Nullifier,
-    /// Verifier challenge.
-    pub context: Context,
-}
-
-impl RecordPublicInputs {
-    /// The field elements in statement order.
-    pub fn to_vec(&self) -> Vec<Fr> {
-        let mut v = Vec::with_capacity(RECORD_INPUT_NAMES.len());
-        v.push(self.root.0);
-        v.push(self.policy_hash.0);
-        v.extend_from_slice(&self.disclosed);
-        v.push(self.scope.0);
-        v.push(self.nullifier.0);
-        v.push(self.context.0);
-        v
-    }
-
-    /// Reads field elements in statement order; refuses any other count.
-    pub fn from_slice(x: &[Fr]) -> Result<Self, VerifyError> {
-        if x.len() != RECORD_INPUT_NAMES.len() {
-            return Err(VerifyError::WrongInputCount {
-                expected: RECORD_INPUT_NAMES.len(),
-                got: x.len(),
-            });
-        }
-        let mut disclosed = [Fr::from(0u64); RECORD_FIELDS];
-        disclosed.copy_from_slice(&x[2..2 + RECORD_FIELDS]);
-        Ok(RecordPublicInputs {
-            root: MerkleRoot(x[0]),
-            policy_hash: PolicyHash(x[1]),
-            disclosed,
-            scope: Scope(x[2 + RECORD_FIELDS]),
-            nullifier: Nullifier(x[3 + RECORD_FIELDS]),
-            context: Context(x[4 + RECORD_FIELDS]),
-        })
+impl std::str::FromStr for StatementId {
+    type Err = VerifyError;
+    fn from_str(s: &str) -> Result<Self, VerifyError> {
+        Self::parse(s)
     }
 }
 
-const IDENTITY_INPUT_NAMES: [&str; 8 + RECORD_FIELDS] = [
-    "issuers_root",
-    "issuer",
-    "schema",
-    "policy_hash",
-    "today",
-    "disclosed[0]",
-    "disclosed[1]",
-    "disclosed[2]",
-    "disclosed[3]",
-    "disclosed[4]",
-    "disclosed[5]",
-    "disclosed[6]",
-    "disclosed[7]",
-    "scope",
-    "nullifier",
-    "context",
-];
-
-/// Public inputs of the identity statement, in this order:
-/// `issuers_root, issuer, schema, policy_hash, today, disclosed[0..8],
-/// scope, nullifier, context`.
-///
-/// `issuer` is 0 when any accredited issuer will do, else the issuer id the
-/// policy requires; `today` is the verifier's date, encoded
-/// (`days since 1970-01-01 + 2^31`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IdentityPublicInputs {
-    /// Root of the accredited-issuer tree.
-    pub issuers_root: MerkleRoot,
-    /// Required issuer id, or 0.
-    pub issuer: Fr,
-    /// Schema hash.
-    pub schema: Fr,
-    /// Policy hash.
-    pub policy_hash: PolicyHash,
-    /// The verifier's date, encoded.
-    pub today: Fr,
-    /// Disclosed attribute integers (0 where not disclosed).
-    pub disclosed: [Fr; RECORD_FIELDS],
-    /// Nullifier scope.
-    pub scope: Scope,
-    /// `Poseidon(scope, holder_secret)`.
-    pub nullifier: Nullifier,
-    /// Verifier challenge.
-    pub context: Context,
+impl Serialize for StatementId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
-impl IdentityPublicInputs {
-    /// The field elements in statement order.
-    pub fn to_vec(&self) -> Vec<Fr> {
-        let mut v = Vec::with_capacity(IDENTITY_INPUT_NAMES.len());
-        v.extend([
-            self.issuers_root.0,
-            self.issuer,
-            self.schema,
-            self.policy_hash.0,
-            self.today,
-        ]);
-        v.extend_from_slice(&self.disclosed);
-        v.extend([self.scope.0, self.nullifier.0, self.context.0]);
-        v
+impl<'de> Deserialize<'de> for StatementId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de_parsed(d, Self::parse)
     }
+}
 
-    /// Reads field elements in statement order; refuses any other count.
-    pub fn from_slice(x: &[Fr]) -> Result<Self, VerifyError> {
-        if x.len() != IDENTITY_INPUT_NAMES.len() {
-            return Err(VerifyError::WrongInputCount {
-                expected: IDENTITY_INPUT_NAMES.len(),
-                got: x.len(),
-            });
-        }
-        let mut disclosed = [Fr::from(0u64); RECORD_FIELDS];
-        disclosed.copy_from_slice(&x[5..5 + RECORD_FIELDS]);
-        Ok(IdentityPublicInputs {
-            issuers_root: MerkleRoot(x[0]),
-            issuer: x[1],
-            schema: x[2],
-            policy_hash: PolicyHash(x[3]),
-            today: x[4],
-            disclosed,
-            scope: Scope(x[5 + RECORD_FIELDS]),
-            nullifier: Nullifier(x[6 + RECORD_FIELDS]),
-            context: Context(x[7 + RECORD_FIELDS]),
-        })
+public_inputs! {
+    /// Public inputs of record membership, in this order:
+    /// `root, policy_hash, disclosed[0..8], scope, nullifier, context`.
+    ///
+    /// `disclosed[i]` is field `i` of the record when the policy discloses it
+    /// and 0 otherwise.
+    pub struct RecordPublicInputs, RecordInputVars {
+        /// Registry root.
+        root: MerkleRoot,
+        /// Policy hash.
+        policy_hash: PolicyHash,
+        /// Disclosed field values (0 where not disclosed).
+        disclosed: [Fr; RECORD_FIELDS],
+        /// Nullifier scope.
+        scope: Scope,
+        /// `Poseidon(scope, owner_secret)`.
+        nullifier: Nullifier,
+        /// Verifier challenge.
+        context: Context,
+    }
+}
+
+public_inputs! {
+    /// Public inputs of the identity statement, in this order:
+    /// `issuers_root, issuer, schema, policy_hash, today, disclosed[0..8],
+    /// scope, nullifier, context`.
+    ///
+    /// `issuer` is 0 when any accredited issuer will do, else the issuer id the
+    /// policy requires; `today` is the verifier's date, encoded
+    /// (`days since 1970-01-01 + 2^31`).
+    pub struct IdentityPublicInputs, IdentityInputVars {
+        /// Root of the accredited-issuer tree.
+        issuers_root: MerkleRoot,
+        /// Required issuer id, or 0.
+        issuer: Fr,
+        /// Schema hash.
+        schema: Fr,
+        /// Policy hash.
+        policy_hash: PolicyHash,
+        /// The verifier's date, encoded.
+        today: Fr,
+        /// Disclosed attribute integers (0 where not disclosed).
+        disclosed: [Fr; RECORD_FIELDS],
+        /// Nullifier scope.
+        scope: Scope,
+        /// `Poseidon(scope, holder_secret)`.
+        nullifier: Nullifier,
+        /// Verifier challenge.
+        context: Context,
     }
 }
 

@@ -121,6 +121,17 @@ fn malformed_keys_are_refused() {
             edit(VK, |v| v["vk_delta_2"] = v["vk_gamma_2"].clone()),
         ),
         ("nPublic mismatch", edit(VK, |v| v["nPublic"] = 2.into())),
+        (
+            "nPublic 2^64-1",
+            edit(VK, |v| v["nPublic"] = u64::MAX.into()),
+        ),
+        (
+            "nPublic 2^64-1 with no IC points (wraps to a match)",
+            edit(VK, |v| {
+                v["nPublic"] = u64::MAX.into();
+                v["IC"] = serde_json::json!([]);
+            }),
+        ),
         ("other curve", edit(VK, |v| v["curve"] = "bls12381".into())),
         (
             "other protocol",

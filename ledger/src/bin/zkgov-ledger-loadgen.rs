@@ -8,10 +8,9 @@
 
 use std::{io::Write, path::PathBuf, sync::Arc};
 
-use base64::Engine;
-use ed25519_dalek::{Signer, SigningKey};
-use zkgov_ledger::Submission;
-use zkgov_verifier::entry::{signing_message, Authority, EntryBody, RegistryRoot, Role};
+use ed25519_dalek::SigningKey;
+use zkgov_ledger::authority::{AuthoritySigner, RootPublication};
+use zkgov_verifier::{encoding::b64_encode, entry::Role, statement::MerkleRoot, Fr};
 
 const THREADS: u64 = 8;
 
@@ -20,15 +19,18 @@ fn main() {
         eprintln!("usage: zkgov-ledger-loadgen DIR");
         std::process::exit(2);
     };
-    let key = Arc::new(SigningKey::from_bytes(&[7; 32])); // ok: public test key of a load generator
-    let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
-    let authority = Authority {
-        name: "loadgen".into(),
-        role: Role::RegistryAuthority,
-        public_key: b64(key.verifying_key().as_bytes()),
-        registries: (0..THREADS).map(|t| format!("r{t}")).collect(),
-    };
-    let ledger = match zkgov_ledger::dir::open_dir(&dir, "zkgov.test/crash", vec![authority]) {
+    let key = SigningKey::from_bytes(&[7; 32]); // ok: public test key of a load generator
+    let signer = Arc::new(AuthoritySigner::from_key(
+        "loadgen",
+        Role::RegistryAuthority,
+        (0..THREADS).map(|t| format!("r{t}")).collect(),
+        key,
+    ));
+    let ledger = match zkgov_ledger::dir::open_dir(
+        &dir,
+        Some("zkgov.test/crash"),
+        vec![signer.authority().clone()],
+    ) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("open: {e}");
@@ -38,39 +40,30 @@ fn main() {
     let start = ledger.size();
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
-            let (ledger, key) = (ledger.clone(), key.clone());
+            let (ledger, signer) = (ledger.clone(), signer.clone());
             std::thread::spawn(move || {
+                let origin = ledger.origin().to_owned();
                 for i in 0.. {
                     // Epochs continue across restarts: start above any earlier run.
                     let epoch = start * 1000 + i + 1;
-                    let mut body = EntryBody::RegistryRoot(RegistryRoot {
-                        authority: "loadgen".into(),
-                        registry_id: format!("r{t}"),
-                        epoch,
-                        root: (epoch * THREADS + t + 1).to_string(),
-                        leaf_count: 1,
-                        published_at: 0,
-                        signature: String::new(),
-                    });
-                    let sig = key.sign(&signing_message(&body)).to_bytes();
-                    if let EntryBody::RegistryRoot(r) = &mut body {
-                        r.signature = base64::engine::general_purpose::STANDARD.encode(sig);
-                    }
-                    let EntryBody::RegistryRoot(r) = body else {
-                        return;
-                    };
-                    match ledger.submit(Submission::RegistryRoot(r)) {
+                    let registry = format!("r{t}");
+                    let sub = signer.publish_root(
+                        &origin,
+                        RootPublication {
+                            registry_id: &registry,
+                            epoch,
+                            root: MerkleRoot(Fr::from(epoch * THREADS + t + 1)),
+                            leaf_count: 1,
+                            published_at: 0,
+                        },
+                    );
+                    match ledger.submit(sub) {
                         Ok(receipt) => {
                             let cp = ledger.checkpoint().ok();
                             let mut out = std::io::stdout().lock();
                             let _ = writeln!(out, "ACK {}", receipt.index);
                             if let Some(c) = cp {
-                                let _ = writeln!(
-                                    out,
-                                    "CP {} {}",
-                                    c.size,
-                                    base64::engine::general_purpose::STANDARD.encode(c.root)
-                                );
+                                let _ = writeln!(out, "CP {} {}", c.size, b64_encode(&c.root));
                             }
                             let _ = out.flush();
                         }

@@ -9,8 +9,7 @@ use std::sync::{
 
 use ark_bn254::Bn254;
 use ark_groth16::Groth16;
-use base64::Engine;
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::SigningKey;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use zkgov_circuits::{
@@ -18,23 +17,24 @@ use zkgov_circuits::{
     record::{owner_commitment, Record, RecordMembershipCircuit, RecordWitness},
 };
 use zkgov_ledger::{
+    authority::{AuthoritySigner, RootPublication},
     store::{MemoryStorage, Storage},
     Ledger, LedgerConfig, Submission,
 };
 use zkgov_params::dev_setup;
 use zkgov_verifier::{
     bundle::Bundle,
-    entry::{signing_message, Authority, EntryBody, RegistryRoot, Role, VkRegistration},
+    entry::{Authority, EntryBody, Role},
     groth16::{Proof, ValidatedVerifyingKey},
     policy::Policy,
-    statement::{StatementId, RECORD_FIELDS},
+    statement::{MerkleRoot, StatementId, RECORD_FIELDS},
     Fr,
 };
 
 pub const DEPTH: usize = 4;
 
 pub fn b64(b: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(b)
+    zkgov_verifier::encoding::b64_encode(b)
 }
 
 pub struct Keys {
@@ -55,33 +55,42 @@ pub fn keys() -> Keys {
     }
 }
 
+pub const ORIGIN: &str = "zkgov.test/ledger";
+
+fn signer(key: &SigningKey, name: &str, role: Role, registries: &[&str]) -> AuthoritySigner {
+    AuthoritySigner::from_key(
+        name,
+        role,
+        registries.iter().map(|r| r.to_string()).collect(),
+        key.clone(),
+    )
+}
+
 pub fn authorities(k: &Keys) -> Vec<Authority> {
-    vec![
-        Authority {
-            name: "admin".into(),
-            role: Role::Admin,
-            public_key: b64(k.admin.verifying_key().as_bytes()),
-            registries: vec![],
-        },
-        Authority {
-            name: "land-registry".into(),
-            role: Role::RegistryAuthority,
-            public_key: b64(k.land.verifying_key().as_bytes()),
-            registries: vec!["parcels".into()],
-        },
-        Authority {
-            name: "issuer-a".into(),
-            role: Role::Issuer,
-            public_key: b64(k.issuer.verifying_key().as_bytes()),
-            registries: vec!["revocation/issuer-a".into()],
-        },
-        Authority {
-            name: "accreditor".into(),
-            role: Role::AccreditationAuthority,
-            public_key: b64(k.accreditor.verifying_key().as_bytes()),
-            registries: vec!["accredited-issuers".into()],
-        },
+    [
+        signer(&k.admin, "admin", Role::Admin, &[]),
+        signer(
+            &k.land,
+            "land-registry",
+            Role::RegistryAuthority,
+            &["parcels"],
+        ),
+        signer(
+            &k.issuer,
+            "issuer-a",
+            Role::Issuer,
+            &["revocation/issuer-a"],
+        ),
+        signer(
+            &k.accreditor,
+            "accreditor",
+            Role::AccreditationAuthority,
+            &["accredited-issuers"],
+        ),
     ]
+    .iter()
+    .map(|s| s.authority().clone())
+    .collect()
 }
 
 pub struct Clock(pub Arc<AtomicU64>);
@@ -93,11 +102,13 @@ pub fn config(
 ) -> LedgerConfig {
     let c = clock.clone();
     LedgerConfig {
-        origin: "zkgov.test/ledger".into(),
+        origin: ORIGIN.into(),
         signer: k.log.clone(),
         authorities: authorities(k),
         state_file,
         clock: Arc::new(move || c.load(Ordering::SeqCst)),
+        lock: None,
+        max_in_flight: zkgov_ledger::ledger::MAX_IN_FLIGHT,
     }
 }
 
@@ -108,15 +119,9 @@ pub fn memory_ledger() -> (Ledger, Keys) {
     (Ledger::open(storage, config(&k, None, &clock)).unwrap(), k)
 }
 
+/// Signs `body` as `key` for the test log.
 pub fn sign(body: &mut EntryBody, key: &SigningKey) {
-    let sig = b64(&key.sign(&signing_message(body)).to_bytes());
-    match body {
-        EntryBody::RegistryRoot(r) => r.signature = sig,
-        EntryBody::VkRegistration(v) => v.signature = sig,
-        EntryBody::KeyRegistration(k) => k.signature = sig,
-        EntryBody::ElectionEvent(e) => e.signature = sig,
-        _ => {}
-    }
+    signer(key, "", Role::Admin, &[]).sign(ORIGIN, body);
 }
 
 pub fn root_submission(k: &SigningKey, epoch: u64, root: Fr, leaves: u64, at: u64) -> Submission {
@@ -132,36 +137,25 @@ pub fn root_submission_by(
     leaves: u64,
     at: u64,
 ) -> Submission {
-    let mut body = EntryBody::RegistryRoot(RegistryRoot {
-        authority: authority.into(),
-        registry_id: registry.into(),
-        epoch,
-        root: zkgov_verifier::field::to_decimal(&root),
-        leaf_count: leaves,
-        published_at: at,
-        signature: String::new(),
-    });
-    sign(&mut body, k);
-    match body {
-        EntryBody::RegistryRoot(r) => Submission::RegistryRoot(r),
-        _ => unreachable!(),
-    }
+    signer(k, authority, Role::RegistryAuthority, &[]).publish_root(
+        ORIGIN,
+        RootPublication {
+            registry_id: registry,
+            epoch,
+            root: MerkleRoot(root),
+            leaf_count: leaves,
+            published_at: at,
+        },
+    )
 }
 
 pub fn vk_submission(k: &SigningKey, vk: &ValidatedVerifyingKey) -> Submission {
-    let mut body = EntryBody::VkRegistration(VkRegistration {
-        statement: StatementId::RecordMembershipV1.as_str().into(),
-        depth: DEPTH as u64,
-        vk: b64(&vk.key().to_bytes()),
-        vk_digest: vk.digest().to_hex(),
-        registered_by: "admin".into(),
-        signature: String::new(),
-    });
-    sign(&mut body, k);
-    match body {
-        EntryBody::VkRegistration(v) => Submission::VkRegistration(v),
-        _ => unreachable!(),
-    }
+    signer(k, "admin", Role::Admin, &[]).register_vk(
+        ORIGIN,
+        StatementId::RecordMembershipV1,
+        DEPTH as u64,
+        vk,
+    )
 }
 
 /// Keys, a 6-record registry and proofs for record `i` under scope `scope`.

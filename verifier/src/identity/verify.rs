@@ -15,18 +15,23 @@ use crate::{
     Fr, VerifyError,
 };
 
-/// An agency's identity check for one day: key, schema, the policies it
-/// accepts (any one of them may hold), accepted issuer-tree roots and scope.
-/// Each session supplies its own challenge.
+/// An agency's identity check: key, schema, the policies it accepts (any
+/// one of them may hold), accepted issuer-tree roots and scope. Each
+/// session supplies its own challenge and the agency's date, so a
+/// long-running service never checks against a stale day.
 #[derive(Clone, Debug)]
 pub struct IdentityVerifier<'a> {
     vk: &'a ValidatedVerifyingKey,
     schema: Schema,
-    policies: Vec<(String, CompiledIdentityPolicy, Fr)>,
-    today: Date,
+    policies: Vec<(String, IdentityPolicy)>,
     accepted_roots: Vec<MerkleRoot>,
     scope: Scope,
 }
+
+/// The date on which [`IdentityVerifier::new`] checks that no two policies
+/// ask for the same thing (a policy's meaning does not depend on the day:
+/// age clauses move their cut-off with it, all together).
+const REFERENCE_DATE: Date = Date(0);
 
 /// What the agency learns from a valid identity proof.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,28 +50,28 @@ pub struct IdentityOutcome {
 }
 
 impl<'a> IdentityVerifier<'a> {
-    /// Compiles each named policy for `schema` on day `today`.
+    /// Checks that each named policy compiles for `schema` and that no two
+    /// ask for the same thing.
     pub fn new(
         vk: &'a ValidatedVerifyingKey,
         schema: Schema,
         policies: &[(String, IdentityPolicy)],
-        today: Date,
         accepted_roots: Vec<MerkleRoot>,
         scope: Scope,
     ) -> Result<Self, VerifyError> {
         if policies.is_empty() {
             return Err(VerifyError::MalformedPolicy("no policy given".into()));
         }
-        let policies = policies
-            .iter()
-            .map(|(name, p)| {
-                let c = p.compile(&schema, today)?;
-                let h = c.policy.hash();
-                Ok((name.clone(), c, h))
-            })
-            .collect::<Result<Vec<(String, CompiledIdentityPolicy, Fr)>, VerifyError>>()?;
-        for (i, (a, ca, ha)) in policies.iter().enumerate() {
-            if let Some((b, _, _)) = policies[i + 1..]
+        let verifier = IdentityVerifier {
+            vk,
+            schema,
+            policies: policies.to_vec(),
+            accepted_roots,
+            scope,
+        };
+        let compiled = verifier.compile(REFERENCE_DATE)?;
+        for (i, (a, ca, ha)) in compiled.iter().enumerate() {
+            if let Some((b, _, _)) = compiled[i + 1..]
                 .iter()
                 .find(|(_, cb, hb)| hb == ha && cb.issuer == ca.issuer)
             {
@@ -75,28 +80,42 @@ impl<'a> IdentityVerifier<'a> {
                 )));
             }
         }
-        Ok(IdentityVerifier {
-            vk,
-            schema,
-            policies,
-            today,
-            accepted_roots,
-            scope,
-        })
+        Ok(verifier)
     }
 
-    /// The compiled policies, by name.
-    pub fn policies(&self) -> impl Iterator<Item = (&str, &CompiledIdentityPolicy)> {
-        self.policies.iter().map(|(n, c, _)| (n.as_str(), c))
+    /// The policies compiled for `today`, with their hashes.
+    fn compile(&self, today: Date) -> Result<Vec<(&str, CompiledIdentityPolicy, Fr)>, VerifyError> {
+        self.policies
+            .iter()
+            .map(|(name, p)| {
+                let c = p.compile(&self.schema, today)?;
+                let h = c.policy.hash();
+                Ok((name.as_str(), c, h))
+            })
+            .collect()
     }
 
-    /// Checks `bundle` for the session whose challenge is `context`:
-    /// statement, issuer-tree root, schema, date, which policy, issuer,
-    /// scope, context and disclosures first, then the proof.
+    /// The policies as compiled for `today`, by name.
+    pub fn policies(
+        &self,
+        today: Date,
+    ) -> Result<Vec<(&str, CompiledIdentityPolicy)>, VerifyError> {
+        Ok(self
+            .compile(today)?
+            .into_iter()
+            .map(|(n, c, _)| (n, c))
+            .collect())
+    }
+
+    /// Checks `bundle` for the session whose challenge is `context`, on
+    /// the agency's date `today`: statement, issuer-tree root, schema, date,
+    /// which policy, issuer, scope, context and disclosures first, then the
+    /// proof.
     pub fn verify(
         &self,
         bundle: &Bundle,
         context: &Context,
+        today: Date,
     ) -> Result<IdentityOutcome, VerifyError> {
         if bundle.statement != StatementId::IdentityV1 {
             return Err(VerifyError::StatementMismatch {
@@ -114,25 +133,24 @@ impl<'a> IdentityVerifier<'a> {
                 &to_decimal(&p.schema),
             ));
         }
-        let today = Fr::from(self.today.encode());
-        if p.today != today {
+        let today_fr = Fr::from(today.encode());
+        if p.today != today_fr {
             return Err(mismatch(
                 "today",
-                &to_decimal(&today),
+                &to_decimal(&today_fr),
                 &to_decimal(&p.today),
             ));
         }
+        let policies = self.compile(today)?;
         // A policy holds when both its slot hash and its issuer requirement
         // match: two accepted policies may share clauses and differ only in
         // the issuer they require.
-        let same_clauses: Vec<_> = self
-            .policies
+        let same_clauses: Vec<_> = policies
             .iter()
             .filter(|(_, _, h)| *h == p.policy_hash.0)
             .collect();
         if same_clauses.is_empty() {
-            let expected = self
-                .policies
+            let expected = policies
                 .iter()
                 .map(|(_, _, h)| to_decimal(h))
                 .collect::<Vec<_>>()
@@ -169,7 +187,7 @@ impl<'a> IdentityVerifier<'a> {
             .collect();
         bundle.verify(StatementId::IdentityV1, self.vk)?;
         Ok(IdentityOutcome {
-            policy: name.clone(),
+            policy: (*name).to_owned(),
             issuers_root: p.issuers_root,
             issuer: policy.required_issuer(),
             disclosed,

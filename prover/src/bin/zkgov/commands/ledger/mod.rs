@@ -1,0 +1,63 @@
+//! `zkgov ledger ...`: what the ledger operator and the authorities do.
+
+mod demo_authorities;
+mod genesis;
+mod publish_root;
+mod register_key;
+mod register_vk;
+mod serve;
+
+use std::path::PathBuf;
+
+use zkgov_ledger::authority::AuthoritySigner;
+use zkgov_prover::anchoring::LedgerSession;
+
+use crate::exit::CliError;
+
+#[derive(clap::Subcommand)]
+pub(crate) enum Cmd {
+    /// Serve the ledger's HTTP API until interrupted.
+    Serve(serve::Args),
+    /// Write or extend a genesis file naming authorities and their roles (for `ledger serve --genesis`).
+    Genesis(genesis::Args),
+    /// Admin: register a further authority's key on a served ledger.
+    RegisterKey(register_key::Args),
+    /// Admin: register a verifying key from the key manifest on a served ledger.
+    RegisterVk(register_vk::Args),
+    /// Authority: publish a registry's signed root with its epoch and record count.
+    PublishRoot(publish_root::Args),
+    /// Create the demo's authority keys (admin, land registry, accreditation authority, civil registry) and the
+    /// genesis file naming them, for `ledger serve --genesis`.
+    DemoAuthorities(demo_authorities::Args),
+}
+
+pub(crate) fn exec(c: Cmd) -> Result<(), CliError> {
+    match c {
+        Cmd::Serve(a) => serve::exec(a),
+        Cmd::Genesis(a) => genesis::exec(a),
+        Cmd::RegisterKey(a) => register_key::exec(a),
+        Cmd::RegisterVk(a) => register_vk::exec(a),
+        Cmd::PublishRoot(a) => publish_root::exec(a),
+        Cmd::DemoAuthorities(a) => demo_authorities::exec(a),
+    }
+}
+
+/// A served ledger and the key that signs for it.
+#[derive(clap::Args)]
+pub(crate) struct Signed {
+    /// The ledger's URL (`http://HOST:PORT`).
+    #[arg(long)]
+    ledger: String,
+    /// The signing authority's key file (from `zkgov authority keygen`).
+    #[arg(long)]
+    authority_key: PathBuf,
+}
+
+impl Signed {
+    fn open(&self) -> Result<(LedgerSession, AuthoritySigner), CliError> {
+        Ok((
+            LedgerSession::http(&self.ledger)?,
+            AuthoritySigner::read(&self.authority_key)?,
+        ))
+    }
+}

@@ -1,0 +1,53 @@
+//! `zkgov ledger serve`: the ledger's HTTP API on a data directory.
+
+use std::path::PathBuf;
+
+use zkgov_ledger::authority::GenesisFile;
+use zkgov_prover::ProverError;
+
+use super::super::shared::read;
+use crate::exit::CliError;
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8464")]
+    addr: String,
+    /// Data directory (database, log key, signed-size file, lock).
+    #[arg(long, default_value = "zkgov-data/ledger")]
+    data_dir: PathBuf,
+    /// Checkpoint origin of a new log (default zkgov.local/ledger); an
+    /// existing log keeps the origin of its genesis and refuses another.
+    #[arg(long)]
+    origin: Option<String>,
+    /// Genesis file (from `zkgov ledger genesis`) for a new log; an
+    /// existing log accepts only its own.
+    #[arg(long)]
+    genesis: Option<PathBuf>,
+}
+
+pub(crate) fn exec(a: Args) -> Result<(), CliError> {
+    let authorities = match &a.genesis {
+        Some(path) => GenesisFile::from_json(&read(path)?)?.authorities,
+        None => Vec::new(),
+    };
+    let ledger = zkgov_ledger::dir::open_dir(&a.data_dir, a.origin.as_deref(), authorities)?;
+    let io = |e| CliError::Lib(ProverError::io(std::path::Path::new(&a.addr))(e));
+    let rt = tokio::runtime::Runtime::new().map_err(io)?;
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind(&a.addr))
+        .map_err(io)?;
+    eprintln!(
+        "zkgov ledger serving http://{} ({} entries, origin {}); log key {}",
+        listener.local_addr().map_err(io)?,
+        ledger.size(),
+        ledger.origin(),
+        ledger.note_verifier().to_vkey()
+    );
+    rt.block_on(zkgov_ledger::http::serve(ledger.clone(), listener, async {
+        let _ = tokio::signal::ctrl_c().await;
+    }))
+    .map_err(io)?;
+    ledger.close();
+    Ok(())
+}

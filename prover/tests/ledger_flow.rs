@@ -1,0 +1,385 @@
+//! The whole record flow on a served ledger, as the README's walkthrough
+//! runs it, with no demo command anywhere: authorities, genesis, serve,
+//! verifying key, registry root, holder, proof anchored, receipt checked.
+//! And what a served ledger refuses, through the command line.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Child, Command, Output, Stdio},
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_zkgov");
+const DEPTH: &str = "4";
+
+fn zkgov(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = zkgov(args);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{args:?}: {t}");
+    t
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// A served ledger; killed when dropped.
+struct Served {
+    child: Child,
+    url: String,
+    log_key: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(args: &[&str]) -> Result<Served, String> {
+    let mut child = Command::new(BIN)
+        .args(["ledger", "serve", "--addr", "127.0.0.1:0"])
+        .args(args)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    err.read_line(&mut line).unwrap();
+    let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) else {
+        let mut rest = String::new();
+        let _ = std::io::Read::read_to_string(&mut err, &mut rest);
+        let _ = child.wait();
+        return Err(format!("{line}{rest}"));
+    };
+    Ok(Served {
+        url: url.to_string(),
+        log_key: line.split_whitespace().last().unwrap().to_string(),
+        child,
+    })
+}
+
+#[test]
+fn record_flow_on_a_served_ledger_from_first_command_to_receipt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let f = |name: &str| d.join(name);
+    let keys = f("keys");
+
+    // The ledger admin and the land registry make their keys; the admin
+    // writes the genesis naming both.
+    ok(&[
+        "authority",
+        "keygen",
+        "--name",
+        "admin",
+        "--role",
+        "admin",
+        "--key-out",
+        p(&f("admin.key.json")),
+        "--public-out",
+        p(&f("admin.json")),
+    ]);
+    let t = ok(&[
+        "authority",
+        "keygen",
+        "--name",
+        "land-registry",
+        "--role",
+        "registry-authority",
+        "--registry",
+        "parcels",
+        "--key-out",
+        p(&f("land.key.json")),
+        "--public-out",
+        p(&f("land.json")),
+    ]);
+    assert!(t.contains("\"role\": \"registry-authority\""), "{t}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(f("land.key.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    ok(&[
+        "ledger",
+        "genesis",
+        "--out",
+        p(&f("genesis.json")),
+        "--authority",
+        p(&f("admin.json")),
+    ]);
+    ok(&[
+        "ledger",
+        "genesis",
+        "--out",
+        p(&f("genesis.json")),
+        "--authority",
+        p(&f("land.json")),
+    ]);
+    // A name given twice is refused.
+    let o = zkgov(&[
+        "ledger",
+        "genesis",
+        "--out",
+        p(&f("genesis.json")),
+        "--authority",
+        p(&f("land.json")),
+    ]);
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+
+    let ledger = serve(&[
+        "--data-dir",
+        p(&f("ledger")),
+        "--genesis",
+        p(&f("genesis.json")),
+    ])
+    .unwrap();
+    let url = ledger.url.as_str();
+
+    // Keys, registered by the admin.
+    ok(&["setup", "--depth", DEPTH, "--keys", p(&keys)]);
+    let o = zkgov(&[
+        "ledger",
+        "register-vk",
+        "--ledger",
+        url,
+        "--authority-key",
+        p(&f("admin.key.json")),
+        "--statement",
+        "record",
+        "--depth",
+        DEPTH,
+        "--keys",
+        p(&keys),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(stdout(&o), "1");
+    // The land registry may not register keys.
+    let o = zkgov(&[
+        "ledger",
+        "register-vk",
+        "--ledger",
+        url,
+        "--authority-key",
+        p(&f("land.key.json")),
+        "--depth",
+        DEPTH,
+        "--keys",
+        p(&keys),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("needs the admin role"), "{}", text(&o));
+
+    // The citizen's secret; the registry with the citizen's parcel; its root published.
+    let commitment = stdout(&zkgov(&["holder", "new", "--out", p(&f("me.json"))]));
+    std::fs::write(
+        f("parcels.csv"),
+        format!("owner_commitment,district,area_m2,use_class\n{commitment},7,640,2\n11,3,90,1\n12,7,300,4\n"),
+    )
+    .unwrap();
+    let root = stdout(&zkgov(&[
+        "registry",
+        "--records",
+        p(&f("parcels.csv")),
+        "--depth",
+        DEPTH,
+        "--out",
+        p(&f("registry.json")),
+    ]));
+    let o = zkgov(&[
+        "ledger",
+        "publish-root",
+        "--ledger",
+        url,
+        "--authority-key",
+        p(&f("land.key.json")),
+        "--registry",
+        p(&f("registry.json")),
+        "--receipt-out",
+        p(&f("root.receipt.json")),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(stdout(&o), "2");
+    ok(&[
+        "receipt",
+        "verify",
+        "--receipt",
+        p(&f("root.receipt.json")),
+        "--log-key",
+        &ledger.log_key,
+    ]);
+    // The same root again is a duplicate; an older epoch is stale: exit 1.
+    let land_key = f("land.key.json");
+    let publish = |more: &[&str]| {
+        let mut args = vec![
+            "ledger",
+            "publish-root",
+            "--ledger",
+            url,
+            "--authority-key",
+            p(&land_key),
+        ];
+        args.extend_from_slice(more);
+        zkgov(&args)
+    };
+    let registry = f("registry.json");
+    let o = publish(&["--registry", p(&registry)]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("already published"), "{}", text(&o));
+    let o = publish(&["--root", "5", "--leaf-count", "3", "--epoch", "1"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("epoch 1 is not after"), "{}", text(&o));
+
+    // The office's policy and challenge; the citizen proves and anchors.
+    std::fs::write(
+        f("policy.json"),
+        r#"{"version":1,"clauses":[{"field":"district","op":"=","value":7},{"field":"area_m2","op":">=","value":500},{"field":"use_class","op":"disclose"}]}"#,
+    )
+    .unwrap();
+    let challenge = stdout(&zkgov(&["challenge"]));
+    let prove = |out: &str| {
+        zkgov(&[
+            "prove",
+            "record",
+            "--registry",
+            p(&f("registry.json")),
+            "--holder",
+            p(&f("me.json")),
+            "--policy",
+            p(&f("policy.json")),
+            "--scope",
+            "label:housing-2026",
+            "--context",
+            &challenge,
+            "--keys",
+            p(&keys),
+            "--out",
+            p(&f(out)),
+            "--ledger",
+            url,
+        ])
+    };
+    let o = prove("bundle.json");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("anchored as ledger entry 3"),
+        "{}",
+        text(&o)
+    );
+    let t = ok(&[
+        "receipt",
+        "verify",
+        "--receipt",
+        p(&f("bundle.receipt.json")),
+        "--log-key",
+        &ledger.log_key,
+    ]);
+    assert!(t.contains("proof-anchor"), "{t}");
+    ok(&[
+        "verify",
+        "--bundle",
+        p(&f("bundle.json")),
+        "--keys",
+        p(&keys),
+        "--policy",
+        p(&f("policy.json")),
+        "--schema",
+        "district,area_m2,use_class",
+        "--root",
+        &root,
+        "--scope",
+        "label:housing-2026",
+        "--context",
+        &challenge,
+    ]);
+    // The same citizen in the same scope again: refused by the ledger, the
+    // reason said once.
+    let o = prove("again.json");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("nullifier already used in this scope (entry 3)"),
+        "{t}"
+    );
+    assert_eq!(t.matches("nullifier").count(), 1, "{t}");
+
+    // A further authority registered by the admin.
+    ok(&[
+        "authority",
+        "keygen",
+        "--name",
+        "tax-office",
+        "--role",
+        "issuer",
+        "--registry",
+        "revocation/tax-office",
+        "--key-out",
+        p(&f("tax.key.json")),
+        "--public-out",
+        p(&f("tax.json")),
+    ]);
+    let o = zkgov(&[
+        "ledger",
+        "register-key",
+        "--ledger",
+        url,
+        "--authority-key",
+        p(&f("admin.key.json")),
+        "--authority",
+        p(&f("tax.json")),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(stdout(&o), "4");
+}
+
+#[test]
+fn a_served_data_directory_keeps_its_genesis_key_and_lock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("ledger");
+    let first = serve(&["--data-dir", p(&data), "--origin", "zkgov.test/one"]).unwrap();
+    // A second server on the same directory is refused while the first runs.
+    let e = serve(&["--data-dir", p(&data)])
+        .err()
+        .expect("second server started");
+    assert!(e.contains("in use"), "{e}");
+    drop(first);
+    // Restarted without --origin: the genesis's origin and key.
+    let again = serve(&["--data-dir", p(&data)]).unwrap();
+    assert!(
+        again.log_key.starts_with("zkgov.test/one+"),
+        "{}",
+        again.log_key
+    );
+    drop(again);
+    // With another origin, or without its log key: refused.
+    let e = serve(&["--data-dir", p(&data), "--origin", "zkgov.test/two"])
+        .err()
+        .unwrap();
+    assert!(e.contains("zkgov.test/one"), "{e}");
+    std::fs::remove_file(data.join("log-key.json")).unwrap();
+    let e = serve(&["--data-dir", p(&data)]).err().unwrap();
+    assert!(e.contains("log key"), "{e}");
+    assert!(!data.join("log-key.json").exists());
+}
