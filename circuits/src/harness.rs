@@ -8,13 +8,17 @@
 //! the same public inputs: either a witness variable is under-constrained
 //! (a soundness bug) or the statement has a free choice it should not have.
 //! [`mutation_survivors`] returns such mutations; tests assert there are none.
+//!
+//! [`constraint_digest`] hashes a statement's R1CS matrices, so that a test
+//! can pin the exact constraint system beside its constraint count.
 
-use ark_ff::{Field, UniformRand};
+use ark_ff::{BigInteger, Field, PrimeField, UniformRand};
 use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, Matrix, OptimizationGoal,
-    R1CS_PREDICATE_LABEL,
+    SynthesisMode, R1CS_PREDICATE_LABEL,
 };
 use rand::RngCore;
+use sha2::{Digest, Sha256};
 use zkgov_verifier::Fr;
 
 use crate::CircuitError;
@@ -103,11 +107,18 @@ struct R1cs {
     n_inst: usize,
 }
 
-fn r1cs(cs: &ConstraintSystemRef<Fr>) -> Result<R1cs, CircuitError> {
-    let abc = cs
-        .to_matrices()?
+/// The R1CS matrices `[A, B, C]` of the finalized `cs` (the one extraction
+/// the mutation run, [`unsatisfied_rows_with`] and [`constraint_digest`]
+/// share). Row `r` of each is constraint `r`; an entry `(k, j)` is the
+/// coefficient `k` of column `j` of `z = (1, instance, witness)`.
+fn matrices(cs: &ConstraintSystemRef<Fr>) -> Result<Vec<Matrix<Fr>>, CircuitError> {
+    cs.to_matrices()?
         .remove(R1CS_PREDICATE_LABEL)
-        .ok_or_else(|| CircuitError::Synthesis("no R1CS matrices".into()))?;
+        .ok_or_else(|| CircuitError::Synthesis("no R1CS matrices".into()))
+}
+
+fn r1cs(cs: &ConstraintSystemRef<Fr>) -> Result<R1cs, CircuitError> {
+    let abc = matrices(cs)?;
     let mut z = cs.instance_assignment()?;
     let n_inst = z.len();
     z.extend(cs.witness_assignment()?);
@@ -131,6 +142,68 @@ pub fn unsatisfied_rows_with(
     Ok((0..abc[0].len())
         .filter(|&r| eval(&abc[0][r]) * eval(&abc[1][r]) != eval(&abc[2][r]))
         .collect())
+}
+
+/// Domain label of [`constraint_digest`] (version 1 of the encoding below).
+pub const CONSTRAINT_DIGEST_LABEL: &[u8] = b"zkgov.r1cs-matrices.v1";
+
+/// SHA-256 of `circuit`'s R1CS matrices, synthesised as the prover and the
+/// Groth16 setup synthesise it: setup mode (no witness values are computed,
+/// so the digest cannot depend on them), `OptimizationGoal::Constraints`,
+/// finalized.
+///
+/// The hashed bytes, all integers as `u64` little-endian:
+///
+/// ```text
+/// CONSTRAINT_DIGEST_LABEL
+/// num_instance_variables (including the constant 1), num_witness_variables,
+/// num_constraints
+/// for M in A, B, C: for each row r in 0..num_constraints:
+///     len(M[r]), then for each entry (k, j) in stored order:
+///         k as 32 canonical little-endian bytes (k < r_BN254), j
+/// ```
+///
+/// Column `j` indexes `z = (1, instance, witness)`. The row lengths make the
+/// encoding prefix-free; entries are hashed in the order arkworks stores
+/// them, so the digest also pins that order.
+pub fn constraint_digest<C: ConstraintSynthesizer<Fr>>(
+    circuit: C,
+) -> Result<[u8; 32], CircuitError> {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    cs.set_optimization_goal(OptimizationGoal::Constraints);
+    cs.set_mode(SynthesisMode::Setup);
+    circuit.generate_constraints(cs.clone())?;
+    cs.finalize();
+    matrix_digest(&cs)
+}
+
+/// [`constraint_digest`] of an already synthesised and finalized `cs`, in
+/// any mode (a test compares the honest prover's system with the setup one).
+pub fn matrix_digest(cs: &ConstraintSystemRef<Fr>) -> Result<[u8; 32], CircuitError> {
+    let abc = matrices(cs)?;
+    let mut h = Sha256::new();
+    let u64_le = |n: usize| (n as u64).to_le_bytes();
+    h.update(CONSTRAINT_DIGEST_LABEL);
+    h.update(u64_le(cs.num_instance_variables()));
+    h.update(u64_le(cs.num_witness_variables()));
+    h.update(u64_le(cs.num_constraints()));
+    for m in &abc {
+        if m.len() != cs.num_constraints() {
+            return Err(CircuitError::Synthesis(format!(
+                "a matrix has {} rows for {} constraints",
+                m.len(),
+                cs.num_constraints()
+            )));
+        }
+        for row in m {
+            h.update(u64_le(row.len()));
+            for (k, j) in row {
+                h.update(k.into_bigint().to_bytes_le());
+                h.update(u64_le(*j));
+            }
+        }
+    }
+    Ok(h.finalize().into())
 }
 
 struct RngAdapter<'a, R: RngCore>(&'a mut R);

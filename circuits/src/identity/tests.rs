@@ -201,7 +201,25 @@ fn pinned_shape() {
     assert_eq!(cs.num_instance_variables() - 1, 16);
     // The Groth16 domain (constraints + instance variables) stays at 2^14.
     assert!(cs.num_constraints() + cs.num_instance_variables() <= 1 << 14);
+    // The matrices themselves (encoding: `harness::constraint_digest`), and
+    // the honest prover's are the setup ones.
+    let digest = crate::harness::constraint_digest(IdentityCircuit::blank()).unwrap();
+    assert_eq!(hex::encode(digest), PINNED_DIGEST);
+    let (_, wit) = honest();
+    let honest_cs = ConstraintSystem::<Fr>::new_ref();
+    honest_cs.set_optimization_goal(ark_relations::gr1cs::OptimizationGoal::Constraints);
+    IdentityCircuit::new(wit)
+        .unwrap()
+        .generate_constraints(honest_cs.clone())
+        .unwrap();
+    honest_cs.finalize();
+    assert!(honest_cs.is_satisfied().unwrap());
+    assert_eq!(crate::harness::matrix_digest(&honest_cs).unwrap(), digest);
 }
+
+/// Pinned SHA-256 of the identity statement's R1CS matrices
+/// (`harness::constraint_digest`).
+const PINNED_DIGEST: &str = "1211b9fd01976042ccdc796498874ddb3d9f086f19ae8ae3c69c5c2246b3ef6a";
 
 #[test]
 fn no_single_witness_mutation_survives() {

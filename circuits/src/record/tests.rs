@@ -88,10 +88,31 @@ fn pinned_shape_at_depth_20() {
     // A change here means new keys: make it deliberately.
     assert_eq!(cs.num_constraints(), PINNED_CONSTRAINTS_DEPTH_20);
     assert_eq!(cs.num_instance_variables() - 1, 13);
+    // The matrices themselves, not just their size (encoding:
+    // `harness::constraint_digest`).
+    let digest =
+        crate::harness::constraint_digest(RecordMembershipCircuit::blank(DEFAULT_DEPTH)).unwrap();
+    assert_eq!(hex::encode(digest), PINNED_DIGEST_DEPTH_20);
+    // An honest witness (prove mode) gives the same matrices as setup.
+    let (_, w) = fixture(DEFAULT_DEPTH, 9, 3, POLICY);
+    let honest = ConstraintSystem::<Fr>::new_ref();
+    honest.set_optimization_goal(ark_relations::gr1cs::OptimizationGoal::Constraints);
+    RecordMembershipCircuit::new(DEFAULT_DEPTH, w)
+        .unwrap()
+        .generate_constraints(honest.clone())
+        .unwrap();
+    honest.finalize();
+    assert!(honest.is_satisfied().unwrap());
+    assert_eq!(crate::harness::matrix_digest(&honest).unwrap(), digest);
 }
 
 /// Pinned constraint count of record membership at depth 20.
 const PINNED_CONSTRAINTS_DEPTH_20: usize = 11_673;
+
+/// Pinned SHA-256 of the record-membership R1CS matrices at depth 20
+/// (`harness::constraint_digest`).
+const PINNED_DIGEST_DEPTH_20: &str =
+    "17ce16700dcdd23866374df78d7bbba1a5a875b5e40f7dfa81408006a799cc7f";
 
 #[test]
 fn no_single_witness_mutation_survives() {
