@@ -44,6 +44,10 @@
 //!    2-bit windows over `[0, P, 2P, 3P]` for the right ([`var_base_mul`]).
 //!    Twisted Edwards addition on Baby Jubjub is complete (`a` square, `d`
 //!    not), so the identity and equal points need no special case.
+//!
+//! The checks are namespaced `"points on curve"`, `"key not identity"`,
+//! `"points in subgroup"`, `"S < 2^251"`, `"S <= l - 1"`,
+//! `"challenge bits"` and `"signature equation"`.
 
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ed_on_bn254::{constraints::EdwardsVar, EdwardsProjective};
@@ -305,30 +309,50 @@ pub fn verify_var(
     r8: &PointVar,
     s: &FpVar<Fr>,
 ) -> Result<(), SynthesisError> {
+    // Each check in its own namespace (module notes: the numbered list).
     // 1-3. Points.
-    a.enforce_on_curve()?;
-    r8.enforce_on_curve()?;
-    a.x.enforce_not_equal(&FpVar::zero())?;
-    a.enforce_in_subgroup()?;
-    r8.enforce_in_subgroup()?;
+    {
+        let _check = namespace!("points on curve");
+        a.enforce_on_curve()?;
+        r8.enforce_on_curve()?;
+    }
+    {
+        let _check = namespace!("key not identity");
+        a.x.enforce_not_equal(&FpVar::zero())?;
+    }
+    {
+        let _check = namespace!("points in subgroup");
+        a.enforce_in_subgroup()?;
+        r8.enforce_in_subgroup()?;
+    }
 
     // 4. S < l.
-    let s_bits = cmp::range_check(s, S_BITS)?;
-    let l_minus_1 =
-        FpVar::constant(Fr::from_bigint(l_minus_one()).ok_or(SynthesisError::Unsatisfiable)?);
-    cmp::enforce_le(s, &l_minus_1, S_BITS)?;
+    let s_bits = {
+        let _check = namespace!("S < 2^251");
+        cmp::range_check(s, S_BITS)?
+    };
+    {
+        let _check = namespace!("S <= l - 1");
+        let l_minus_1 =
+            FpVar::constant(Fr::from_bigint(l_minus_one()).ok_or(SynthesisError::Unsatisfiable)?);
+        cmp::enforce_le(s, &l_minus_1, S_BITS)?;
+    }
 
     // 5. hm.
-    let hm = poseidon_var(&[
-        r8.x.clone(),
-        r8.y.clone(),
-        a.x.clone(),
-        a.y.clone(),
-        msg.clone(),
-    ])?;
-    let hm_bits = hm.to_non_unique_bits_le()?;
+    let hm_bits = {
+        let _check = namespace!("challenge bits");
+        let hm = poseidon_var(&[
+            r8.x.clone(),
+            r8.y.clone(),
+            a.x.clone(),
+            a.y.clone(),
+            msg.clone(),
+        ])?;
+        hm.to_non_unique_bits_le()?
+    };
 
     // 6. S·Base8 == R8 + hm·(8·A).
+    let _check = namespace!("signature equation");
     let left = fixed_base_mul(&s_bits)?;
     let mut a8 = a.to_ark();
     for _ in 0..3 {

@@ -11,7 +11,8 @@
 //! (booleanity enforced), the depth is a constant of the circuit, and the leaf
 //! is enforced non-zero, so an empty slot never proves membership. Per level:
 //! one constraint for `left = cur + bit * (sib - cur)`, one for the bit, and
-//! a two-input Poseidon (240): 242 constraints.
+//! a two-input Poseidon (240): 242 constraints. The checks are named
+//! `"leaf != 0"` and `"path bit boolean"` (namespaces).
 
 use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
@@ -263,7 +264,10 @@ pub fn root_var(
     if siblings.len() != bits.len() {
         return Err(SynthesisError::Unsatisfiable);
     }
-    leaf.enforce_not_equal(&FpVar::zero())?;
+    {
+        let _check = namespace!("leaf != 0");
+        leaf.enforce_not_equal(&FpVar::zero())?;
+    }
     fold_path(leaf.clone(), siblings, bits)
 }
 
@@ -278,7 +282,10 @@ fn fold_path(
     }
     let mut cur = leaf;
     for (sib, bit) in siblings.iter().zip(bits) {
-        enforce_boolean(bit)?;
+        {
+            let _check = namespace!("path bit boolean");
+            enforce_boolean(bit)?;
+        }
         let left = &cur + bit * (sib - &cur);
         let right = &cur + sib - &left;
         cur = poseidon_var(&[left, right])?;

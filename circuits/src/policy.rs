@@ -16,6 +16,10 @@
 //!   `Q_inv` is determined in every case, which keeps the witness rigid);
 //! * `disclosed = d * x`.
 //!
+//! The checks are namespaced `"lo, hi < 2^64"`, `"flags boolean"`,
+//! `"modes exclusive"` (in [`SlotVar::hash`]) and `"lo <= x"`, `"x <= hi"`,
+//! `"in set"`, `"not in set"` (in [`SlotVar::enforce`]).
+//!
 //! The slot hash is `Poseidon(header, s_0..s_7)` and the policy hash
 //! `Poseidon(label, slot_0..slot_{n-1})`, as natively.
 
@@ -85,12 +89,21 @@ impl SlotVar {
 
     /// Enforces the slot's well-formedness and returns its hash.
     pub fn hash(&self) -> Result<FpVar<Fr>, SynthesisError> {
-        range_check(&self.lo, VALUE_BITS)?;
-        range_check(&self.hi, VALUE_BITS)?;
-        enforce_boolean(&self.m_in)?;
-        enforce_boolean(&self.m_out)?;
-        enforce_boolean(&self.disclose)?;
-        self.m_in.mul_equals(&self.m_out, &FpVar::zero())?;
+        {
+            let _check = namespace!("lo, hi < 2^64");
+            range_check(&self.lo, VALUE_BITS)?;
+            range_check(&self.hi, VALUE_BITS)?;
+        }
+        {
+            let _check = namespace!("flags boolean");
+            enforce_boolean(&self.m_in)?;
+            enforce_boolean(&self.m_out)?;
+            enforce_boolean(&self.disclose)?;
+        }
+        {
+            let _check = namespace!("modes exclusive");
+            self.m_in.mul_equals(&self.m_out, &FpVar::zero())?;
+        }
         let two64 = Fr::from(u128::from(u64::MAX) + 1);
         let two128 = two64.square();
         let header = &self.lo
@@ -106,18 +119,31 @@ impl SlotVar {
     /// Enforces that `x` satisfies the slot; returns the disclosed value
     /// (`x` if disclosed, else 0).
     pub fn enforce(&self, x: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
-        enforce_le(&self.lo, x, VALUE_BITS)?;
-        enforce_le(x, &self.hi, VALUE_BITS)?;
-        let mut prod = x - &self.set[0];
-        for s in &self.set[1..] {
-            prod *= x - s;
+        {
+            let _check = namespace!("lo <= x");
+            enforce_le(&self.lo, x, VALUE_BITS)?;
         }
-        self.m_in.mul_equals(&prod, &FpVar::zero())?;
-        let q = &self.m_out * (&prod - Fr::from(1u64)) + Fr::from(1u64);
-        let q_inv = FpVar::new_witness(x.cs(), || {
-            Ok(q.value()?.inverse().unwrap_or(Fr::from(0u64)))
-        })?;
-        q.mul_equals(&q_inv, &FpVar::one())?;
+        {
+            let _check = namespace!("x <= hi");
+            enforce_le(x, &self.hi, VALUE_BITS)?;
+        }
+        let prod = {
+            let _check = namespace!("in set");
+            let mut prod = x - &self.set[0];
+            for s in &self.set[1..] {
+                prod *= x - s;
+            }
+            self.m_in.mul_equals(&prod, &FpVar::zero())?;
+            prod
+        };
+        {
+            let _check = namespace!("not in set");
+            let q = &self.m_out * (&prod - Fr::from(1u64)) + Fr::from(1u64);
+            let q_inv = FpVar::new_witness(x.cs(), || {
+                Ok(q.value()?.inverse().unwrap_or(Fr::from(0u64)))
+            })?;
+            q.mul_equals(&q_inv, &FpVar::one())?;
+        }
         Ok(&self.disclose * x)
     }
 }

@@ -25,9 +25,10 @@
 //! c3 = s2 + e3 (cur - s2)
 //! ```
 //!
-//! (9 constraints). Non-membership of index `i` ("not revoked") is the path
-//! of `i` hashing the empty leaf 0 to the root, with the bits tied to `i`
-//! ([`QuadPathVar::index_var`]).
+//! (9 constraints; the booleanity checks are the namespace
+//! `"index bits boolean"`). Non-membership of index `i` ("not revoked") is
+//! the path of `i` hashing the empty leaf 0 to the root, with the bits tied
+//! to `i` ([`QuadPathVar::index_var`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -305,8 +306,11 @@ impl QuadPathVar {
         let mut cur = leaf.clone();
         for (s, b) in self.siblings.iter().zip(self.bits.chunks(2)) {
             let (b0, b1) = (&b[0], &b[1]);
-            enforce_boolean(b0)?;
-            enforce_boolean(b1)?;
+            {
+                let _check = namespace!("index bits boolean");
+                enforce_boolean(b0)?;
+                enforce_boolean(b1)?;
+            }
             let b01 = b0 * b1;
             let one = Fr::from(1u64);
             let e0 = &b01 - b0 - b1 + one;
