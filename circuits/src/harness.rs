@@ -9,13 +9,20 @@
 //! (a soundness bug) or the statement has a free choice it should not have.
 //! [`mutation_survivors`] returns such mutations; tests assert there are none.
 //!
+//! [`trace_constraints`] synthesises a circuit with ark-relations'
+//! constraint tracing on and reports, per constraint, the path of
+//! namespaces it was made in, and which constraints are unsatisfied: a
+//! negative test asserts *which step* refuses its witness.
+//!
 //! [`constraint_digest`] hashes a statement's R1CS matrices, so that a test
 //! can pin the exact constraint system beside its constraint count.
 
+use std::sync::OnceLock;
+
 use ark_ff::{BigInteger, Field, PrimeField, UniformRand};
 use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, Matrix, OptimizationGoal,
-    SynthesisMode, R1CS_PREDICATE_LABEL,
+    ConstraintLayer, ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, Matrix,
+    OptimizationGoal, SynthesisError, SynthesisMode, TracingMode, Variable, R1CS_PREDICATE_LABEL,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -142,6 +149,152 @@ pub fn unsatisfied_rows_with(
     Ok((0..abc[0].len())
         .filter(|&r| eval(&abc[0][r]) * eval(&abc[1][r]) != eval(&abc[2][r]))
         .collect())
+}
+
+/// Where each constraint of a synthesised circuit was made, and which ones
+/// its witness leaves unsatisfied.
+#[derive(Debug)]
+pub struct ConstraintTraces {
+    /// Per constraint (row order), the names of the enclosing namespaces,
+    /// outermost first. Spans that arkworks' own gadget functions open (every
+    /// `ark_*` crate instruments its operations) are left out, so a path
+    /// holds the statement's step and the zkgov gadgets' namespaces only.
+    pub paths: Vec<Vec<&'static str>>,
+    /// Indices of the unsatisfied constraints, ascending.
+    pub unsatisfied: Vec<usize>,
+}
+
+impl ConstraintTraces {
+    /// The path of the first unsatisfied constraint (what
+    /// `ConstraintSystem::which_is_unsatisfied` names), if any.
+    pub fn first_unsatisfied(&self) -> Option<&[&'static str]> {
+        self.unsatisfied.first().map(|&r| self.paths[r].as_slice())
+    }
+
+    /// The distinct paths of all unsatisfied constraints, in order of first
+    /// appearance.
+    pub fn unsatisfied_paths(&self) -> Vec<&[&'static str]> {
+        let mut out: Vec<&[&'static str]> = Vec::new();
+        for &r in &self.unsatisfied {
+            let p = self.paths[r].as_slice();
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
+    /// The distinct outermost namespaces (a statement's steps) of the
+    /// unsatisfied constraints, in order of first appearance; `""` for a
+    /// constraint made outside any namespace.
+    pub fn unsatisfied_steps(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for &r in &self.unsatisfied {
+            let step = self.paths[r].first().copied().unwrap_or("");
+            if !out.contains(&step) {
+                out.push(step);
+            }
+        }
+        out
+    }
+}
+
+/// A circuit from a closure, for gadget tests: `FnCircuit(|cs| { ... })`.
+pub struct FnCircuit<F>(pub F);
+
+impl<F> ConstraintSynthesizer<Fr> for FnCircuit<F>
+where
+    F: FnOnce(ConstraintSystemRef<Fr>) -> Result<(), SynthesisError>,
+{
+    fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+        (self.0)(cs)
+    }
+}
+
+/// Synthesises `circuit` with its witness (prove mode) while a `tracing`
+/// subscriber with ark-relations' `ConstraintLayer` is the thread's default,
+/// so that the constraint system records a trace for every constraint
+/// (without such a subscriber ark-relations records none, and
+/// `which_is_unsatisfied` only gives `"R1CS - <index>"`); returns each
+/// constraint's namespace path and the unsatisfied constraints.
+pub fn trace_constraints<C: ConstraintSynthesizer<Fr>>(
+    circuit: C,
+) -> Result<ConstraintTraces, CircuitError> {
+    use tracing_subscriber::layer::SubscriberExt;
+    keep_callsite_interest_shared();
+    let subscriber = tracing_subscriber::Registry::default()
+        .with(ConstraintLayer::new(TracingMode::OnlyConstraints));
+    tracing::subscriber::with_default(subscriber, || {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        circuit.generate_constraints(cs.clone())?;
+        // Not finalized (finalizing costs several times the synthesis):
+        // each constraint is evaluated from the assignments of its linear
+        // combinations (tests check the verdict against `is_satisfied`).
+        let guard = cs
+            .borrow()
+            .ok_or_else(|| CircuitError::Synthesis("no constraint system".into()))?;
+        let abc = guard
+            .predicate_constraint_systems
+            .get(R1CS_PREDICATE_LABEL)
+            .ok_or_else(|| CircuitError::Synthesis("no R1CS constraints".into()))?
+            .get_constraints();
+        let value = |v: Variable| {
+            guard
+                .assigned_value(v)
+                .ok_or(CircuitError::Synthesis(format!("{v:?} has no value")))
+        };
+        let [a, b, c] = abc.as_slice() else {
+            return Err(CircuitError::Synthesis(
+                "R1CS constraints of arity 3".into(),
+            ));
+        };
+        let mut unsatisfied = Vec::new();
+        for (r, ((a, b), c)) in a.iter().zip(b).zip(c).enumerate() {
+            if value(*a)? * value(*b)? != value(*c)? {
+                unsatisfied.push(r);
+            }
+        }
+        let traces = guard
+            .predicate_traces
+            .get(R1CS_PREDICATE_LABEL)
+            .ok_or_else(|| CircuitError::Synthesis("no R1CS constraint traces".into()))?;
+        if traces.len() != guard.num_constraints() {
+            return Err(CircuitError::Synthesis(format!(
+                "{} traces for {} constraints",
+                traces.len(),
+                guard.num_constraints()
+            )));
+        }
+        let paths = traces
+            .iter()
+            .map(|t| {
+                t.as_ref().map_or_else(Vec::new, |t| {
+                    t.path()
+                        .iter()
+                        .filter(|s| !s.module_path.starts_with("ark_"))
+                        .map(|s| s.name)
+                        .collect()
+                })
+            })
+            .collect();
+        Ok(ConstraintTraces { paths, unsatisfied })
+    })
+}
+
+/// While at most one `tracing` dispatcher is registered, tracing-core
+/// computes a callsite's interest, when the callsite is first reached, from
+/// the reaching thread's default dispatcher alone. A namespace first reached
+/// by a concurrent test thread that has no subscriber would then stay
+/// disabled for [`trace_constraints`]' subscriber, and its constraints would
+/// silently lose their names (seen: steps 2-5 of a statement unnamed while
+/// other tests ran). Two no-op dispatchers kept registered for the life of
+/// the process keep tracing-core on the path that asks every live
+/// dispatcher, under its dispatcher lock.
+fn keep_callsite_interest_shared() {
+    static KEEP: OnceLock<[tracing::Dispatch; 2]> = OnceLock::new();
+    KEEP.get_or_init(|| {
+        [(), ()].map(|_| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()))
+    });
 }
 
 /// Domain label of [`constraint_digest`] (version 1 of the encoding below).

@@ -24,7 +24,10 @@
 //! its step.
 //!
 //! Shape at depth 20: see `tests::pinned_shape_at_depth_20` (constraint
-//! count and a digest of the matrices).
+//! count and a digest of the matrices); per step
+//! (`tests::every_constraint_lies_in_a_numbered_step`): 213, 5,259 (leaf
+//! hash 417, 20 levels of 242, checks 2), 5,959 (8 slots, their hash and
+//! the disclosures), 241 and 1.
 
 use std::fmt;
 
