@@ -79,6 +79,28 @@ mod tests {
         cs.is_satisfied().unwrap()
     }
 
+    /// [`le_holds`]' checks, each in a namespace: which of them fail.
+    fn le_fails_in(a: Fr, b: Fr, k: usize) -> Vec<&'static str> {
+        crate::harness::trace_constraints(crate::harness::FnCircuit(
+            |cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>| {
+                let av = FpVar::new_witness(cs.clone(), || Ok(a))?;
+                let bv = FpVar::new_witness(cs, || Ok(b))?;
+                {
+                    let _a = namespace!("a < 2^k");
+                    range_check(&av, k)?;
+                }
+                {
+                    let _b = namespace!("b < 2^k");
+                    range_check(&bv, k)?;
+                }
+                let _le = namespace!("a <= b");
+                enforce_le(&av, &bv, k)
+            },
+        ))
+        .unwrap()
+        .unsatisfied_steps()
+    }
+
     #[test]
     fn le_at_the_boundaries() {
         assert!(le_holds(Fr::from(5u64), Fr::from(5u64), 64));
@@ -86,6 +108,13 @@ mod tests {
         assert!(!le_holds(Fr::from(6u64), Fr::from(5u64), 64));
         assert!(le_holds(Fr::from(0u64), Fr::from(u64::MAX), 64));
         assert!(!le_holds(Fr::from(u64::MAX), Fr::from(0u64), 64));
+        // In range but in the wrong order: only the comparison fails.
+        assert!(le_fails_in(Fr::from(5u64), Fr::from(5u64), 64).is_empty());
+        assert_eq!(le_fails_in(Fr::from(6u64), Fr::from(5u64), 64), ["a <= b"]);
+        assert_eq!(
+            le_fails_in(Fr::from(u64::MAX), Fr::from(0u64), 64),
+            ["a <= b"]
+        );
     }
 
     #[test]
@@ -95,6 +124,18 @@ mod tests {
         assert!(!le_holds(Fr::from(1u128 << 64), Fr::from(1u128 << 64), 64));
         assert!(!le_holds(-Fr::from(1u64), Fr::from(5u64), 64));
         assert!(!le_holds(Fr::from(5u64), -Fr::from(1u64), 64));
+        // Each is refused by the range check of the out-of-range operand
+        // (b - a = 0 for 2^64 <= 2^64 passes; -1 - 5 does not).
+        let two_64 = Fr::from(1u128 << 64);
+        assert_eq!(le_fails_in(two_64, two_64, 64), ["a < 2^k", "b < 2^k"]);
+        assert_eq!(
+            le_fails_in(-Fr::from(1u64), Fr::from(5u64), 64),
+            ["a < 2^k"]
+        );
+        assert_eq!(
+            le_fails_in(Fr::from(5u64), -Fr::from(1u64), 64),
+            ["b < 2^k", "a <= b"]
+        );
     }
 
     #[test]

@@ -360,6 +360,23 @@ mod tests {
         (root, cs.is_satisfied().unwrap())
     }
 
+    /// [`gadget_root`] under constraint tracing: the distinct namespace
+    /// paths of the unsatisfied constraints.
+    fn fails_in(leaf: Fr, siblings: &[Fr], bits: &[Fr]) -> Vec<Vec<&'static str>> {
+        crate::harness::trace_constraints(crate::harness::FnCircuit(
+            |cs: ConstraintSystemRef<Fr>| {
+                let l = FpVar::new_witness(cs.clone(), || Ok(leaf))?;
+                let pv = MerklePathVar::new_witness_raw(cs, siblings, bits)?;
+                pv.root_var(&l).map(|_| ())
+            },
+        ))
+        .unwrap()
+        .unsatisfied_paths()
+        .into_iter()
+        .map(<[_]>::to_vec)
+        .collect()
+    }
+
     fn native_bits(p: &MerklePath) -> Vec<Fr> {
         p.bits().into_iter().map(Fr::from).collect()
     }
@@ -390,8 +407,10 @@ mod tests {
         bits[0] = (forged_left - ls[1]) / (p.siblings[0] - ls[1]);
         let (_, ok) = gadget_root(ls[1], &p.siblings, &bits);
         assert!(!ok, "non-boolean path bit accepted");
+        assert_eq!(fails_in(ls[1], &p.siblings, &bits), [["path bit boolean"]]);
         bits[0] = Fr::from(2u64);
         assert!(!gadget_root(ls[1], &p.siblings, &bits).1);
+        assert_eq!(fails_in(ls[1], &p.siblings, &bits), [["path bit boolean"]]);
     }
 
     #[test]
@@ -408,5 +427,9 @@ mod tests {
         let (root, ok) = gadget_root(Fr::from(0u64), &path.siblings, &native_bits(&path));
         assert_eq!(root, t5.root());
         assert!(!ok, "zero leaf accepted");
+        assert_eq!(
+            fails_in(Fr::from(0u64), &path.siblings, &native_bits(&path)),
+            [["leaf != 0"]]
+        );
     }
 }

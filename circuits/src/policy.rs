@@ -217,6 +217,27 @@ mod tests {
         (cs.is_satisfied().unwrap(), h, d)
     }
 
+    /// [`run`] under constraint tracing: the distinct namespace paths of
+    /// the unsatisfied constraints (the slot checks of the module notes).
+    fn fails_in(policy: &CompiledPolicy, values: &[Fr]) -> Vec<Vec<&'static str>> {
+        crate::harness::trace_constraints(crate::harness::FnCircuit(
+            |cs: ConstraintSystemRef<Fr>| {
+                let pv = PolicyVar::new_witness(cs.clone(), policy)?;
+                let xs = values
+                    .iter()
+                    .map(|v| FpVar::new_witness(cs.clone(), || Ok(*v)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let _hash = pv.hash()?;
+                pv.enforce(&xs).map(|_| ())
+            },
+        ))
+        .unwrap()
+        .unsatisfied_paths()
+        .into_iter()
+        .map(<[_]>::to_vec)
+        .collect()
+    }
+
     fn compile(json: &str) -> CompiledPolicy {
         Policy::from_json(json).unwrap().compile(2, &[]).unwrap()
     }
@@ -233,15 +254,18 @@ mod tests {
 
     #[test]
     fn every_operator_one_below_at_and_one_above_its_boundary() {
-        let cases: [(&str, [bool; 3]); 8] = [
-            (r#"{"op":"=","value":10}"#, [false, true, false]),
-            (r#"{"op":"!=","value":10}"#, [true, false, true]),
-            (r#"{"op":"<","value":10}"#, [true, false, false]),
-            (r#"{"op":"<=","value":10}"#, [true, true, false]),
-            (r#"{"op":">","value":10}"#, [false, false, true]),
-            (r#"{"op":">=","value":10}"#, [false, true, true]),
-            (r#"{"op":"in","values":[10, 30]}"#, [false, true, false]),
-            (r#"{"op":"not-in","values":[10, 30]}"#, [true, false, true]),
+        // Per operator, for x = 9, 10, 11: "" where x passes, else the one
+        // check that refuses it.
+        let (lo, hi, set, out) = ("lo <= x", "x <= hi", "in set", "not in set");
+        let cases: [(&str, [&str; 3]); 8] = [
+            (r#"{"op":"=","value":10}"#, [lo, "", hi]),
+            (r#"{"op":"!=","value":10}"#, ["", out, ""]),
+            (r#"{"op":"<","value":10}"#, ["", hi, hi]),
+            (r#"{"op":"<=","value":10}"#, ["", "", hi]),
+            (r#"{"op":">","value":10}"#, [lo, lo, ""]),
+            (r#"{"op":">=","value":10}"#, [lo, "", ""]),
+            (r#"{"op":"in","values":[10, 30]}"#, [set, "", set]),
+            (r#"{"op":"not-in","values":[10, 30]}"#, ["", out, ""]),
         ];
         for (clause, expect) in cases {
             let json = format!(
@@ -249,8 +273,16 @@ mod tests {
                 &clause[1..clause.len() - 1]
             );
             let p = compile(&json);
-            for (x, want) in [9, 10, 11].into_iter().zip(expect) {
+            for (x, check) in [9, 10, 11].into_iter().zip(expect) {
+                let want = check.is_empty();
                 assert_eq!(ok(&p, x), want, "{clause} at {x}");
+                if !want {
+                    assert_eq!(
+                        fails_in(&p, &[Fr::from(x), Fr::from(0u64)]),
+                        [[check]],
+                        "{clause} at {x}"
+                    );
+                }
             }
         }
         let between =
@@ -258,6 +290,9 @@ mod tests {
         for (x, want) in [(4, false), (5, true), (7, true), (8, false)] {
             assert_eq!(ok(&between, x), want);
         }
+        let at = |x: u64| fails_in(&between, &[Fr::from(x), Fr::from(0u64)]);
+        assert_eq!(at(4), [["lo <= x"]]);
+        assert_eq!(at(8), [["x <= hi"]]);
         let extremes = compile(
             r#"{"version":1,"clauses":[{"field":0,"op":">=","value":18446744073709551615}]}"#,
         );
@@ -286,6 +321,24 @@ mod tests {
         let h = slot.hash().unwrap().value().unwrap();
         let d = slot.enforce(&xv).unwrap().value().unwrap();
         (h, d, cs.is_satisfied().unwrap())
+    }
+
+    /// [`forged`] under constraint tracing: the distinct namespace paths of
+    /// the unsatisfied constraints.
+    fn forged_fails_in(raw: [Fr; 5 + SET_SIZE], x: Fr) -> Vec<Vec<&'static str>> {
+        crate::harness::trace_constraints(crate::harness::FnCircuit(
+            |cs: ConstraintSystemRef<Fr>| {
+                let slot = SlotVar::new_witness_raw(cs.clone(), &raw)?;
+                let xv = FpVar::new_witness(cs, || Ok(x))?;
+                let _hash = slot.hash()?;
+                slot.enforce(&xv).map(|_| ())
+            },
+        ))
+        .unwrap()
+        .unsatisfied_paths()
+        .into_iter()
+        .map(<[_]>::to_vec)
+        .collect()
     }
 
     fn raw(s: &SlotConstraint) -> [Fr; 5 + SET_SIZE] {
@@ -319,6 +372,7 @@ mod tests {
         let (h, _, ok) = forged(r, Fr::from(30u64));
         assert_eq!(h, honest.hash());
         assert!(!ok, "lo outside 2^64 accepted");
+        assert_eq!(forged_fails_in(r, Fr::from(30u64)), [["lo, hi < 2^64"]]);
         // m_out = -1, d = 1 packs like (m_out = 1, d = 0): "!= 0" passes 0.
         let honest = slot(r#"{"field":0,"op":"!=","value":0}"#);
         let mut r = raw(&honest);
@@ -327,6 +381,7 @@ mod tests {
         let (h, _, ok) = forged(r, Fr::from(0u64));
         assert_eq!(h, honest.hash());
         assert!(!ok, "non-boolean m_out accepted");
+        assert_eq!(forged_fails_in(r, Fr::from(0u64)), [["flags boolean"]]);
         // m_out = 1, d = 1/2 packs like (d = 1): discloses a fake half value.
         let honest = slot(r#"{"field":0,"op":"disclose"}"#);
         let mut r = raw(&honest);
@@ -336,6 +391,7 @@ mod tests {
         assert_eq!(h, honest.hash());
         assert_eq!(d, Fr::from(320u64));
         assert!(!ok, "non-boolean disclose accepted");
+        assert_eq!(forged_fails_in(r, Fr::from(640u64)), [["flags boolean"]]);
         // m_in = 6, d = 0 packs like (m_out = 1, d = 1): "!= 5" passes 5.
         let honest = slot(r#"{"field":0,"op":"!=","value":5},{"field":0,"op":"disclose"}"#);
         let mut r = raw(&honest);
@@ -345,6 +401,7 @@ mod tests {
         let (h, _, ok) = forged(r, Fr::from(5u64));
         assert_eq!(h, honest.hash());
         assert!(!ok, "non-boolean m_in accepted");
+        assert_eq!(forged_fails_in(r, Fr::from(5u64)), [["flags boolean"]]);
     }
 
     #[test]
@@ -353,6 +410,7 @@ mod tests {
         let mut r = raw(&any);
         r[1] = Fr::from(u128::from(u64::MAX) + 1);
         assert!(!forged(r, Fr::from(5u64)).2, "hi = 2^64 accepted");
+        assert_eq!(forged_fails_in(r, Fr::from(5u64)), [["lo, hi < 2^64"]]);
         // (m_in = m_out = 1 is unsatisfiable on its own: "in" needs P = 0,
         // "not-in" needs P != 0; the explicit m_in * m_out = 0 is belt and
         // braces, and no compiled policy has header code 3.)
@@ -377,6 +435,13 @@ mod tests {
             Fr::from(1u64) - Fr::from(1u128 << 64),
         ] {
             assert!(!run(&p, &[bad, Fr::from(0u64)]).0);
+            // Refused by the bounds (lo = 0, hi = 99), nowhere else.
+            let fails = fails_in(&p, &[bad, Fr::from(0u64)]);
+            assert!(!fails.is_empty());
+            assert!(
+                fails.iter().all(|f| *f == ["lo <= x"] || *f == ["x <= hi"]),
+                "{fails:?}"
+            );
         }
         let any = compile(r#"{"version":1,"clauses":[]}"#);
         assert!(!run(&any, &[Fr::from(1u128 << 64), Fr::from(0u64)]).0);

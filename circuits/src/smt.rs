@@ -406,6 +406,23 @@ mod tests {
         )
     }
 
+    /// [`gadget_root`] under constraint tracing: the distinct namespace
+    /// paths of the unsatisfied constraints.
+    fn fails_in(path: &QuadPath, leaf: Fr, bits: Vec<Fr>) -> Vec<Vec<&'static str>> {
+        crate::harness::trace_constraints(crate::harness::FnCircuit(
+            |cs: ConstraintSystemRef<Fr>| {
+                let v = QuadPathVar::new_witness_raw(cs.clone(), &path.siblings, &bits)?;
+                let l = FpVar::new_witness(cs, || Ok(leaf))?;
+                v.root_var(&l).map(|_| ())
+            },
+        ))
+        .unwrap()
+        .unsatisfied_paths()
+        .into_iter()
+        .map(<[_]>::to_vec)
+        .collect()
+    }
+
     #[test]
     fn gadget_agrees_with_native_at_every_position() {
         let mut s = SparseMerkleTree::new(3).unwrap();
@@ -436,8 +453,9 @@ mod tests {
         let p = s.path(1).unwrap();
         let mut bits: Vec<Fr> = p.bits().into_iter().map(Fr::from).collect();
         bits[0] = Fr::from(2u64);
-        let (_, _, ok) = gadget_root(&p, Fr::from(7u64), Some(bits));
+        let (_, _, ok) = gadget_root(&p, Fr::from(7u64), Some(bits.clone()));
         assert!(!ok);
+        assert_eq!(fails_in(&p, Fr::from(7u64), bits), [["index bits boolean"]]);
     }
 
     #[test]
@@ -454,9 +472,10 @@ mod tests {
         let mut bits: Vec<Fr> = p.bits().into_iter().map(Fr::from).collect();
         assert_eq!(bits, [one, Fr::from(0u64), Fr::from(0u64), one]);
         bits[1] = -Fr::from(2u64);
-        let (root, index, ok) = gadget_root(&p, Fr::from(0u64), Some(bits));
+        let (root, index, ok) = gadget_root(&p, Fr::from(0u64), Some(bits.clone()));
         assert_eq!(root, s.root());
         assert_eq!(index, Fr::from(5u64));
         assert!(!ok);
+        assert_eq!(fails_in(&p, Fr::from(0u64), bits), [["index bits boolean"]]);
     }
 }

@@ -85,6 +85,23 @@ fn run(a: Point, msg: Fr, r8: Point, s: Fr) -> ConstraintSystemRef<Fr> {
     cs
 }
 
+/// [`run`] under constraint tracing: the distinct namespace paths of the
+/// unsatisfied constraints (the gadget's checks: see the module notes).
+fn fails_in(a: Point, msg: Fr, r8: Point, s: Fr) -> Vec<Vec<&'static str>> {
+    crate::harness::trace_constraints(crate::harness::FnCircuit(|cs: ConstraintSystemRef<Fr>| {
+        let av = PointVar::new_witness(cs.clone(), || Ok(a))?;
+        let rv = PointVar::new_witness(cs.clone(), || Ok(r8))?;
+        let mv = FpVar::new_witness(cs.clone(), || Ok(msg))?;
+        let sv = FpVar::new_witness(cs.clone(), || Ok(s))?;
+        verify_var(&av, &mv, &rv, &sv)
+    }))
+    .unwrap()
+    .unsatisfied_paths()
+    .into_iter()
+    .map(<[_]>::to_vec)
+    .collect()
+}
+
 fn s_field(s: &SubgroupScalar) -> Fr {
     Fr::from_le_bytes_mod_order(&s.into_bigint().to_bytes_le()) // ok: s < l < r, no reduction
 }
@@ -113,6 +130,15 @@ fn gadget_accepts_circomlibjs_signatures_and_refuses_tampering() {
         assert!(!run(other.0, msg, sig.r8, s_field(&sig.s))
             .is_satisfied()
             .unwrap());
+        // Each tampering is refused by the verification equation alone.
+        assert!(fails_in(pk.0, msg, sig.r8, s_field(&sig.s)).is_empty());
+        for (key, m, s) in [
+            (pk.0, msg + Fr::from(1u64), s_field(&sig.s)),
+            (pk.0, msg, s_field(&sig.s) + Fr::from(1u64)),
+            (other.0, msg, s_field(&sig.s)),
+        ] {
+            assert_eq!(fails_in(key, m, sig.r8, s), [["signature equation"]]);
+        }
     }
 }
 
@@ -139,6 +165,10 @@ fn non_canonical_s_is_refused() {
         .unwrap());
     let cs = run(pk.0, msg, sig.r8, s_field(&sig.s) + l_field());
     assert!(!cs.is_satisfied().unwrap());
+    assert_eq!(
+        fails_in(pk.0, msg, sig.r8, s_field(&sig.s) + l_field()),
+        [["S <= l - 1"]]
+    );
 }
 
 /// The order-2 point.
@@ -172,6 +202,10 @@ fn key_outside_the_subgroup_is_refused() {
     assert_eq!(left, right);
     let cs = run(a_bad, msg, r8, s_field(&sig_s));
     assert!(!cs.is_satisfied().unwrap());
+    assert_eq!(
+        fails_in(a_bad, msg, r8, s_field(&sig_s)),
+        [["points in subgroup"]]
+    );
     // The honest key signs the same way and passes.
     let hm = babyjub::challenge(&r8, &a, &msg);
     let sig_s = r + to_subgroup_scalar(&hm) * s;
@@ -229,6 +263,10 @@ fn identity_key_is_refused() {
     let r8 = BASE8.mul(&s);
     let cs = run(Point::IDENTITY, Fr::from(5u64), r8, s_field(&s));
     assert!(!cs.is_satisfied().unwrap());
+    assert_eq!(
+        fails_in(Point::IDENTITY, Fr::from(5u64), r8, s_field(&s)),
+        [["key not identity"]]
+    );
 }
 
 #[test]
@@ -238,6 +276,12 @@ fn r8_outside_the_subgroup_is_refused() {
     let sig = sk.sign(&msg);
     let cs = run(sk.public_key().0, msg, sig.r8.add(&t2()), s_field(&sig.s));
     assert!(!cs.is_satisfied().unwrap());
+    // The subgroup check refuses it (and the challenge over R8 + T no
+    // longer matches S, so the equation fails too).
+    assert_eq!(
+        fails_in(sk.public_key().0, msg, sig.r8.add(&t2()), s_field(&sig.s)),
+        [["points in subgroup"], ["signature equation"]]
+    );
 }
 
 #[test]
