@@ -26,6 +26,7 @@ macro_rules! namespace {
     };
 }
 
+mod checked;
 pub mod cmp;
 pub mod eddsa;
 mod error;

@@ -16,6 +16,9 @@
 //!   `Q_inv` is determined in every case, which keeps the witness rigid);
 //! * `disclosed = d * x`.
 //!
+//! A slot is always witnessed ([`SlotVar::new_witness`]); the value `x` may
+//! be a constant, and is then checked by the same constraints.
+//!
 //! The checks are namespaced `"lo, hi < 2^64"`, `"flags boolean"`,
 //! `"modes exclusive"` (in [`SlotVar::hash`]) and `"lo <= x"`, `"x <= hi"`,
 //! `"in set"`, `"not in set"` (in [`SlotVar::enforce`]).
@@ -33,6 +36,7 @@ use zkgov_verifier::{
 };
 
 use crate::{
+    checked,
     cmp::{enforce_le, range_check},
     merkle::enforce_boolean,
     poseidon::poseidon_var,
@@ -102,7 +106,7 @@ impl SlotVar {
         }
         {
             let _check = namespace!("modes exclusive");
-            self.m_in.mul_equals(&self.m_out, &FpVar::zero())?;
+            checked::mul_equals(&self.m_in, &self.m_out, &FpVar::zero())?;
         }
         let two64 = Fr::from(u128::from(u64::MAX) + 1);
         let two128 = two64.square();
@@ -133,16 +137,18 @@ impl SlotVar {
             for s in &self.set[1..] {
                 prod *= x - s;
             }
-            self.m_in.mul_equals(&prod, &FpVar::zero())?;
+            checked::mul_equals(&self.m_in, &prod, &FpVar::zero())?;
             prod
         };
         {
             let _check = namespace!("not in set");
             let q = &self.m_out * (&prod - Fr::from(1u64)) + Fr::from(1u64);
-            let q_inv = FpVar::new_witness(x.cs(), || {
+            // The slot's own variables carry the system when `x` is a
+            // constant.
+            let q_inv = FpVar::new_witness(x.cs().or(self.m_out.cs()), || {
                 Ok(q.value()?.inverse().unwrap_or(Fr::from(0u64)))
             })?;
-            q.mul_equals(&q_inv, &FpVar::one())?;
+            checked::mul_equals(&q, &q_inv, &FpVar::one())?;
         }
         Ok(&self.disclose * x)
     }
@@ -422,6 +428,26 @@ mod tests {
             )
             .2
         );
+    }
+
+    #[test]
+    fn constant_values_are_checked_by_the_slot() {
+        // A value known when the circuit is written: the slot (always
+        // witnessed) checks it with the same constraints. This used to fail
+        // to synthesise at all (the not-in inverse had no system to live in).
+        let p = compile(r#"{"version":1,"clauses":[{"field":0,"op":"not-in","values":[10, 30]}]}"#);
+        for (x, holds) in [(9u64, true), (10, false), (30, false), (31, true)] {
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            let pv = PolicyVar::new_witness(cs.clone(), &p).unwrap();
+            let _hash = pv.hash().unwrap();
+            let xs = [
+                FpVar::constant(Fr::from(x)),
+                FpVar::constant(Fr::from(0u64)),
+            ];
+            pv.enforce(&xs).unwrap();
+            assert_eq!(cs.is_satisfied().unwrap(), holds, "{x}");
+            assert_eq!(p.holds(&[x, 0]), holds);
+        }
     }
 
     #[test]

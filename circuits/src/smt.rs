@@ -26,7 +26,8 @@
 //! ```
 //!
 //! (9 constraints; the booleanity checks are the namespace
-//! `"index bits boolean"`). Non-membership of index `i` ("not revoked") is
+//! `"index bits boolean"`, and refuse a non-boolean constant bit natively:
+//! [`crate::merkle::enforce_boolean`]). Non-membership of index `i` ("not revoked") is
 //! the path of `i` hashing the empty leaf 0 to the root, with the bits tied
 //! to `i` ([`QuadPathVar::index_var`]).
 
@@ -456,6 +457,40 @@ mod tests {
         let (_, _, ok) = gadget_root(&p, Fr::from(7u64), Some(bits.clone()));
         assert!(!ok);
         assert_eq!(fails_in(&p, Fr::from(7u64), bits), [["index bits boolean"]]);
+    }
+
+    #[test]
+    fn constant_non_boolean_bits_are_refused() {
+        // A path with constant index bits (a public index): a non-boolean
+        // constant is refused natively, as booleanity between constants is
+        // checked by nothing in ark-r1cs-std.
+        let s = SparseMerkleTree::from_leaves(2, &[(1, Fr::from(7u64))]).unwrap();
+        let p = s.path(1).unwrap();
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let wit = |x: &Fr| FpVar::new_witness(cs.clone(), || Ok(*x)).unwrap();
+        let siblings: Vec<[FpVar<Fr>; 3]> = p
+            .siblings
+            .iter()
+            .map(|s| [wit(&s[0]), wit(&s[1]), wit(&s[2])])
+            .collect();
+        let mut bits: Vec<FpVar<Fr>> = p
+            .bits()
+            .into_iter()
+            .map(|b| FpVar::constant(Fr::from(b)))
+            .collect();
+        let leaf = wit(&Fr::from(7u64));
+        let honest = QuadPathVar {
+            siblings: siblings.clone(),
+            bits: bits.clone(),
+        };
+        assert_eq!(honest.root_var(&leaf).unwrap().value().unwrap(), s.root());
+        assert!(cs.is_satisfied().unwrap());
+        bits[0] = FpVar::constant(Fr::from(2u64));
+        let forged = QuadPathVar { siblings, bits };
+        assert_eq!(
+            forged.root_var(&leaf).map(|_| ()),
+            Err(SynthesisError::Unsatisfiable)
+        );
     }
 
     #[test]
