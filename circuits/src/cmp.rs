@@ -12,6 +12,13 @@
 //!
 //! Nothing can alias through the field: `x + r` has no `k`-bit decomposition
 //! because `r > 2^253 > 2^k`.
+//!
+//! Constant operands are checked natively: [`range_check`] of a constant
+//! that is not below `2^k` (so also [`enforce_le`] of constants `a > b`, and
+//! [`is_lt`] of constants outside the range) returns
+//! `SynthesisError::Unsatisfiable` and makes no constraint. (The packing
+//! equality alone would not refuse it: ark-r1cs-std checks nothing between
+//! two constants.)
 
 use ark_ff::{BigInteger, PrimeField};
 use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
@@ -21,24 +28,29 @@ use zkgov_verifier::Fr;
 /// Largest supported bit width.
 pub const MAX_BITS: usize = 252;
 
-/// Enforces `x < 2^k` and returns the little-endian bits of `x`.
+/// Enforces `x < 2^k` and returns the little-endian bits of `x`. A constant
+/// `x` is checked natively (`Unsatisfiable` if `x >= 2^k`) and gives
+/// constant bits.
 pub fn range_check(x: &FpVar<Fr>, k: usize) -> Result<Vec<Boolean<Fr>>, SynthesisError> {
     if k == 0 || k > MAX_BITS {
         return Err(SynthesisError::Unsatisfiable);
+    }
+    if let FpVar::Constant(c) = x {
+        let bits = c.into_bigint().to_bits_le();
+        if bits[k..].iter().any(|b| *b) {
+            return Err(SynthesisError::Unsatisfiable);
+        }
+        return Ok(bits[..k].iter().map(|b| Boolean::Constant(*b)).collect());
     }
     let cs = x.cs();
     let value = x.value().ok().map(|v| v.into_bigint().to_bits_le());
     let bits = (0..k)
         .map(|i| {
             let bit = value.as_ref().map(|b| b[i]);
-            if cs.is_none() {
-                Ok(Boolean::Constant(bit.unwrap_or(false)))
-            } else {
-                Boolean::new_witness(cs.clone(), || bit.ok_or(SynthesisError::AssignmentMissing))
-            }
+            Boolean::new_witness(cs.clone(), || bit.ok_or(SynthesisError::AssignmentMissing))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Boolean::le_bits_to_fp(&bits)?.enforce_equal(x)?;
+    crate::checked::enforce_equal(&Boolean::le_bits_to_fp(&bits)?, x)?;
     Ok(bits)
 }
 
@@ -79,6 +91,28 @@ mod tests {
         cs.is_satisfied().unwrap()
     }
 
+    /// [`le_holds`]' checks, each in a namespace: which of them fail.
+    fn le_fails_in(a: Fr, b: Fr, k: usize) -> Vec<&'static str> {
+        crate::harness::trace_constraints(crate::harness::FnCircuit(
+            |cs: ark_relations::gr1cs::ConstraintSystemRef<Fr>| {
+                let av = FpVar::new_witness(cs.clone(), || Ok(a))?;
+                let bv = FpVar::new_witness(cs, || Ok(b))?;
+                {
+                    let _a = namespace!("a < 2^k");
+                    range_check(&av, k)?;
+                }
+                {
+                    let _b = namespace!("b < 2^k");
+                    range_check(&bv, k)?;
+                }
+                let _le = namespace!("a <= b");
+                enforce_le(&av, &bv, k)
+            },
+        ))
+        .unwrap()
+        .unsatisfied_steps()
+    }
+
     #[test]
     fn le_at_the_boundaries() {
         assert!(le_holds(Fr::from(5u64), Fr::from(5u64), 64));
@@ -86,6 +120,13 @@ mod tests {
         assert!(!le_holds(Fr::from(6u64), Fr::from(5u64), 64));
         assert!(le_holds(Fr::from(0u64), Fr::from(u64::MAX), 64));
         assert!(!le_holds(Fr::from(u64::MAX), Fr::from(0u64), 64));
+        // In range but in the wrong order: only the comparison fails.
+        assert!(le_fails_in(Fr::from(5u64), Fr::from(5u64), 64).is_empty());
+        assert_eq!(le_fails_in(Fr::from(6u64), Fr::from(5u64), 64), ["a <= b"]);
+        assert_eq!(
+            le_fails_in(Fr::from(u64::MAX), Fr::from(0u64), 64),
+            ["a <= b"]
+        );
     }
 
     #[test]
@@ -95,6 +136,18 @@ mod tests {
         assert!(!le_holds(Fr::from(1u128 << 64), Fr::from(1u128 << 64), 64));
         assert!(!le_holds(-Fr::from(1u64), Fr::from(5u64), 64));
         assert!(!le_holds(Fr::from(5u64), -Fr::from(1u64), 64));
+        // Each is refused by the range check of the out-of-range operand
+        // (b - a = 0 for 2^64 <= 2^64 passes; -1 - 5 does not).
+        let two_64 = Fr::from(1u128 << 64);
+        assert_eq!(le_fails_in(two_64, two_64, 64), ["a < 2^k", "b < 2^k"]);
+        assert_eq!(
+            le_fails_in(-Fr::from(1u64), Fr::from(5u64), 64),
+            ["a < 2^k"]
+        );
+        assert_eq!(
+            le_fails_in(Fr::from(5u64), -Fr::from(1u64), 64),
+            ["b < 2^k", "a <= b"]
+        );
     }
 
     #[test]
@@ -141,6 +194,40 @@ mod tests {
         assert!(le_holds(big - Fr::from(1u64), big - Fr::from(1u64), 252));
         assert!(!le_holds(big, big, 252));
         assert!(!le_holds(-Fr::from(1u64), Fr::from(7u64), 252));
+    }
+
+    #[test]
+    fn constant_operands_are_checked_natively() {
+        // ark-r1cs-std checks nothing between two constants, so before the
+        // native check the packing equality "passed" for 2^70 in 64 bits.
+        let c = |v: u128| FpVar::<Fr>::constant(Fr::from(v));
+        let unsat = Err(SynthesisError::Unsatisfiable);
+        assert_eq!(range_check(&c(1 << 70), 64).map(|_| ()), unsat);
+        assert_eq!(range_check(&c(1 << 64), 64).map(|_| ()), unsat);
+        assert_eq!(
+            range_check(&FpVar::constant(-Fr::from(1u64)), 64).map(|_| ()),
+            unsat
+        );
+        let bits = range_check(&c(u128::from(u64::MAX) - 1), 64).unwrap();
+        assert!(bits.iter().all(|b| b.is_constant()));
+        assert_eq!(
+            Boolean::le_bits_to_fp(&bits).unwrap().value().unwrap(),
+            Fr::from(u64::MAX - 1)
+        );
+        // A comparison between constants that does not hold is refused; one
+        // that holds passes, with no constraint.
+        assert_eq!(enforce_le(&c(6), &c(5), 64), unsat);
+        assert!(enforce_le(&c(5), &c(5), 64).is_ok());
+        assert_eq!(enforce_le(&c(0), &c(1 << 64), 64), unsat);
+        assert!(is_lt(&c(5), &c(6), 64).unwrap().value().unwrap());
+        assert!(!is_lt(&c(6), &c(6), 64).unwrap().value().unwrap());
+        // Outside the operands' range is refused, not answered.
+        assert_eq!(is_lt(&c(1 << 70), &c(0), 64).map(|_| ()), unsat);
+        // A constant against a variable is constrained as before.
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let x = FpVar::new_witness(cs.clone(), || Ok(Fr::from(7u64))).unwrap();
+        enforce_le(&x, &c(6), 64).unwrap();
+        assert!(!cs.is_satisfied().unwrap());
     }
 
     proptest! {

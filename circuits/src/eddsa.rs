@@ -44,6 +44,14 @@
 //!    2-bit windows over `[0, P, 2P, 3P]` for the right ([`var_base_mul`]).
 //!    Twisted Edwards addition on Baby Jubjub is complete (`a` square, `d`
 //!    not), so the identity and equal points need no special case.
+//!
+//! Constant operands (a key known when the circuit is written, say) are
+//! checked natively, so a false statement about constants is refused with
+//! `SynthesisError::Unsatisfiable` instead of passing unchecked.
+//!
+//! The checks are namespaced `"points on curve"`, `"key not identity"`,
+//! `"points in subgroup"`, `"S < 2^251"`, `"S <= l - 1"`,
+//! `"challenge bits"` and `"signature equation"`.
 
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ed_on_bn254::{constraints::EdwardsVar, EdwardsProjective};
@@ -61,7 +69,7 @@ use zkgov_verifier::{
     Fr,
 };
 
-use crate::{cmp, poseidon::poseidon_var};
+use crate::{checked, cmp, poseidon::poseidon_var};
 
 /// Bits of a canonical `S` (`l < 2^251`).
 pub const S_BITS: usize = 251;
@@ -182,7 +190,7 @@ impl PointVar {
         let x2 = self.x.square()?;
         let y2 = self.y.square()?;
         let lhs = &x2 * Fr::from(COEFF_A) + &y2 - Fr::from(1u64);
-        (x2 * Fr::from(COEFF_D)).mul_equals(&y2, &lhs)
+        checked::mul_equals(&(x2 * Fr::from(COEFF_D)), &y2, &lhs)
     }
 
     /// The point in ark's `a = 1` coordinates (a linear map: free).
@@ -191,8 +199,17 @@ impl PointVar {
     }
 
     /// Enforces that the point is in the order-`l` subgroup: witnesses
-    /// `Q = 8⁻¹·P` (mod `l`), checks `Q` is on the curve and `8·Q = P`.
+    /// `Q = 8⁻¹·P` (mod `l`), checks `Q` is on the curve and `8·Q = P`. A
+    /// constant point is checked natively (`Unsatisfiable` outside the
+    /// subgroup).
     pub fn enforce_in_subgroup(&self) -> Result<(), SynthesisError> {
+        if let (FpVar::Constant(x), FpVar::Constant(y)) = (&self.x, &self.y) {
+            return if (Point { x: *x, y: *y }).is_in_subgroup() {
+                Ok(())
+            } else {
+                Err(SynthesisError::Unsatisfiable)
+            };
+        }
         let cs = self.x.cs().or(self.y.cs());
         let inv8 = SubgroupScalar::from(8u64)
             .inverse()
@@ -203,8 +220,15 @@ impl PointVar {
         for _ in 0..3 {
             eight_q.double_in_place()?;
         }
-        eight_q.enforce_equal(&self.to_ark())
+        enforce_points_equal(&eight_q, &self.to_ark())
     }
+}
+
+/// Enforces `p = q` coordinate by coordinate: the constraints of
+/// `p.enforce_equal(q)`, but constant coordinates are compared natively.
+fn enforce_points_equal(p: &EdwardsVar, q: &EdwardsVar) -> Result<(), SynthesisError> {
+    checked::enforce_equal(&p.x, &q.x)?;
+    checked::enforce_equal(&p.y, &q.y)
 }
 
 /// `k · 2^(3w) · Base8` for `k < 8`, per 3-bit window `w`, in ark
@@ -305,37 +329,57 @@ pub fn verify_var(
     r8: &PointVar,
     s: &FpVar<Fr>,
 ) -> Result<(), SynthesisError> {
+    // Each check in its own namespace (module notes: the numbered list).
     // 1-3. Points.
-    a.enforce_on_curve()?;
-    r8.enforce_on_curve()?;
-    a.x.enforce_not_equal(&FpVar::zero())?;
-    a.enforce_in_subgroup()?;
-    r8.enforce_in_subgroup()?;
+    {
+        let _check = namespace!("points on curve");
+        a.enforce_on_curve()?;
+        r8.enforce_on_curve()?;
+    }
+    {
+        let _check = namespace!("key not identity");
+        checked::enforce_not_equal(&a.x, &FpVar::zero())?;
+    }
+    {
+        let _check = namespace!("points in subgroup");
+        a.enforce_in_subgroup()?;
+        r8.enforce_in_subgroup()?;
+    }
 
     // 4. S < l.
-    let s_bits = cmp::range_check(s, S_BITS)?;
-    let l_minus_1 =
-        FpVar::constant(Fr::from_bigint(l_minus_one()).ok_or(SynthesisError::Unsatisfiable)?);
-    cmp::enforce_le(s, &l_minus_1, S_BITS)?;
+    let s_bits = {
+        let _check = namespace!("S < 2^251");
+        cmp::range_check(s, S_BITS)?
+    };
+    {
+        let _check = namespace!("S <= l - 1");
+        let l_minus_1 =
+            FpVar::constant(Fr::from_bigint(l_minus_one()).ok_or(SynthesisError::Unsatisfiable)?);
+        cmp::enforce_le(s, &l_minus_1, S_BITS)?;
+    }
 
     // 5. hm.
-    let hm = poseidon_var(&[
-        r8.x.clone(),
-        r8.y.clone(),
-        a.x.clone(),
-        a.y.clone(),
-        msg.clone(),
-    ])?;
-    let hm_bits = hm.to_non_unique_bits_le()?;
+    let hm_bits = {
+        let _check = namespace!("challenge bits");
+        let hm = poseidon_var(&[
+            r8.x.clone(),
+            r8.y.clone(),
+            a.x.clone(),
+            a.y.clone(),
+            msg.clone(),
+        ])?;
+        hm.to_non_unique_bits_le()?
+    };
 
     // 6. S·Base8 == R8 + hm·(8·A).
+    let _check = namespace!("signature equation");
     let left = fixed_base_mul(&s_bits)?;
     let mut a8 = a.to_ark();
     for _ in 0..3 {
         a8.double_in_place()?;
     }
     let right = r8.to_ark() + var_base_mul(&a8, &hm_bits)?;
-    left.enforce_equal(&right)
+    enforce_points_equal(&left, &right)
 }
 
 /// `l - 1` as a base-field integer.

@@ -13,6 +13,20 @@
 //! * [`record`] — the record-membership statement;
 //! * `harness` (feature `test-harness`) — the witness-mutation harness.
 
+/// Opens a named constraint namespace, closed when the returned guard drops:
+/// constraints made meanwhile are traced under `$name` (inside any enclosing
+/// namespace) when a `tracing` subscriber with ark-relations'
+/// `ConstraintLayer` is installed, as the test harness does; otherwise the
+/// span is disabled and costs nothing. Like ark-relations' `ns!` (the same
+/// `gr1cs` target), except that `ns!` forgets its span, leaking it whenever
+/// a subscriber is installed. Namespaces never change the constraint system.
+macro_rules! namespace {
+    ($name:literal) => {
+        ark_relations::gr1cs::info_span!(target: "gr1cs", $name).entered()
+    };
+}
+
+mod checked;
 pub mod cmp;
 pub mod eddsa;
 mod error;

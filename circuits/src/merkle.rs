@@ -11,7 +11,11 @@
 //! (booleanity enforced), the depth is a constant of the circuit, and the leaf
 //! is enforced non-zero, so an empty slot never proves membership. Per level:
 //! one constraint for `left = cur + bit * (sib - cur)`, one for the bit, and
-//! a two-input Poseidon (240): 242 constraints.
+//! a two-input Poseidon (240): 242 constraints. The checks are named
+//! `"leaf != 0"` and `"path bit boolean"` (namespaces). A constant leaf or
+//! bit is checked natively (a zero leaf or non-boolean bit is
+//! `SynthesisError::Unsatisfiable`): arkworks checks nothing between
+//! constants.
 
 use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
@@ -19,6 +23,7 @@ use rayon::prelude::*;
 use zkgov_verifier::Fr;
 
 use crate::{
+    checked,
     poseidon::{hash, poseidon_var},
     CircuitError,
 };
@@ -248,9 +253,10 @@ impl MerklePathVar {
     }
 }
 
-/// Enforces `b * (b - 1) = 0`.
+/// Enforces `b * (b - 1) = 0` (a constant `b` is checked natively:
+/// `Unsatisfiable` unless it is 0 or 1).
 pub fn enforce_boolean(b: &FpVar<Fr>) -> Result<(), SynthesisError> {
-    b.mul_equals(&(b - Fr::from(1u64)), &FpVar::zero())
+    checked::mul_equals(b, &(b - Fr::from(1u64)), &FpVar::zero())
 }
 
 /// Enforces `leaf != 0` and that every bit is boolean, and returns the root of
@@ -263,7 +269,10 @@ pub fn root_var(
     if siblings.len() != bits.len() {
         return Err(SynthesisError::Unsatisfiable);
     }
-    leaf.enforce_not_equal(&FpVar::zero())?;
+    {
+        let _check = namespace!("leaf != 0");
+        checked::enforce_not_equal(leaf, &FpVar::zero())?;
+    }
     fold_path(leaf.clone(), siblings, bits)
 }
 
@@ -278,7 +287,10 @@ fn fold_path(
     }
     let mut cur = leaf;
     for (sib, bit) in siblings.iter().zip(bits) {
-        enforce_boolean(bit)?;
+        {
+            let _check = namespace!("path bit boolean");
+            enforce_boolean(bit)?;
+        }
         let left = &cur + bit * (sib - &cur);
         let right = &cur + sib - &left;
         cur = poseidon_var(&[left, right])?;
@@ -353,6 +365,23 @@ mod tests {
         (root, cs.is_satisfied().unwrap())
     }
 
+    /// [`gadget_root`] under constraint tracing: the distinct namespace
+    /// paths of the unsatisfied constraints.
+    fn fails_in(leaf: Fr, siblings: &[Fr], bits: &[Fr]) -> Vec<Vec<&'static str>> {
+        crate::harness::trace_constraints(crate::harness::FnCircuit(
+            |cs: ConstraintSystemRef<Fr>| {
+                let l = FpVar::new_witness(cs.clone(), || Ok(leaf))?;
+                let pv = MerklePathVar::new_witness_raw(cs, siblings, bits)?;
+                pv.root_var(&l).map(|_| ())
+            },
+        ))
+        .unwrap()
+        .unsatisfied_paths()
+        .into_iter()
+        .map(<[_]>::to_vec)
+        .collect()
+    }
+
     fn native_bits(p: &MerklePath) -> Vec<Fr> {
         p.bits().into_iter().map(Fr::from).collect()
     }
@@ -383,8 +412,39 @@ mod tests {
         bits[0] = (forged_left - ls[1]) / (p.siblings[0] - ls[1]);
         let (_, ok) = gadget_root(ls[1], &p.siblings, &bits);
         assert!(!ok, "non-boolean path bit accepted");
+        assert_eq!(fails_in(ls[1], &p.siblings, &bits), [["path bit boolean"]]);
         bits[0] = Fr::from(2u64);
         assert!(!gadget_root(ls[1], &p.siblings, &bits).1);
+        assert_eq!(fails_in(ls[1], &p.siblings, &bits), [["path bit boolean"]]);
+    }
+
+    #[test]
+    fn constant_leaf_and_bits_are_checked_natively() {
+        // ark-r1cs-std checks nothing between constants: before the native
+        // checks a constant zero leaf and a constant bit 2 "passed".
+        let unsat = Err(SynthesisError::Unsatisfiable);
+        assert_eq!(enforce_boolean(&FpVar::constant(Fr::from(2u64))), unsat);
+        assert!(enforce_boolean(&FpVar::constant(Fr::from(1u64))).is_ok());
+        assert!(enforce_boolean(&FpVar::zero()).is_ok());
+        let ls = leaves(5);
+        let t = MerkleTree::from_leaves(4, &ls).unwrap();
+        let p = t.path(2).unwrap();
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let sibs: Vec<FpVar<Fr>> = p
+            .siblings
+            .iter()
+            .map(|s| FpVar::new_witness(cs.clone(), || Ok(*s)).unwrap())
+            .collect();
+        let bits: Vec<FpVar<Fr>> = native_bits(&p).into_iter().map(FpVar::constant).collect();
+        assert_eq!(root_var(&FpVar::zero(), &sibs, &bits).map(|_| ()), unsat);
+        let mut two = bits.clone();
+        two[0] = FpVar::constant(Fr::from(2u64));
+        let leaf = FpVar::new_witness(cs.clone(), || Ok(ls[2])).unwrap();
+        assert_eq!(root_var(&leaf, &sibs, &two).map(|_| ()), unsat);
+        // The honest path with constant bits (a public index) still works.
+        let root = root_var(&leaf, &sibs, &bits).unwrap();
+        assert_eq!(root.value().unwrap(), t.root());
+        assert!(cs.is_satisfied().unwrap());
     }
 
     #[test]
@@ -401,5 +461,9 @@ mod tests {
         let (root, ok) = gadget_root(Fr::from(0u64), &path.siblings, &native_bits(&path));
         assert_eq!(root, t5.root());
         assert!(!ok, "zero leaf accepted");
+        assert_eq!(
+            fails_in(Fr::from(0u64), &path.siblings, &native_bits(&path)),
+            [["leaf != 0"]]
+        );
     }
 }

@@ -16,6 +16,13 @@
 //!   `Q_inv` is determined in every case, which keeps the witness rigid);
 //! * `disclosed = d * x`.
 //!
+//! A slot is always witnessed ([`SlotVar::new_witness`]); the value `x` may
+//! be a constant, and is then checked by the same constraints.
+//!
+//! The checks are namespaced `"lo, hi < 2^64"`, `"flags boolean"`,
+//! `"modes exclusive"` (in [`SlotVar::hash`]) and `"lo <= x"`, `"x <= hi"`,
+//! `"in set"`, `"not in set"` (in [`SlotVar::enforce`]).
+//!
 //! The slot hash is `Poseidon(header, s_0..s_7)` and the policy hash
 //! `Poseidon(label, slot_0..slot_{n-1})`, as natively.
 
@@ -29,6 +36,7 @@ use zkgov_verifier::{
 };
 
 use crate::{
+    checked,
     cmp::{enforce_le, range_check},
     merkle::enforce_boolean,
     poseidon::poseidon_var,
@@ -85,12 +93,21 @@ impl SlotVar {
 
     /// Enforces the slot's well-formedness and returns its hash.
     pub fn hash(&self) -> Result<FpVar<Fr>, SynthesisError> {
-        range_check(&self.lo, VALUE_BITS)?;
-        range_check(&self.hi, VALUE_BITS)?;
-        enforce_boolean(&self.m_in)?;
-        enforce_boolean(&self.m_out)?;
-        enforce_boolean(&self.disclose)?;
-        self.m_in.mul_equals(&self.m_out, &FpVar::zero())?;
+        {
+            let _check = namespace!("lo, hi < 2^64");
+            range_check(&self.lo, VALUE_BITS)?;
+            range_check(&self.hi, VALUE_BITS)?;
+        }
+        {
+            let _check = namespace!("flags boolean");
+            enforce_boolean(&self.m_in)?;
+            enforce_boolean(&self.m_out)?;
+            enforce_boolean(&self.disclose)?;
+        }
+        {
+            let _check = namespace!("modes exclusive");
+            checked::mul_equals(&self.m_in, &self.m_out, &FpVar::zero())?;
+        }
         let two64 = Fr::from(u128::from(u64::MAX) + 1);
         let two128 = two64.square();
         let header = &self.lo
@@ -106,18 +123,33 @@ impl SlotVar {
     /// Enforces that `x` satisfies the slot; returns the disclosed value
     /// (`x` if disclosed, else 0).
     pub fn enforce(&self, x: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
-        enforce_le(&self.lo, x, VALUE_BITS)?;
-        enforce_le(x, &self.hi, VALUE_BITS)?;
-        let mut prod = x - &self.set[0];
-        for s in &self.set[1..] {
-            prod *= x - s;
+        {
+            let _check = namespace!("lo <= x");
+            enforce_le(&self.lo, x, VALUE_BITS)?;
         }
-        self.m_in.mul_equals(&prod, &FpVar::zero())?;
-        let q = &self.m_out * (&prod - Fr::from(1u64)) + Fr::from(1u64);
-        let q_inv = FpVar::new_witness(x.cs(), || {
-            Ok(q.value()?.inverse().unwrap_or(Fr::from(0u64)))
-        })?;
-        q.mul_equals(&q_inv, &FpVar::one())?;
+        {
+            let _check = namespace!("x <= hi");
+            enforce_le(x, &self.hi, VALUE_BITS)?;
+        }
+        let prod = {
+            let _check = namespace!("in set");
+            let mut prod = x - &self.set[0];
+            for s in &self.set[1..] {
+                prod *= x - s;
+            }
+            checked::mul_equals(&self.m_in, &prod, &FpVar::zero())?;
+            prod
+        };
+        {
+            let _check = namespace!("not in set");
+            let q = &self.m_out * (&prod - Fr::from(1u64)) + Fr::from(1u64);
+            // The slot's own variables carry the system when `x` is a
+            // constant.
+            let q_inv = FpVar::new_witness(x.cs().or(self.m_out.cs()), || {
+                Ok(q.value()?.inverse().unwrap_or(Fr::from(0u64)))
+            })?;
+            checked::mul_equals(&q, &q_inv, &FpVar::one())?;
+        }
         Ok(&self.disclose * x)
     }
 }
@@ -191,6 +223,27 @@ mod tests {
         (cs.is_satisfied().unwrap(), h, d)
     }
 
+    /// [`run`] under constraint tracing: the distinct namespace paths of
+    /// the unsatisfied constraints (the slot checks of the module notes).
+    fn fails_in(policy: &CompiledPolicy, values: &[Fr]) -> Vec<Vec<&'static str>> {
+        crate::harness::trace_constraints(crate::harness::FnCircuit(
+            |cs: ConstraintSystemRef<Fr>| {
+                let pv = PolicyVar::new_witness(cs.clone(), policy)?;
+                let xs = values
+                    .iter()
+                    .map(|v| FpVar::new_witness(cs.clone(), || Ok(*v)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let _hash = pv.hash()?;
+                pv.enforce(&xs).map(|_| ())
+            },
+        ))
+        .unwrap()
+        .unsatisfied_paths()
+        .into_iter()
+        .map(<[_]>::to_vec)
+        .collect()
+    }
+
     fn compile(json: &str) -> CompiledPolicy {
         Policy::from_json(json).unwrap().compile(2, &[]).unwrap()
     }
@@ -207,15 +260,18 @@ mod tests {
 
     #[test]
     fn every_operator_one_below_at_and_one_above_its_boundary() {
-        let cases: [(&str, [bool; 3]); 8] = [
-            (r#"{"op":"=","value":10}"#, [false, true, false]),
-            (r#"{"op":"!=","value":10}"#, [true, false, true]),
-            (r#"{"op":"<","value":10}"#, [true, false, false]),
-            (r#"{"op":"<=","value":10}"#, [true, true, false]),
-            (r#"{"op":">","value":10}"#, [false, false, true]),
-            (r#"{"op":">=","value":10}"#, [false, true, true]),
-            (r#"{"op":"in","values":[10, 30]}"#, [false, true, false]),
-            (r#"{"op":"not-in","values":[10, 30]}"#, [true, false, true]),
+        // Per operator, for x = 9, 10, 11: "" where x passes, else the one
+        // check that refuses it.
+        let (lo, hi, set, out) = ("lo <= x", "x <= hi", "in set", "not in set");
+        let cases: [(&str, [&str; 3]); 8] = [
+            (r#"{"op":"=","value":10}"#, [lo, "", hi]),
+            (r#"{"op":"!=","value":10}"#, ["", out, ""]),
+            (r#"{"op":"<","value":10}"#, ["", hi, hi]),
+            (r#"{"op":"<=","value":10}"#, ["", "", hi]),
+            (r#"{"op":">","value":10}"#, [lo, lo, ""]),
+            (r#"{"op":">=","value":10}"#, [lo, "", ""]),
+            (r#"{"op":"in","values":[10, 30]}"#, [set, "", set]),
+            (r#"{"op":"not-in","values":[10, 30]}"#, ["", out, ""]),
         ];
         for (clause, expect) in cases {
             let json = format!(
@@ -223,8 +279,16 @@ mod tests {
                 &clause[1..clause.len() - 1]
             );
             let p = compile(&json);
-            for (x, want) in [9, 10, 11].into_iter().zip(expect) {
+            for (x, check) in [9, 10, 11].into_iter().zip(expect) {
+                let want = check.is_empty();
                 assert_eq!(ok(&p, x), want, "{clause} at {x}");
+                if !want {
+                    assert_eq!(
+                        fails_in(&p, &[Fr::from(x), Fr::from(0u64)]),
+                        [[check]],
+                        "{clause} at {x}"
+                    );
+                }
             }
         }
         let between =
@@ -232,6 +296,9 @@ mod tests {
         for (x, want) in [(4, false), (5, true), (7, true), (8, false)] {
             assert_eq!(ok(&between, x), want);
         }
+        let at = |x: u64| fails_in(&between, &[Fr::from(x), Fr::from(0u64)]);
+        assert_eq!(at(4), [["lo <= x"]]);
+        assert_eq!(at(8), [["x <= hi"]]);
         let extremes = compile(
             r#"{"version":1,"clauses":[{"field":0,"op":">=","value":18446744073709551615}]}"#,
         );
@@ -260,6 +327,24 @@ mod tests {
         let h = slot.hash().unwrap().value().unwrap();
         let d = slot.enforce(&xv).unwrap().value().unwrap();
         (h, d, cs.is_satisfied().unwrap())
+    }
+
+    /// [`forged`] under constraint tracing: the distinct namespace paths of
+    /// the unsatisfied constraints.
+    fn forged_fails_in(raw: [Fr; 5 + SET_SIZE], x: Fr) -> Vec<Vec<&'static str>> {
+        crate::harness::trace_constraints(crate::harness::FnCircuit(
+            |cs: ConstraintSystemRef<Fr>| {
+                let slot = SlotVar::new_witness_raw(cs.clone(), &raw)?;
+                let xv = FpVar::new_witness(cs, || Ok(x))?;
+                let _hash = slot.hash()?;
+                slot.enforce(&xv).map(|_| ())
+            },
+        ))
+        .unwrap()
+        .unsatisfied_paths()
+        .into_iter()
+        .map(<[_]>::to_vec)
+        .collect()
     }
 
     fn raw(s: &SlotConstraint) -> [Fr; 5 + SET_SIZE] {
@@ -293,6 +378,7 @@ mod tests {
         let (h, _, ok) = forged(r, Fr::from(30u64));
         assert_eq!(h, honest.hash());
         assert!(!ok, "lo outside 2^64 accepted");
+        assert_eq!(forged_fails_in(r, Fr::from(30u64)), [["lo, hi < 2^64"]]);
         // m_out = -1, d = 1 packs like (m_out = 1, d = 0): "!= 0" passes 0.
         let honest = slot(r#"{"field":0,"op":"!=","value":0}"#);
         let mut r = raw(&honest);
@@ -301,6 +387,7 @@ mod tests {
         let (h, _, ok) = forged(r, Fr::from(0u64));
         assert_eq!(h, honest.hash());
         assert!(!ok, "non-boolean m_out accepted");
+        assert_eq!(forged_fails_in(r, Fr::from(0u64)), [["flags boolean"]]);
         // m_out = 1, d = 1/2 packs like (d = 1): discloses a fake half value.
         let honest = slot(r#"{"field":0,"op":"disclose"}"#);
         let mut r = raw(&honest);
@@ -310,6 +397,7 @@ mod tests {
         assert_eq!(h, honest.hash());
         assert_eq!(d, Fr::from(320u64));
         assert!(!ok, "non-boolean disclose accepted");
+        assert_eq!(forged_fails_in(r, Fr::from(640u64)), [["flags boolean"]]);
         // m_in = 6, d = 0 packs like (m_out = 1, d = 1): "!= 5" passes 5.
         let honest = slot(r#"{"field":0,"op":"!=","value":5},{"field":0,"op":"disclose"}"#);
         let mut r = raw(&honest);
@@ -319,6 +407,7 @@ mod tests {
         let (h, _, ok) = forged(r, Fr::from(5u64));
         assert_eq!(h, honest.hash());
         assert!(!ok, "non-boolean m_in accepted");
+        assert_eq!(forged_fails_in(r, Fr::from(5u64)), [["flags boolean"]]);
     }
 
     #[test]
@@ -327,6 +416,7 @@ mod tests {
         let mut r = raw(&any);
         r[1] = Fr::from(u128::from(u64::MAX) + 1);
         assert!(!forged(r, Fr::from(5u64)).2, "hi = 2^64 accepted");
+        assert_eq!(forged_fails_in(r, Fr::from(5u64)), [["lo, hi < 2^64"]]);
         // (m_in = m_out = 1 is unsatisfiable on its own: "in" needs P = 0,
         // "not-in" needs P != 0; the explicit m_in * m_out = 0 is belt and
         // braces, and no compiled policy has header code 3.)
@@ -341,6 +431,26 @@ mod tests {
     }
 
     #[test]
+    fn constant_values_are_checked_by_the_slot() {
+        // A value known when the circuit is written: the slot (always
+        // witnessed) checks it with the same constraints. This used to fail
+        // to synthesise at all (the not-in inverse had no system to live in).
+        let p = compile(r#"{"version":1,"clauses":[{"field":0,"op":"not-in","values":[10, 30]}]}"#);
+        for (x, holds) in [(9u64, true), (10, false), (30, false), (31, true)] {
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            let pv = PolicyVar::new_witness(cs.clone(), &p).unwrap();
+            let _hash = pv.hash().unwrap();
+            let xs = [
+                FpVar::constant(Fr::from(x)),
+                FpVar::constant(Fr::from(0u64)),
+            ];
+            pv.enforce(&xs).unwrap();
+            assert_eq!(cs.is_satisfied().unwrap(), holds, "{x}");
+            assert_eq!(p.holds(&[x, 0]), holds);
+        }
+    }
+
+    #[test]
     fn out_of_range_values_never_satisfy_a_bound() {
         // -1 and 2^64 are not "below 100" nor ">= 0": the comparison gadget
         // refuses values that are not below 2^64.
@@ -351,6 +461,13 @@ mod tests {
             Fr::from(1u64) - Fr::from(1u128 << 64),
         ] {
             assert!(!run(&p, &[bad, Fr::from(0u64)]).0);
+            // Refused by the bounds (lo = 0, hi = 99), nowhere else.
+            let fails = fails_in(&p, &[bad, Fr::from(0u64)]);
+            assert!(!fails.is_empty());
+            assert!(
+                fails.iter().all(|f| *f == ["lo <= x"] || *f == ["x <= hi"]),
+                "{fails:?}"
+            );
         }
         let any = compile(r#"{"version":1,"clauses":[]}"#);
         assert!(!run(&any, &[Fr::from(1u128 << 64), Fr::from(0u64)]).0);

@@ -25,9 +25,11 @@
 //! c3 = s2 + e3 (cur - s2)
 //! ```
 //!
-//! (9 constraints). Non-membership of index `i` ("not revoked") is the path
-//! of `i` hashing the empty leaf 0 to the root, with the bits tied to `i`
-//! ([`QuadPathVar::index_var`]).
+//! (9 constraints; the booleanity checks are the namespace
+//! `"index bits boolean"`, and refuse a non-boolean constant bit natively:
+//! [`crate::merkle::enforce_boolean`]). Non-membership of index `i` ("not revoked") is
+//! the path of `i` hashing the empty leaf 0 to the root, with the bits tied
+//! to `i` ([`QuadPathVar::index_var`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -305,8 +307,11 @@ impl QuadPathVar {
         let mut cur = leaf.clone();
         for (s, b) in self.siblings.iter().zip(self.bits.chunks(2)) {
             let (b0, b1) = (&b[0], &b[1]);
-            enforce_boolean(b0)?;
-            enforce_boolean(b1)?;
+            {
+                let _check = namespace!("index bits boolean");
+                enforce_boolean(b0)?;
+                enforce_boolean(b1)?;
+            }
             let b01 = b0 * b1;
             let one = Fr::from(1u64);
             let e0 = &b01 - b0 - b1 + one;
@@ -402,6 +407,23 @@ mod tests {
         )
     }
 
+    /// [`gadget_root`] under constraint tracing: the distinct namespace
+    /// paths of the unsatisfied constraints.
+    fn fails_in(path: &QuadPath, leaf: Fr, bits: Vec<Fr>) -> Vec<Vec<&'static str>> {
+        crate::harness::trace_constraints(crate::harness::FnCircuit(
+            |cs: ConstraintSystemRef<Fr>| {
+                let v = QuadPathVar::new_witness_raw(cs.clone(), &path.siblings, &bits)?;
+                let l = FpVar::new_witness(cs, || Ok(leaf))?;
+                v.root_var(&l).map(|_| ())
+            },
+        ))
+        .unwrap()
+        .unsatisfied_paths()
+        .into_iter()
+        .map(<[_]>::to_vec)
+        .collect()
+    }
+
     #[test]
     fn gadget_agrees_with_native_at_every_position() {
         let mut s = SparseMerkleTree::new(3).unwrap();
@@ -432,8 +454,43 @@ mod tests {
         let p = s.path(1).unwrap();
         let mut bits: Vec<Fr> = p.bits().into_iter().map(Fr::from).collect();
         bits[0] = Fr::from(2u64);
-        let (_, _, ok) = gadget_root(&p, Fr::from(7u64), Some(bits));
+        let (_, _, ok) = gadget_root(&p, Fr::from(7u64), Some(bits.clone()));
         assert!(!ok);
+        assert_eq!(fails_in(&p, Fr::from(7u64), bits), [["index bits boolean"]]);
+    }
+
+    #[test]
+    fn constant_non_boolean_bits_are_refused() {
+        // A path with constant index bits (a public index): a non-boolean
+        // constant is refused natively, as booleanity between constants is
+        // checked by nothing in ark-r1cs-std.
+        let s = SparseMerkleTree::from_leaves(2, &[(1, Fr::from(7u64))]).unwrap();
+        let p = s.path(1).unwrap();
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let wit = |x: &Fr| FpVar::new_witness(cs.clone(), || Ok(*x)).unwrap();
+        let siblings: Vec<[FpVar<Fr>; 3]> = p
+            .siblings
+            .iter()
+            .map(|s| [wit(&s[0]), wit(&s[1]), wit(&s[2])])
+            .collect();
+        let mut bits: Vec<FpVar<Fr>> = p
+            .bits()
+            .into_iter()
+            .map(|b| FpVar::constant(Fr::from(b)))
+            .collect();
+        let leaf = wit(&Fr::from(7u64));
+        let honest = QuadPathVar {
+            siblings: siblings.clone(),
+            bits: bits.clone(),
+        };
+        assert_eq!(honest.root_var(&leaf).unwrap().value().unwrap(), s.root());
+        assert!(cs.is_satisfied().unwrap());
+        bits[0] = FpVar::constant(Fr::from(2u64));
+        let forged = QuadPathVar { siblings, bits };
+        assert_eq!(
+            forged.root_var(&leaf).map(|_| ()),
+            Err(SynthesisError::Unsatisfiable)
+        );
     }
 
     #[test]
@@ -450,9 +507,10 @@ mod tests {
         let mut bits: Vec<Fr> = p.bits().into_iter().map(Fr::from).collect();
         assert_eq!(bits, [one, Fr::from(0u64), Fr::from(0u64), one]);
         bits[1] = -Fr::from(2u64);
-        let (root, index, ok) = gadget_root(&p, Fr::from(0u64), Some(bits));
+        let (root, index, ok) = gadget_root(&p, Fr::from(0u64), Some(bits.clone()));
         assert_eq!(root, s.root());
         assert_eq!(index, Fr::from(5u64));
         assert!(!ok);
+        assert_eq!(fails_in(&p, Fr::from(0u64), bits), [["index bits boolean"]]);
     }
 }

@@ -85,6 +85,23 @@ fn run(a: Point, msg: Fr, r8: Point, s: Fr) -> ConstraintSystemRef<Fr> {
     cs
 }
 
+/// [`run`] under constraint tracing: the distinct namespace paths of the
+/// unsatisfied constraints (the gadget's checks: see the module notes).
+fn fails_in(a: Point, msg: Fr, r8: Point, s: Fr) -> Vec<Vec<&'static str>> {
+    crate::harness::trace_constraints(crate::harness::FnCircuit(|cs: ConstraintSystemRef<Fr>| {
+        let av = PointVar::new_witness(cs.clone(), || Ok(a))?;
+        let rv = PointVar::new_witness(cs.clone(), || Ok(r8))?;
+        let mv = FpVar::new_witness(cs.clone(), || Ok(msg))?;
+        let sv = FpVar::new_witness(cs.clone(), || Ok(s))?;
+        verify_var(&av, &mv, &rv, &sv)
+    }))
+    .unwrap()
+    .unsatisfied_paths()
+    .into_iter()
+    .map(<[_]>::to_vec)
+    .collect()
+}
+
 fn s_field(s: &SubgroupScalar) -> Fr {
     Fr::from_le_bytes_mod_order(&s.into_bigint().to_bytes_le()) // ok: s < l < r, no reduction
 }
@@ -113,6 +130,15 @@ fn gadget_accepts_circomlibjs_signatures_and_refuses_tampering() {
         assert!(!run(other.0, msg, sig.r8, s_field(&sig.s))
             .is_satisfied()
             .unwrap());
+        // Each tampering is refused by the verification equation alone.
+        assert!(fails_in(pk.0, msg, sig.r8, s_field(&sig.s)).is_empty());
+        for (key, m, s) in [
+            (pk.0, msg + Fr::from(1u64), s_field(&sig.s)),
+            (pk.0, msg, s_field(&sig.s) + Fr::from(1u64)),
+            (other.0, msg, s_field(&sig.s)),
+        ] {
+            assert_eq!(fails_in(key, m, sig.r8, s), [["signature equation"]]);
+        }
     }
 }
 
@@ -139,6 +165,10 @@ fn non_canonical_s_is_refused() {
         .unwrap());
     let cs = run(pk.0, msg, sig.r8, s_field(&sig.s) + l_field());
     assert!(!cs.is_satisfied().unwrap());
+    assert_eq!(
+        fails_in(pk.0, msg, sig.r8, s_field(&sig.s) + l_field()),
+        [["S <= l - 1"]]
+    );
 }
 
 /// The order-2 point.
@@ -172,6 +202,10 @@ fn key_outside_the_subgroup_is_refused() {
     assert_eq!(left, right);
     let cs = run(a_bad, msg, r8, s_field(&sig_s));
     assert!(!cs.is_satisfied().unwrap());
+    assert_eq!(
+        fails_in(a_bad, msg, r8, s_field(&sig_s)),
+        [["points in subgroup"]]
+    );
     // The honest key signs the same way and passes.
     let hm = babyjub::challenge(&r8, &a, &msg);
     let sig_s = r + to_subgroup_scalar(&hm) * s;
@@ -222,6 +256,90 @@ fn off_curve_eighth_cannot_pass_an_order_four_key_as_in_the_subgroup() {
     assert_eq!(failing.len(), 1, "{failing:?}");
 }
 
+/// The gadget on constant operands: `S` and the message always, the key
+/// and `R8` as constants too when `constant_points`.
+fn run_constant(
+    a: Point,
+    msg: Fr,
+    r8: Point,
+    s: Fr,
+    constant_points: bool,
+) -> Result<bool, SynthesisError> {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let point = |p: Point| {
+        if constant_points {
+            Ok(PointVar {
+                x: FpVar::constant(p.x),
+                y: FpVar::constant(p.y),
+            })
+        } else {
+            PointVar::new_witness(cs.clone(), || Ok(p))
+        }
+    };
+    verify_var(
+        &point(a)?,
+        &FpVar::constant(msg),
+        &point(r8)?,
+        &FpVar::constant(s),
+    )?;
+    cs.is_satisfied()
+}
+
+#[test]
+fn constant_operands_are_checked_natively() {
+    // ark-r1cs-std checks nothing between two constants: with every operand
+    // constant the gadget's equalities made no constraint and checked
+    // nothing, and a constant key failed to synthesise (the subgroup witness
+    // had no system). Now a valid signature passes and a false one is refused.
+    let v = vectors();
+    let c = &v.cases[0];
+    let pk = PublicKey::from_decimal(&c.public_key[0], &c.public_key[1]).unwrap();
+    let sig = Signature::from_decimal(&c.r8, &c.s).unwrap();
+    let msg: Fr = parse_decimal(&c.message, "m").unwrap();
+    let s = s_field(&sig.s);
+    let unsat = Err(SynthesisError::Unsatisfiable);
+    for constant_points in [true, false] {
+        assert_eq!(
+            run_constant(pk.0, msg, sig.r8, s, constant_points),
+            Ok(true)
+        );
+        let tampered = [
+            run_constant(pk.0, msg + Fr::from(1u64), sig.r8, s, constant_points),
+            run_constant(pk.0, msg, sig.r8, s + Fr::from(1u64), constant_points),
+            run_constant(pk.0, msg, sig.r8, s + l_field(), constant_points),
+        ];
+        // All constant: every tampering is refused natively. Points
+        // witnessed: a wrong message or S makes an unsatisfied system; the
+        // constant S + l is refused natively by S <= l - 1 (or 2^251).
+        let expected = if constant_points {
+            [unsat, unsat, unsat]
+        } else {
+            [Ok(false), Ok(false), unsat]
+        };
+        assert_eq!(tampered, expected, "constant points: {constant_points}");
+    }
+    // Constant points off the curve, outside the subgroup, or the identity.
+    let off_curve = Point {
+        x: pk.0.x,
+        y: pk.0.y + Fr::from(1u64),
+    };
+    let s_any = s_field(&SubgroupScalar::from(99u64));
+    let r8 = BASE8.mul(&SubgroupScalar::from(99u64));
+    assert_eq!(run_constant(off_curve, msg, sig.r8, s, true), unsat);
+    assert_eq!(run_constant(pk.0.add(&t2()), msg, sig.r8, s, true), unsat);
+    assert_eq!(run_constant(Point::IDENTITY, msg, r8, s_any, true), unsat);
+    let a = PointVar {
+        x: FpVar::constant(pk.0.add(&t2()).x),
+        y: FpVar::constant(pk.0.add(&t2()).y),
+    };
+    assert_eq!(a.enforce_in_subgroup(), Err(SynthesisError::Unsatisfiable));
+    let a = PointVar {
+        x: FpVar::constant(off_curve.x),
+        y: FpVar::constant(off_curve.y),
+    };
+    assert_eq!(a.enforce_on_curve(), Err(SynthesisError::Unsatisfiable));
+}
+
 #[test]
 fn identity_key_is_refused() {
     // With A = (0, 1), S·Base8 = R8 holds for any S: a universal forgery.
@@ -229,6 +347,10 @@ fn identity_key_is_refused() {
     let r8 = BASE8.mul(&s);
     let cs = run(Point::IDENTITY, Fr::from(5u64), r8, s_field(&s));
     assert!(!cs.is_satisfied().unwrap());
+    assert_eq!(
+        fails_in(Point::IDENTITY, Fr::from(5u64), r8, s_field(&s)),
+        [["key not identity"]]
+    );
 }
 
 #[test]
@@ -238,6 +360,12 @@ fn r8_outside_the_subgroup_is_refused() {
     let sig = sk.sign(&msg);
     let cs = run(sk.public_key().0, msg, sig.r8.add(&t2()), s_field(&sig.s));
     assert!(!cs.is_satisfied().unwrap());
+    // The subgroup check refuses it (and the challenge over R8 + T no
+    // longer matches S, so the equation fails too).
+    assert_eq!(
+        fails_in(sk.public_key().0, msg, sig.r8.add(&t2()), s_field(&sig.s)),
+        [["points in subgroup"], ["signature equation"]]
+    );
 }
 
 #[test]

@@ -32,14 +32,20 @@
 //! `rev_root`, both paths and the policy's slots. Public inputs are allocated
 //! in the order of [`IdentityPublicInputs`].
 //!
+//! Each step is synthesised in its own namespace, named in [`STEPS`]
+//! (`"1 holder commitment"` .. `"10 context"`), so a failing constraint
+//! names its step.
+//!
 //! # Shape
 //!
 //! 16,350 constraints (`tests::pinned_shape`), so that with the 17 instance
 //! variables the Groth16 evaluation domain is 2^14, not 2^15, which halves
-//! the prover's FFTs and its H-query multi-exponentiation. Roughly: EdDSA
-//! 4,687; the policy (8 slots) 5,961; revocation path 3,060; issuer path
-//! 1,224 plus its leaf 261; credential, holder and nullifier hashes 990;
-//! dates 165.
+//! the prover's FFTs and its H-query multi-exponentiation. Per step
+//! (`tests::every_constraint_lies_in_a_numbered_step`): holder commitment
+//! 213, credential hash 534, EdDSA 4,687, issuer 1, accreditation 1,487
+//! (leaf 261, issuer path 1,224, checks 2), revocation 3,062 (path 3,060,
+//! checks 2), dates 165, policy 5,959 (8 slots, their hash and the
+//! disclosures), nullifier 241, context 1.
 
 use std::fmt;
 
@@ -73,6 +79,23 @@ use crate::{
     smt::{QuadPath, QuadPathVar, SparseMerkleTree},
     CircuitError,
 };
+
+/// The namespace of each numbered step above, in order: a constraint the
+/// witness leaves unsatisfied is reported under one of them (with the
+/// check's or gadget's own namespace below it, e.g.
+/// `["7 dates", "today <= expires"]`).
+pub const STEPS: [&str; 10] = [
+    "1 holder commitment",
+    "2 credential",
+    "3 signature",
+    "4 issuer",
+    "5 accreditation",
+    "6 not revoked",
+    "7 dates",
+    "8 policy",
+    "9 nullifier",
+    "10 context",
+];
 
 /// Bits of an encoded date.
 pub const DATE_BITS: usize = 32;
@@ -448,51 +471,107 @@ impl ConstraintSynthesizer<Fr> for IdentityCircuit {
             return Err(SynthesisError::Unsatisfiable);
         }
 
-        // 1-2. Holder and credential.
-        let commitment = poseidon_var(std::slice::from_ref(&secret))?;
-        let mut cred_inputs = vec![
-            FpVar::constant(Label::CredentialV1.to_field()),
-            schema.clone(),
-            commitment,
-            issued.clone(),
-            expires.clone(),
-            nonce.clone(),
-        ];
-        cred_inputs.extend(attrs.iter().cloned());
-        let cred = poseidon_var(&cred_inputs)?;
+        // Each numbered step of the module docs is synthesised in its own
+        // namespace (see `STEPS`); namespaces only name constraints, the
+        // system is the same (its digest is pinned).
+        // 1. Holder.
+        let commitment = {
+            let _step = namespace!("1 holder commitment");
+            poseidon_var(std::slice::from_ref(&secret))?
+        };
+
+        // 2. Credential.
+        let cred = {
+            let _step = namespace!("2 credential");
+            let mut cred_inputs = vec![
+                FpVar::constant(Label::CredentialV1.to_field()),
+                schema.clone(),
+                commitment,
+                issued.clone(),
+                expires.clone(),
+                nonce.clone(),
+            ];
+            cred_inputs.extend(attrs.iter().cloned());
+            poseidon_var(&cred_inputs)?
+        };
 
         // 3. Signature.
-        verify_var(&a, &cred, &r8, &s)?;
+        {
+            let _step = namespace!("3 signature");
+            verify_var(&a, &cred, &r8, &s)?;
+        }
 
-        // 4-5. Issuer and accreditation.
-        issuer.mul_equals(&(issuer - &a.x), &FpVar::zero())?;
-        let leaf = poseidon_var(&[a.x.clone(), a.y.clone(), rev_root.clone()])?;
-        leaf.enforce_not_equal(&FpVar::zero())?;
-        issuer_path.root_var(&leaf)?.enforce_equal(issuers_root)?;
+        // 4. Issuer named by the policy.
+        {
+            let _step = namespace!("4 issuer");
+            issuer.mul_equals(&(issuer - &a.x), &FpVar::zero())?;
+        }
+
+        // 5. Accreditation.
+        {
+            let _step = namespace!("5 accreditation");
+            let leaf = poseidon_var(&[a.x.clone(), a.y.clone(), rev_root.clone()])?;
+            {
+                let _check = namespace!("leaf != 0");
+                leaf.enforce_not_equal(&FpVar::zero())?;
+            }
+            let computed = issuer_path.root_var(&leaf)?;
+            let _check = namespace!("root = R_I");
+            computed.enforce_equal(issuers_root)?;
+        }
 
         // 6. Not revoked.
-        rev_path
-            .root_var(&FpVar::zero())?
-            .enforce_equal(&rev_root)?;
-        rev_path.index_var().enforce_equal(&nonce)?;
+        {
+            let _step = namespace!("6 not revoked");
+            let computed = rev_path.root_var(&FpVar::zero())?;
+            {
+                let _check = namespace!("root = rev_root");
+                computed.enforce_equal(&rev_root)?;
+            }
+            let _check = namespace!("index = nonce");
+            rev_path.index_var().enforce_equal(&nonce)?;
+        }
 
         // 7. Dates.
-        cmp::range_check(today, DATE_BITS)?;
-        cmp::range_check(&issued, DATE_BITS)?;
-        cmp::range_check(&expires, DATE_BITS)?;
-        cmp::enforce_le(&issued, today, DATE_BITS)?;
-        cmp::enforce_le(today, &expires, DATE_BITS)?;
+        {
+            let _step = namespace!("7 dates");
+            {
+                let _check = namespace!("dates < 2^32");
+                cmp::range_check(today, DATE_BITS)?;
+                cmp::range_check(&issued, DATE_BITS)?;
+                cmp::range_check(&expires, DATE_BITS)?;
+            }
+            {
+                let _check = namespace!("issued <= today");
+                cmp::enforce_le(&issued, today, DATE_BITS)?;
+            }
+            let _check = namespace!("today <= expires");
+            cmp::enforce_le(today, &expires, DATE_BITS)?;
+        }
 
         // 8. Policy and disclosure.
-        policy.hash()?.enforce_equal(policy_hash)?;
-        for (d, claimed) in policy.enforce(&attrs)?.iter().zip(disclosed) {
-            d.enforce_equal(claimed)?;
+        {
+            let _step = namespace!("8 policy");
+            let hash = policy.hash()?;
+            {
+                let _check = namespace!("hash = H_P");
+                hash.enforce_equal(policy_hash)?;
+            }
+            let shown = policy.enforce(&attrs)?;
+            let _check = namespace!("disclosed");
+            for (d, claimed) in shown.iter().zip(disclosed) {
+                d.enforce_equal(claimed)?;
+            }
         }
 
         // 9. Nullifier.
-        poseidon_var(&[scope.clone(), secret])?.enforce_equal(nullifier_in)?;
+        {
+            let _step = namespace!("9 nullifier");
+            poseidon_var(&[scope.clone(), secret])?.enforce_equal(nullifier_in)?;
+        }
 
         // 10. Context binding.
+        let _step = namespace!("10 context");
         let _ctx_sq = context.square()?;
         Ok(())
     }

@@ -147,6 +147,44 @@ fn sat(wit: IdentityWitness, public: IdentityPublicInputs) -> bool {
     satisfied(IdentityCircuit::with_claimed_instance(wit, public))
 }
 
+/// Where `wit` fails for `public`: the distinct namespace paths (step
+/// first, then the check inside it) of the unsatisfied constraints, in row
+/// order; empty when satisfied.
+fn fails_in(wit: IdentityWitness, public: IdentityPublicInputs) -> Vec<Vec<&'static str>> {
+    let t = crate::harness::trace_constraints(IdentityCircuit::with_claimed_instance(wit, public))
+        .unwrap();
+    if let Some(first) = t.first_unsatisfied() {
+        assert!(STEPS.contains(&first[0]), "{first:?}");
+    }
+    t.unsatisfied_paths()
+        .into_iter()
+        .map(<[_]>::to_vec)
+        .collect()
+}
+
+/// Where the EdDSA gadget refuses a signature that the credential's own
+/// issuer did not make for this credential: the final equation.
+const SIGNATURE_EQUATION: [&str; 2] = ["3 signature", "signature equation"];
+
+#[test]
+fn every_constraint_lies_in_a_numbered_step() {
+    let (_, wit) = honest();
+    let t = crate::harness::trace_constraints(IdentityCircuit::new(wit).unwrap()).unwrap();
+    assert!(t.unsatisfied.is_empty());
+    let per_step: Vec<usize> = STEPS
+        .iter()
+        .map(|s| t.paths.iter().filter(|p| p.first() == Some(s)).count())
+        .collect();
+    println!("identity, constraints per step: {per_step:?}");
+    assert_eq!(per_step.iter().sum::<usize>(), PINNED_CONSTRAINTS);
+    assert_eq!(t.paths.len(), PINNED_CONSTRAINTS);
+    // Where the constraints go (module docs, "Shape").
+    assert_eq!(
+        per_step,
+        [213, 534, 4_687, 1, 1_487, 3_062, 165, 5_959, 241, 1]
+    );
+}
+
 #[test]
 fn honest_witness_satisfies_and_discloses_only_the_region() {
     let (w, wit) = honest();
@@ -201,7 +239,25 @@ fn pinned_shape() {
     assert_eq!(cs.num_instance_variables() - 1, 16);
     // The Groth16 domain (constraints + instance variables) stays at 2^14.
     assert!(cs.num_constraints() + cs.num_instance_variables() <= 1 << 14);
+    // The matrices themselves (encoding: `harness::constraint_digest`), and
+    // the honest prover's are the setup ones.
+    let digest = crate::harness::constraint_digest(IdentityCircuit::blank()).unwrap();
+    assert_eq!(hex::encode(digest), PINNED_DIGEST);
+    let (_, wit) = honest();
+    let honest_cs = ConstraintSystem::<Fr>::new_ref();
+    honest_cs.set_optimization_goal(ark_relations::gr1cs::OptimizationGoal::Constraints);
+    IdentityCircuit::new(wit)
+        .unwrap()
+        .generate_constraints(honest_cs.clone())
+        .unwrap();
+    honest_cs.finalize();
+    assert!(honest_cs.is_satisfied().unwrap());
+    assert_eq!(crate::harness::matrix_digest(&honest_cs).unwrap(), digest);
 }
+
+/// Pinned SHA-256 of the identity statement's R1CS matrices
+/// (`harness::constraint_digest`).
+const PINNED_DIGEST: &str = "1211b9fd01976042ccdc796498874ddb3d9f086f19ae8ae3c69c5c2246b3ef6a";
 
 #[test]
 fn no_single_witness_mutation_survives() {
@@ -228,11 +284,13 @@ fn forged_signature_is_rejected() {
     let (_, mut wit) = honest();
     wit.s += Fr::from(1u64);
     assert!(wit.public_inputs(None).is_err());
-    assert!(!sat(wit, honest_public()));
+    assert!(!sat(wit.clone(), honest_public()));
+    assert_eq!(fails_in(wit, honest_public()), [SIGNATURE_EQUATION]);
     // The holder edits an attribute without a new signature.
     let (_, mut wit) = honest();
     wit.attributes[3] = Fr::from(2u64);
-    assert!(!sat(wit, honest_public()));
+    assert!(!sat(wit.clone(), honest_public()));
+    assert_eq!(fails_in(wit, honest_public()), [SIGNATURE_EQUATION]);
 }
 
 #[test]
@@ -259,7 +317,9 @@ fn non_canonical_s_is_rejected() {
     let mut cheat = wit;
     cheat.s += l;
     assert!(cheat.public_inputs(None).is_err());
-    assert!(!sat(cheat, public));
+    assert!(!sat(cheat.clone(), public.clone()));
+    // S + l verifies the equation and fits 251 bits: only S <= l - 1 refuses.
+    assert_eq!(fails_in(cheat, public), [["3 signature", "S <= l - 1"]]);
 }
 
 #[test]
@@ -276,6 +336,8 @@ fn wrong_issuer_is_rejected() {
     ] {
         public.issuer = issuer;
         assert_eq!(sat(wit.clone(), public.clone()), ok);
+        let expected: &[&[&str]] = if ok { &[] } else { &[&["4 issuer"]] };
+        assert_eq!(fails_in(wit.clone(), public.clone()), expected);
     }
 }
 
@@ -290,7 +352,12 @@ fn issuer_not_accredited_is_rejected() {
     wit.r8 = sig.r8;
     wit.s = s_to_field(&sig.s);
     assert!(wit.public_inputs(Some(&MerkleRoot(w.tree.root()))).is_err());
-    assert!(!sat(wit, honest_public()));
+    assert!(!sat(wit.clone(), honest_public()));
+    // The signature is good; the rogue key's leaf is not under R_I.
+    assert_eq!(
+        fails_in(wit, honest_public()),
+        [["5 accreditation", "root = R_I"]]
+    );
 }
 
 #[test]
@@ -307,7 +374,13 @@ fn expiry_is_checked_at_the_boundaries() {
     ] {
         let mut p = public.clone();
         p.today = day(today);
-        assert_eq!(sat(wit.clone(), p), ok, "{today}");
+        assert_eq!(sat(wit.clone(), p.clone()), ok, "{today}");
+        let expected: &[&[&str]] = match (ok, today < "2024") {
+            (true, _) => &[],
+            (false, false) => &[&["7 dates", "today <= expires"]],
+            (false, true) => &[&["7 dates", "issued <= today"]],
+        };
+        assert_eq!(fails_in(wit.clone(), p), expected, "{today}");
     }
     let w = world();
     let expired = witness_for(
@@ -321,7 +394,8 @@ fn expiry_is_checked_at_the_boundaries() {
     assert!(expired.public_inputs(None).is_err());
     let mut p = public;
     p.nullifier = Nullifier(nullifier(&Fr::from(77u64), &Fr::from(SECRET)));
-    assert!(!sat(expired, p));
+    assert!(!sat(expired.clone(), p.clone()));
+    assert_eq!(fails_in(expired, p), [["7 dates", "today <= expires"]]);
 }
 
 #[test]
@@ -338,11 +412,22 @@ fn revoked_credential_is_rejected() {
     );
     assert!(revoked.public_inputs(None).is_err());
     assert!(!sat(revoked.clone(), honest_public()));
+    // The instance is honest_public()'s (nonce 7's credential): its
+    // nullifier and disclosures are the same for nonce 5, and the credential
+    // is properly signed, so only the revocation step fails.
+    assert_eq!(
+        fails_in(revoked.clone(), honest_public()),
+        [["6 not revoked", "root = rev_root"]]
+    );
     // Presenting the path of a non-revoked slot (7) for nonce 5: only the tie
     // between path bits and the nonce refuses it.
     let mut cheat = revoked;
     cheat.revocation_path = w.revocations[1].0.path(7).unwrap();
-    assert!(!sat(cheat, honest_public()));
+    assert!(!sat(cheat.clone(), honest_public()));
+    assert_eq!(
+        fails_in(cheat, honest_public()),
+        [["6 not revoked", "index = nonce"]]
+    );
     assert!(w.revocations[1].non_revocation_path(5).is_err());
 }
 
@@ -380,7 +465,15 @@ fn predicates_are_checked_one_step_either_side_of_each_boundary() {
         } else {
             2
         });
-        assert_eq!(sat(wit, p), ok, "{birth} {region} {income}");
+        assert_eq!(sat(wit.clone(), p.clone()), ok, "{birth} {region} {income}");
+        // Age is a birth-date upper bound, region a set, income `< 4` an
+        // upper bound.
+        let expected: &[&[&str]] = match (ok, region) {
+            (true, _) => &[],
+            (false, "east") => &[&["8 policy", "in set"]],
+            (false, _) => &[&["8 policy", "x <= hi"]],
+        };
+        assert_eq!(fails_in(wit, p), expected, "{birth} {region} {income}");
     }
 }
 
@@ -403,7 +496,17 @@ fn out_of_range_attributes_do_not_alias() {
         wit.r8 = sig.r8;
         wit.s = s_to_field(&sig.s);
         assert!(wit.public_inputs(None).is_err());
-        assert!(!sat(wit, honest_public()));
+        assert!(!sat(wit.clone(), honest_public()));
+        // Refused by the slot's bounds (x - lo or hi - x is not below 2^64),
+        // nowhere else: the signature is good.
+        let fails = fails_in(wit, honest_public());
+        assert!(!fails.is_empty());
+        for f in &fails {
+            assert!(
+                *f == ["8 policy", "lo <= x"] || *f == ["8 policy", "x <= hi"],
+                "{fails:?}"
+            );
+        }
     }
 }
 
@@ -412,16 +515,22 @@ fn disclosed_value_changed_and_wrong_nullifier_are_rejected() {
     let (_, wit) = honest();
     let mut p = honest_public();
     p.disclosed[1] = Fr::from(1u64);
-    assert!(!sat(wit.clone(), p));
+    assert!(!sat(wit.clone(), p.clone()));
+    assert_eq!(fails_in(wit.clone(), p), [["8 policy", "disclosed"]]);
     let mut p = honest_public();
     p.disclosed[0] = Fr::from(Date::parse("1990-05-17").unwrap().encode());
-    assert!(!sat(wit.clone(), p));
+    assert!(!sat(wit.clone(), p.clone()));
+    assert_eq!(fails_in(wit.clone(), p), [["8 policy", "disclosed"]]);
     let mut p = honest_public();
     p.nullifier = Nullifier(p.nullifier.0 + Fr::from(1u64));
-    assert!(!sat(wit.clone(), p));
+    assert!(!sat(wit.clone(), p.clone()));
+    assert_eq!(fails_in(wit.clone(), p), [["9 nullifier"]]);
     let mut p = honest_public();
     p.schema += Fr::from(1u64);
-    assert!(!sat(wit, p));
+    assert!(!sat(wit.clone(), p.clone()));
+    // The schema enters only the signed credential hash (step 2), so another
+    // schema is refused by the signature.
+    assert_eq!(fails_in(wit, p), [SIGNATURE_EQUATION]);
 }
 
 #[test]
@@ -431,7 +540,10 @@ fn wrong_holder_secret_is_rejected() {
     assert!(wit.public_inputs(None).is_err());
     let mut p = honest_public();
     p.nullifier = Nullifier(nullifier(&Fr::from(77u64), &Fr::from(SECRET + 1)));
-    assert!(!sat(wit, p));
+    assert!(!sat(wit.clone(), p.clone()));
+    // Steps 1-2 only compute C and the credential hash; the credential
+    // bound to another C is refused by the signature.
+    assert_eq!(fails_in(wit, p), [SIGNATURE_EQUATION]);
 }
 
 #[test]
@@ -463,7 +575,8 @@ fn lenient_policy_with_the_honest_hash_is_rejected() {
     let mut public = cheat.public_inputs(None).unwrap();
     assert!(sat(cheat.clone(), public.clone()));
     public.policy_hash = honest_public().policy_hash;
-    assert!(!sat(cheat, public));
+    assert!(!sat(cheat.clone(), public.clone()));
+    assert_eq!(fails_in(cheat, public), [["8 policy", "hash = H_P"]]);
 }
 
 /// The instance a prover would claim for `wit`: everything honest, the
@@ -514,10 +627,18 @@ fn random_credentials_and_policies_agree_with_native_twin() {
         let native = wit.public_inputs(Some(&MerkleRoot(w.tree.root())));
         let public = claimed(&wit);
         assert_eq!(
-            sat(wit, public.clone()),
+            sat(wit.clone(), public.clone()),
             native.is_ok(),
             "{birth} {region} {income} policy {i}"
         );
+        // A failing credential fails in the policy step only.
+        if native.is_err() {
+            let fails = fails_in(wit, public.clone());
+            assert!(
+                !fails.is_empty() && fails.iter().all(|p| p[0] == "8 policy"),
+                "{fails:?}"
+            );
+        }
         if let Ok(p) = native {
             assert_eq!(p, public);
             held += 1;

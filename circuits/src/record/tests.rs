@@ -51,6 +51,38 @@ fn satisfied(c: RecordMembershipCircuit) -> bool {
     cs.is_satisfied().unwrap()
 }
 
+/// Where `c` fails: the distinct namespace paths (step first, then the
+/// check inside it) of its unsatisfied constraints, in row order; empty when
+/// satisfied.
+fn failing(c: RecordMembershipCircuit) -> Vec<Vec<&'static str>> {
+    let t = crate::harness::trace_constraints(c).unwrap();
+    if let Some(first) = t.first_unsatisfied() {
+        assert!(STEPS.contains(&first[0]), "{first:?}");
+    }
+    t.unsatisfied_paths()
+        .into_iter()
+        .map(<[_]>::to_vec)
+        .collect()
+}
+
+#[test]
+fn every_constraint_lies_in_a_numbered_step() {
+    let (_, w) = fixture(DEFAULT_DEPTH, 9, 3, POLICY);
+    let t =
+        crate::harness::trace_constraints(RecordMembershipCircuit::new(DEFAULT_DEPTH, w).unwrap())
+            .unwrap();
+    assert!(t.unsatisfied.is_empty());
+    let per_step: Vec<usize> = STEPS
+        .iter()
+        .map(|s| t.paths.iter().filter(|p| p.first() == Some(s)).count())
+        .collect();
+    println!("record membership at depth 20, constraints per step: {per_step:?}");
+    assert_eq!(t.paths.len(), PINNED_CONSTRAINTS_DEPTH_20);
+    assert_eq!(per_step.iter().sum::<usize>(), PINNED_CONSTRAINTS_DEPTH_20);
+    // Where the constraints go (module docs, "Shape at depth 20").
+    assert_eq!(per_step, [213, 5_259, 5_959, 241, 1]);
+}
+
 #[test]
 fn honest_witness_satisfies_and_instance_is_assigned_by_name() {
     let (tree, w) = fixture(6, 9, 3, POLICY);
@@ -88,10 +120,31 @@ fn pinned_shape_at_depth_20() {
     // A change here means new keys: make it deliberately.
     assert_eq!(cs.num_constraints(), PINNED_CONSTRAINTS_DEPTH_20);
     assert_eq!(cs.num_instance_variables() - 1, 13);
+    // The matrices themselves, not just their size (encoding:
+    // `harness::constraint_digest`).
+    let digest =
+        crate::harness::constraint_digest(RecordMembershipCircuit::blank(DEFAULT_DEPTH)).unwrap();
+    assert_eq!(hex::encode(digest), PINNED_DIGEST_DEPTH_20);
+    // An honest witness (prove mode) gives the same matrices as setup.
+    let (_, w) = fixture(DEFAULT_DEPTH, 9, 3, POLICY);
+    let honest = ConstraintSystem::<Fr>::new_ref();
+    honest.set_optimization_goal(ark_relations::gr1cs::OptimizationGoal::Constraints);
+    RecordMembershipCircuit::new(DEFAULT_DEPTH, w)
+        .unwrap()
+        .generate_constraints(honest.clone())
+        .unwrap();
+    honest.finalize();
+    assert!(honest.is_satisfied().unwrap());
+    assert_eq!(crate::harness::matrix_digest(&honest).unwrap(), digest);
 }
 
 /// Pinned constraint count of record membership at depth 20.
 const PINNED_CONSTRAINTS_DEPTH_20: usize = 11_673;
+
+/// Pinned SHA-256 of the record-membership R1CS matrices at depth 20
+/// (`harness::constraint_digest`).
+const PINNED_DIGEST_DEPTH_20: &str =
+    "17ce16700dcdd23866374df78d7bbba1a5a875b5e40f7dfa81408006a799cc7f";
 
 #[test]
 fn no_single_witness_mutation_survives() {
@@ -141,9 +194,18 @@ fn cheat(tamper: impl FnOnce(&mut RecordPublicInputs)) -> bool {
     satisfied(RecordMembershipCircuit::with_claimed_instance(6, w, public))
 }
 
+/// [`cheat`], returning where the circuit fails ([`failing`]).
+fn cheat_fails_in(tamper: impl FnOnce(&mut RecordPublicInputs)) -> Vec<Vec<&'static str>> {
+    let (_, w) = fixture(6, 9, 3, POLICY);
+    let mut public = w.public_inputs(None).unwrap();
+    tamper(&mut public);
+    failing(RecordMembershipCircuit::with_claimed_instance(6, w, public))
+}
+
 #[test]
 fn honest_instance_is_satisfied_control() {
     assert!(cheat(|_| {}));
+    assert!(cheat_fails_in(|_| {}).is_empty());
 }
 
 #[test]
@@ -153,18 +215,41 @@ fn wrong_nullifier_is_rejected() {
     assert!(!cheat(
         |p| p.nullifier.0 = nullifier(&Fr::from(78u64), &Fr::from(1003u64))
     ));
+    // Both fail in the nullifier step, and nowhere else.
+    assert_eq!(
+        cheat_fails_in(|p| p.nullifier.0 += Fr::from(1u64)),
+        [["4 nullifier"]]
+    );
+    assert_eq!(
+        cheat_fails_in(|p| p.nullifier.0 = nullifier(&Fr::from(78u64), &Fr::from(1003u64))),
+        [["4 nullifier"]]
+    );
 }
 
 #[test]
 fn wrong_root_and_wrong_policy_hash_are_rejected() {
     assert!(!cheat(|p| p.root.0 += Fr::from(1u64)));
     assert!(!cheat(|p| p.policy_hash.0 += Fr::from(1u64)));
+    assert_eq!(
+        cheat_fails_in(|p| p.root.0 += Fr::from(1u64)),
+        [["2 membership", "root = R"]]
+    );
+    assert_eq!(
+        cheat_fails_in(|p| p.policy_hash.0 += Fr::from(1u64)),
+        [["3 policy", "hash = H_P"]]
+    );
 }
 
 #[test]
 fn disclosed_value_changed_or_undisclosed_value_revealed_is_rejected() {
     assert!(!cheat(|p| p.disclosed[4] = Fr::from(35u64)));
     assert!(!cheat(|p| p.disclosed[0] = Fr::from(30u64)));
+    for tamper in [
+        (|p: &mut RecordPublicInputs| p.disclosed[4] = Fr::from(35u64)) as fn(&mut _),
+        |p| p.disclosed[0] = Fr::from(30u64),
+    ] {
+        assert_eq!(cheat_fails_in(tamper), [["3 policy", "disclosed"]]);
+    }
 }
 
 #[test]
@@ -182,10 +267,24 @@ fn record_that_fails_the_policy_is_rejected() {
         assert_eq!(
             satisfied(RecordMembershipCircuit::with_claimed_instance(
                 6,
-                w,
+                w.clone(),
                 public.clone()
             )),
             holds,
+            "lo = {lo}"
+        );
+        let expected: &[&[&str]] = if holds {
+            &[]
+        } else {
+            &[&["3 policy", "lo <= x"]]
+        };
+        assert_eq!(
+            failing(RecordMembershipCircuit::with_claimed_instance(
+                6,
+                w,
+                public.clone()
+            )),
+            expected,
             "lo = {lo}"
         );
     }
@@ -195,23 +294,45 @@ fn record_that_fails_the_policy_is_rejected() {
     public.policy_hash = PolicyHash(w.policy.hash());
     assert!(!satisfied(RecordMembershipCircuit::with_claimed_instance(
         6,
-        w,
+        w.clone(),
         public.clone()
     )));
+    assert_eq!(
+        failing(RecordMembershipCircuit::with_claimed_instance(
+            6,
+            w,
+            public.clone()
+        )),
+        [["3 policy", "x <= hi"]]
+    );
     let mut w = honest.clone();
     w.policy.slots[1].set = [99; 8];
     public.policy_hash = PolicyHash(w.policy.hash());
     assert!(!satisfied(RecordMembershipCircuit::with_claimed_instance(
         6,
-        w,
+        w.clone(),
         public.clone()
     )));
+    assert_eq!(
+        failing(RecordMembershipCircuit::with_claimed_instance(
+            6,
+            w,
+            public.clone()
+        )),
+        [["3 policy", "in set"]]
+    );
     let mut w = honest;
     w.policy.slots[2].set = [32; 8];
     public.policy_hash = PolicyHash(w.policy.hash());
     assert!(!satisfied(RecordMembershipCircuit::with_claimed_instance(
-        6, w, public
+        6,
+        w.clone(),
+        public.clone()
     )));
+    assert_eq!(
+        failing(RecordMembershipCircuit::with_claimed_instance(6, w, public)),
+        [["3 policy", "not in set"]]
+    );
 }
 
 #[test]
@@ -222,8 +343,17 @@ fn wrong_owner_secret_is_rejected() {
     assert!(w.public_inputs(Some(&MerkleRoot(tree.root()))).is_err());
     public.root = MerkleRoot(tree.root());
     assert!(!satisfied(RecordMembershipCircuit::with_claimed_instance(
-        6, w, public
+        6,
+        w.clone(),
+        public.clone()
     )));
+    // Step 1 only computes C; the wrong secret's leaf is refused by the
+    // membership step's root check. The claimed nullifier is the wrong
+    // secret's own, so step 4 holds.
+    assert_eq!(
+        failing(RecordMembershipCircuit::with_claimed_instance(6, w, public)),
+        [["2 membership", "root = R"]]
+    );
 }
 
 #[test]
