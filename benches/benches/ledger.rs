@@ -20,10 +20,7 @@ use zkgov_ledger::{
     Ledger, Submission,
 };
 use zkgov_verifier::{
-    entry::Role,
-    log::{leaf_hash, verify_consistency, verify_inclusion},
-    statement::MerkleRoot,
-    Fr,
+    log::leaf_hash, log::verify_consistency, log::verify_inclusion, Fr, MerkleRoot, Role,
 };
 
 const THREADS: u64 = 16;

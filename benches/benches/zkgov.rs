@@ -20,12 +20,9 @@ use zkgov_circuits::{
     poseidon::{poseidon, poseidon_var},
     record::RecordMembershipCircuit,
 };
-use zkgov_prover::prove::{prove_record, PreparedProver};
+use zkgov_prover::{prove_record, PreparedProver};
 use zkgov_verifier::{
-    bundle::{verify_record, RecordRequest, RecordVerifier},
-    groth16::Proof,
-    snarkjs,
-    statement::{Context, MerkleRoot, Scope},
+    snarkjs, verify_record, Context, MerkleRoot, Proof, RecordRequest, RecordVerifier, Scope,
 };
 
 fn bench_poseidon(c: &mut Criterion) {
@@ -100,7 +97,7 @@ fn bench_record(c: &mut Criterion) {
     });
     let prepared = PreparedProver::new(
         f.pk.clone(),
-        zkgov_verifier::statement::StatementId::RecordMembershipV1,
+        zkgov_verifier::StatementId::RecordMembershipV1,
         f.depth,
     )
     .unwrap();
@@ -141,7 +138,7 @@ fn bench_record(c: &mut Criterion) {
     let json = bundle.to_json();
     g.bench_function("zkgov-parse-and-verify-bundle-json", |b| {
         b.iter(|| {
-            let parsed = zkgov_verifier::bundle::Bundle::from_json(&json).unwrap();
+            let parsed = zkgov_verifier::Bundle::from_json(&json).unwrap();
             prepared.verify(&parsed, &request.context).unwrap()
         })
     });
@@ -160,8 +157,8 @@ fn bench_record(c: &mut Criterion) {
 
 fn bench_identity(c: &mut Criterion) {
     use zkgov_circuits::identity::IdentityCircuit;
-    use zkgov_prover::identity::{prove_identity, IdentityProofRequest};
-    use zkgov_verifier::identity::{policy::IdentityPolicy, IdentityVerifier};
+    use zkgov_prover::{prove_identity, IdentityProofRequest};
+    use zkgov_verifier::{identity::IdentityPolicy, identity::IdentityVerifier};
     let f = identity_fixture();
     let policy = IdentityPolicy::from_json(IDENTITY_POLICY).unwrap();
     let compiled = policy.compile(&f.schema, f.today).unwrap();
@@ -175,12 +172,8 @@ fn bench_identity(c: &mut Criterion) {
         scope,
         context,
     };
-    let prepared = PreparedProver::new(
-        f.pk.clone(),
-        zkgov_verifier::statement::StatementId::IdentityV1,
-        20,
-    )
-    .unwrap();
+    let prepared =
+        PreparedProver::new(f.pk.clone(), zkgov_verifier::StatementId::IdentityV1, 20).unwrap();
     let (bundle, root) = prove_identity(
         &prepared,
         &f.vk,
@@ -205,8 +198,7 @@ fn bench_identity(c: &mut Criterion) {
     });
     // The same circuit handed straight to ark-groth16 (witness from the
     // bundle's proving run, rebuilt without the native checks).
-    let public =
-        zkgov_verifier::statement::IdentityPublicInputs::from_slice(&bundle.public_inputs).unwrap();
+    let public = zkgov_verifier::IdentityPublicInputs::from_slice(&bundle.public_inputs).unwrap();
     let witness = zkgov_benches::identity_witness(&f, compiled.clone(), scope, context);
     g.bench_function("plain-ark-groth16-prove", |b| {
         b.iter(|| {

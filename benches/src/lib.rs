@@ -13,12 +13,7 @@ use zkgov_circuits::{
     record::{owner_commitment, Record, RecordWitness},
 };
 use zkgov_params::dev_setup;
-use zkgov_verifier::{
-    groth16::ValidatedVerifyingKey,
-    policy::Policy,
-    statement::{StatementId, RECORD_FIELDS},
-    Fr,
-};
+use zkgov_verifier::{Fr, Policy, StatementId, ValidatedVerifyingKey, RECORD_FIELDS};
 
 /// A policy with 3 predicates and 1 disclosed field.
 pub const POLICY: &str = r#"{"version":1,"clauses":[
@@ -104,25 +99,25 @@ pub struct IdentityFixture {
     /// Verifying key.
     pub vk: ValidatedVerifyingKey,
     /// The accreditation authority's list.
-    pub issuers: zkgov_prover::identity::AccreditedIssuers,
+    pub issuers: zkgov_prover::AccreditedIssuers,
     /// The credential.
-    pub credential: zkgov_verifier::identity::credential::Credential,
+    pub credential: zkgov_verifier::identity::Credential,
     /// Its holder.
-    pub holder: zkgov_prover::holder::HolderSecret,
+    pub holder: zkgov_prover::HolderSecret,
     /// The schema.
-    pub schema: zkgov_verifier::identity::schema::Schema,
+    pub schema: zkgov_verifier::identity::Schema,
     /// The verifier's date.
-    pub today: zkgov_verifier::identity::date::Date,
+    pub today: zkgov_verifier::identity::Date,
 }
 
 /// Builds the identity fixture.
 pub fn identity_fixture() -> IdentityFixture {
-    use zkgov_prover::identity::{AccreditedIssuers, IssuerKey, IssuerRegister};
-    use zkgov_verifier::identity::{date::Date, schema::Schema};
+    use zkgov_prover::{AccreditedIssuers, IssuerKey, IssuerRegister};
+    use zkgov_verifier::{identity::Date, identity::Schema};
     let mut rng = ChaCha20Rng::seed_from_u64(2027);
     let (pk, vk) = dev_setup(StatementId::IdentityV1, 20, &mut rng, false).expect("setup");
     let schema = Schema::from_json(IDENTITY_SCHEMA).expect("schema");
-    let holder = zkgov_prover::holder::HolderSecret::generate(&mut rng);
+    let holder = zkgov_prover::HolderSecret::generate(&mut rng);
     let mut issuers = AccreditedIssuers::new();
     let mut credential = None;
     for i in 0..32 {
@@ -171,9 +166,9 @@ pub fn identity_fixture() -> IdentityFixture {
 /// The circuit witness for the fixture's credential (as the prover builds it).
 pub fn identity_witness(
     f: &IdentityFixture,
-    policy: zkgov_verifier::identity::policy::CompiledIdentityPolicy,
-    scope: zkgov_verifier::statement::Scope,
-    context: zkgov_verifier::statement::Context,
+    policy: zkgov_verifier::identity::CompiledIdentityPolicy,
+    scope: zkgov_verifier::Scope,
+    context: zkgov_verifier::Context,
 ) -> zkgov_circuits::identity::IdentityWitness {
     use zkgov_circuits::identity::{
         issuer_tree, s_to_field, AccreditedIssuer, IdentityWitness, RevocationTree,

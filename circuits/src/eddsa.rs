@@ -62,11 +62,9 @@ use blake_hash::{Blake512, Digest};
 use rand::{CryptoRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 use zkgov_verifier::{
-    babyjub::{
-        challenge, sqrt_a, to_subgroup_scalar, Point, PublicKey, Signature, SubgroupScalar, BASE8,
-        COEFF_A, COEFF_D,
-    },
-    Fr,
+    babyjub::challenge, babyjub::sqrt_a, babyjub::to_subgroup_scalar, babyjub::Point,
+    babyjub::PublicKey, babyjub::Signature, babyjub::SubgroupScalar, babyjub::BASE8,
+    babyjub::COEFF_A, babyjub::COEFF_D, Fr,
 };
 
 use crate::{checked, cmp, poseidon::poseidon_var};

@@ -231,7 +231,7 @@ impl MerklePathVar {
 
     /// Allocates siblings and bits as given, with no check: `root_var`
     /// enforces every constraint. Used by tests that play a cheating prover.
-    pub fn new_witness_raw(
+    pub(crate) fn new_witness_raw(
         cs: ConstraintSystemRef<Fr>,
         siblings: &[Fr],
         bits: &[Fr],

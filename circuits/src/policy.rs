@@ -29,11 +29,7 @@
 use ark_ff::Field;
 use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
-use zkgov_verifier::{
-    domain::Label,
-    policy::{CompiledPolicy, SetMode, SlotConstraint, SET_SIZE, VALUE_BITS},
-    Fr,
-};
+use zkgov_verifier::{CompiledPolicy, Fr, Label, SetMode, SlotConstraint, SET_SIZE, VALUE_BITS};
 
 use crate::{
     checked,
@@ -76,7 +72,8 @@ impl SlotVar {
     /// Allocates raw values with no check (`hash` and `enforce` add every
     /// constraint): `[lo, hi, m_in, m_out, disclose, s_0..s_7]`. Used by
     /// tests that play a cheating prover.
-    pub fn new_witness_raw(
+    #[cfg(test)]
+    pub(crate) fn new_witness_raw(
         cs: ConstraintSystemRef<Fr>,
         v: &[Fr; 5 + SET_SIZE],
     ) -> Result<Self, SynthesisError> {
@@ -202,7 +199,7 @@ impl PolicyVar {
 mod tests {
     use super::*;
     use ark_relations::gr1cs::ConstraintSystem;
-    use zkgov_verifier::policy::Policy;
+    use zkgov_verifier::Policy;
 
     /// Runs the gadget on `values` (as field elements); returns
     /// (satisfied, policy hash, disclosed).

@@ -12,8 +12,8 @@
 use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
 use ark_relations::gr1cs::SynthesisError;
 
-pub use zkgov_verifier::poseidon::{hash, poseidon, MAX_INPUTS};
 use zkgov_verifier::Fr;
+pub use zkgov_verifier::{poseidon::hash, poseidon::poseidon, poseidon::MAX_INPUTS};
 
 fn sbox(x: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
     let x2 = x.square()?;

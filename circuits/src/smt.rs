@@ -284,7 +284,7 @@ impl QuadPathVar {
 
     /// Allocates siblings and bits as given, with no check (tests play a
     /// cheating prover with it).
-    pub fn new_witness_raw(
+    pub(crate) fn new_witness_raw(
         cs: ConstraintSystemRef<Fr>,
         siblings: &[[Fr; 3]],
         bits: &[Fr],

@@ -7,7 +7,7 @@ use ark_r1cs_std::{alloc::AllocVar, fields::fp::FpVar, GR1CSVar};
 use ark_relations::gr1cs::ConstraintSystem;
 use serde::Deserialize;
 use zkgov_circuits::poseidon::{poseidon, poseidon_var};
-use zkgov_verifier::{field::parse_decimal, Fr};
+use zkgov_verifier::{parse_decimal, Fr};
 
 #[derive(Deserialize)]
 struct Case {

@@ -18,13 +18,9 @@ use rand_core::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use zkgov_verifier::{
-    encoding::{b64_array, b64_encode},
-    entry::{
-        signing_message, Authority, AuthorityKey, EntryBody, EntrySignature, KeyRegistration,
-        RegistryRoot, Role, VkRegistration,
-    },
-    groth16::ValidatedVerifyingKey,
-    statement::{MerkleRoot, StatementId},
+    encoding::b64_array, encoding::b64_encode, signing_message, Authority, AuthorityKey, EntryBody,
+    EntrySignature, KeyRegistration, MerkleRoot, RegistryRoot, Role, StatementId,
+    ValidatedVerifyingKey, VkRegistration,
 };
 
 use crate::{LedgerError, Submission};

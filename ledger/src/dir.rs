@@ -22,10 +22,7 @@ use rand::rngs::OsRng;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use zkgov_params::private_file::{read_secret_json, write_secret_json};
-use zkgov_verifier::{
-    encoding::{b64_array, b64_encode},
-    entry::{Authority, Entry, EntryBody},
-};
+use zkgov_verifier::{encoding::b64_array, encoding::b64_encode, Authority, Entry, EntryBody};
 
 use crate::{
     store::{SqliteStorage, Storage},

@@ -145,7 +145,7 @@ pub enum Unauthorised {
         /// The authority.
         name: String,
         /// Its role.
-        role: zkgov_verifier::entry::Role,
+        role: zkgov_verifier::Role,
         /// The role required.
         required: &'static str,
     },
@@ -172,7 +172,7 @@ pub enum Refusal {
         /// The root.
         root: String,
         /// The role whose publication is required.
-        role: zkgov_verifier::entry::Role,
+        role: zkgov_verifier::Role,
     },
     /// A registry root covering no records (only revocation trees may be empty).
     #[error("a registry root must cover at least one record")]

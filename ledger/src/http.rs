@@ -31,11 +31,7 @@ use axum::{
     Json, Router,
 };
 use serde::{Deserialize, Serialize};
-use zkgov_verifier::{
-    encoding::{b64_decode, b64_encode},
-    entry::Genesis,
-    statement::{Nullifier, Scope},
-};
+use zkgov_verifier::{encoding::b64_decode, encoding::b64_encode, Genesis, Nullifier, Scope};
 
 use crate::{ledger::RootInfo, ErrorBody, ErrorCode, Ledger, LedgerError, Receipt, Submission};
 

@@ -48,17 +48,12 @@ use std::{
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde::{Deserialize, Serialize};
+use zkgov_tlog::{key_id, note_text, signature_line};
 use zkgov_verifier::{
-    bundle::{Bundle, PublicInputs},
-    encoding::{b64_array, b64_encode},
-    entry::{
-        Authority, Entry, EntryBody, Genesis, KeyRegistration, ProofAnchor, ProofDigest,
-        RegistryRoot, Role, VkRegistration,
-    },
-    groth16::{ValidatedVerifyingKey, VerifyingKeyDigest},
-    log::{key_id, leaf_hash, note_text, signature_line, Checkpoint, Hash, NoteVerifier},
-    receipt::Receipt,
-    statement::{MerkleRoot, Nullifier, Scope, StatementId},
+    encoding::b64_array, encoding::b64_encode, log::leaf_hash, log::Checkpoint, log::Hash,
+    log::NoteVerifier, Authority, Bundle, Entry, EntryBody, Genesis, KeyRegistration, MerkleRoot,
+    Nullifier, ProofAnchor, ProofDigest, PublicInputs, Receipt, RegistryRoot, Role, Scope,
+    StatementId, ValidatedVerifyingKey, VerifyingKeyDigest, VkRegistration,
 };
 
 use crate::{
@@ -631,7 +626,8 @@ impl Ledger {
                 }
             }
         }
-        let verifier = NoteVerifier::new(&config.origin, config.signer.verifying_key())?;
+        let verifier = NoteVerifier::new(&config.origin, config.signer.verifying_key())
+            .map_err(zkgov_verifier::VerifyError::from)?;
         if let Some(g) = &state.genesis {
             check_genesis(g, &config, &verifier)?;
         }

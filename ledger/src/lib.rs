@@ -21,4 +21,4 @@ pub mod tree;
 
 pub use error::{Duplicate, ErrorBody, ErrorCode, LedgerError, Refusal, Unauthorised};
 pub use ledger::{Ledger, LedgerConfig, Submission};
-pub use zkgov_verifier::receipt::Receipt;
+pub use zkgov_verifier::Receipt;

@@ -12,7 +12,8 @@
 //! The reference implementations in `zkgov_verifier::log` are the oracle in
 //! the tests.
 
-use zkgov_verifier::log::{empty_root, node_hash, Hash};
+use zkgov_tlog::{empty_root, node_hash};
+use zkgov_verifier::log::Hash;
 
 /// The in-memory tree.
 #[derive(Clone, Debug, Default)]
@@ -161,10 +162,8 @@ impl LogTree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use zkgov_verifier::log::{
-        consistency_proof, inclusion_proof, leaf_hash, root_of, verify_consistency,
-        verify_inclusion,
-    };
+    use zkgov_tlog::{consistency_proof, inclusion_proof, root_of};
+    use zkgov_verifier::{log::leaf_hash, log::verify_consistency, log::verify_inclusion};
 
     fn leaves(n: u64) -> Vec<Hash> {
         (0..n).map(|i| leaf_hash(&i.to_be_bytes())).collect()

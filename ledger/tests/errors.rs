@@ -178,7 +178,7 @@ fn every_status_through_the_client() {
     );
     // The nullifier lookup agrees.
     let n = b.public().unwrap();
-    let zkgov_verifier::bundle::PublicInputs::Record(n) = n else {
+    let zkgov_verifier::PublicInputs::Record(n) = n else {
         panic!()
     };
     assert_eq!(
@@ -201,7 +201,7 @@ fn client_input_never_gets_a_5xx_and_parameters_are_canonical() {
             bundle: Box::new(b.clone()),
         })
         .unwrap();
-    let zkgov_verifier::bundle::PublicInputs::Record(pi) = b.public().unwrap() else {
+    let zkgov_verifier::PublicInputs::Record(pi) = b.public().unwrap() else {
         panic!()
     };
     let server = Server::start(ledger.clone(), ServeConfig::default());

@@ -15,7 +15,7 @@ use zkgov_ledger::{
     store::{SqliteStorage, Storage, StoredCheckpoint, StoredEntry},
     ErrorCode, Ledger, LedgerError, Refusal, Submission,
 };
-use zkgov_verifier::{bundle::PublicInputs, entry::Role, statement::MerkleRoot, Fr};
+use zkgov_verifier::{Fr, MerkleRoot, PublicInputs, Role};
 
 const AT: u64 = 1_800_000_000;
 
@@ -140,7 +140,7 @@ fn cheap_checks_run_before_the_pairing() {
     // check would call it invalid. Each cheaper refusal comes first.
     let mut garbage = b.clone();
     garbage.proof = other.proof.clone();
-    let submit = |bundle: &zkgov_verifier::bundle::Bundle| {
+    let submit = |bundle: &zkgov_verifier::Bundle| {
         ledger.submit(Submission::Proof {
             bundle: Box::new(bundle.clone()),
         })
@@ -314,7 +314,7 @@ fn anchored_proof_public_inputs_are_typed_end_to_end() {
         panic!()
     };
     let v = r.verify(&ledger.note_verifier()).unwrap();
-    let zkgov_verifier::entry::EntryBody::ProofAnchor(a) = v.entry.body else {
+    let zkgov_verifier::EntryBody::ProofAnchor(a) = v.entry.body else {
         panic!()
     };
     assert_eq!(

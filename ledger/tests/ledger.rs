@@ -13,13 +13,11 @@ use zkgov_ledger::{
     Ledger, LedgerError, Refusal, Submission,
 };
 use zkgov_verifier::{
-    entry::{AuthorityKey, EntryBody, KeyRegistration, Role},
-    log::{verify_checkpoint, verify_consistency},
-    receipt::{check_anchor, RootPolicy},
-    Fr,
+    check_anchor, log::verify_checkpoint, log::verify_consistency, AuthorityKey, EntryBody, Fr,
+    KeyRegistration, Role, RootPolicy,
 };
 
-fn proof_submission(b: &zkgov_verifier::bundle::Bundle) -> Submission {
+fn proof_submission(b: &zkgov_verifier::Bundle) -> Submission {
     Submission::Proof {
         bundle: Box::new(b.clone()),
     }
@@ -112,7 +110,7 @@ fn registry_roots_follow_the_authority_rules_and_refusals_write_nothing() {
     // Key registration needs an admin signature.
     let newcomer = SigningKey::from_bytes(&[5; 32]);
     let mut body = EntryBody::KeyRegistration(KeyRegistration {
-        authority: zkgov_verifier::entry::Authority {
+        authority: zkgov_verifier::Authority {
             name: "tax-office".into(),
             role: Role::Issuer,
             public_key: AuthorityKey(newcomer.verifying_key()),

@@ -11,7 +11,7 @@ use ark_groth16::ProvingKey;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use zkgov_verifier::{groth16::ValidatedVerifyingKey, statement::StatementId};
+use zkgov_verifier::{StatementId, ValidatedVerifyingKey};
 
 use crate::{setup::Shape, ParamsError};
 
@@ -228,7 +228,7 @@ impl KeyDir {
     pub fn verifying_key_for(
         &self,
         statement: StatementId,
-        digest: &zkgov_verifier::groth16::VerifyingKeyDigest,
+        digest: &zkgov_verifier::VerifyingKeyDigest,
     ) -> Result<(ValidatedVerifyingKey, usize), ParamsError> {
         let entry = self.entry_by_digest(&digest.to_hex())?;
         if entry.statement != statement.as_str() {

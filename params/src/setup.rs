@@ -8,9 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::{CryptoRng, RngCore};
 use zkgov_circuits::{identity::IdentityCircuit, record::RecordMembershipCircuit};
 use zkgov_verifier::{
-    groth16::{ValidatedVerifyingKey, VerifyingKey},
-    identity::REVOCATION_DEPTH,
-    statement::StatementId,
+    identity::REVOCATION_DEPTH, StatementId, ValidatedVerifyingKey, VerifyingKey,
 };
 
 use crate::ParamsError;

@@ -7,7 +7,7 @@ use ark_serialize::CanonicalSerialize;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use zkgov_params::{dev_setup, shape, KeyDir, ParamsError, INSECURE_LABEL};
-use zkgov_verifier::statement::StatementId;
+use zkgov_verifier::StatementId;
 
 const ST: StatementId = StatementId::RecordMembershipV1;
 

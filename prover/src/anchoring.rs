@@ -7,12 +7,7 @@ use zkgov_ledger::{
     http::LedgerClient,
     ErrorCode, LedgerError, Receipt, Submission,
 };
-use zkgov_verifier::{
-    bundle::Bundle,
-    groth16::ValidatedVerifyingKey,
-    log::NoteVerifier,
-    statement::{MerkleRoot, StatementId},
-};
+use zkgov_verifier::{log::NoteVerifier, Bundle, MerkleRoot, StatementId, ValidatedVerifyingKey};
 
 use crate::ProverError;
 

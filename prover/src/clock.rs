@@ -4,7 +4,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use zkgov_verifier::identity::date::Date;
+use zkgov_verifier::identity::Date;
 
 /// Now, in Unix seconds.
 pub fn now() -> u64 {

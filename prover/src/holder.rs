@@ -15,10 +15,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 use zkgov_circuits::record::owner_commitment;
 use zkgov_params::private_file::{read_secret_json, write_secret_json};
-use zkgov_verifier::{
-    field::{parse_decimal, to_decimal},
-    Fr,
-};
+use zkgov_verifier::{parse_decimal, to_decimal, Fr};
 
 use crate::ProverError;
 

@@ -29,15 +29,9 @@ use zkgov_circuits::{
     smt::SparseMerkleTree,
 };
 use zkgov_verifier::{
-    babyjub::PublicKey,
-    bundle::Bundle,
-    groth16::ValidatedVerifyingKey,
-    identity::{
-        credential::Credential, date::Date, policy::CompiledIdentityPolicy, schema::Schema,
-        REVOCATION_DEPTH,
-    },
-    statement::{Context, MerkleRoot, Scope, StatementId},
-    Fr,
+    babyjub::PublicKey, identity::CompiledIdentityPolicy, identity::Credential, identity::Date,
+    identity::Schema, identity::REVOCATION_DEPTH, Bundle, Context, Fr, MerkleRoot, Scope,
+    StatementId, ValidatedVerifyingKey,
 };
 
 use zkgov_ledger::{authority::AuthoritySigner, Receipt};

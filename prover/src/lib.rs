@@ -1,24 +1,38 @@
 //! # zkgov-prover
 //!
 //! Proving for zkgov statements, what authorities and holders do on a
-//! ledger, and the `zkgov` command line.
+//! ledger, and the `zkgov` command line. The modules are private; this is
+//! what the crate offers:
 //!
-//! * [`registry`] — registries of records and their trees;
-//! * [`holder`] — the citizen's secret file;
-//! * [`prove`] — record-membership proving into bundles;
-//! * [`identity`] — issuer keys and registers, issuing, revoking, accreditation, identity proving;
-//! * [`anchoring`] — registering keys, publishing roots and anchoring proofs on a ledger;
-//! * [`clock`] — the system clock, read only by commands and the demo;
-//! * [`demo`] — the end-to-end demonstration run by `zkgov demo`, told with the modules above.
+//! | what | items |
+//! |---|---|
+//! | the citizen's secret | [`HolderSecret`] |
+//! | registries of records | [`Registry`] |
+//! | proving | [`PreparedProver`] (constraint matrices built once per key), [`prove_from_registry`], [`prove_record`], [`prove_identity`], [`prove_circuit`] |
+//! | issuers and accreditation | [`IssuerKey`], [`IssuerRegister`], [`AccreditedIssuers`], and the file workflows [`issue_to_files`], [`revoke_in_file`], [`accredit_in_file`] |
+//! | the ledger, as authorities and holders use it | [`LedgerSession`]: register a verifying key, publish a root, anchor a proof |
+//! | errors | [`ProverError`] |
+//! | the clock (read only by commands and the demo) | [`clock`] |
+//! | the end-to-end demonstration, told with the items above | [`demo`] |
 
-pub mod anchoring;
+mod anchoring;
 pub mod clock;
 pub mod demo;
-pub mod demo_identity;
 mod error;
-pub mod holder;
-pub mod identity;
-pub mod prove;
-pub mod registry;
+mod holder;
+mod identity;
+mod prove;
+mod registry;
 
+pub use anchoring::{revocation_registry, LedgerSession, ACCREDITED_REGISTRY};
 pub use error::ProverError;
+pub use holder::HolderSecret;
+pub use identity::{
+    accredit_in_file, issue_to_files, prove_identity, read_text, revoke_in_file, write_public,
+    AccreditedIssuers, Anchor, IdentityProofRequest, IssueRequest, IssuerKey, IssuerRegister,
+    ListedIssuer, Revocation, RootChange,
+};
+pub use prove::{
+    prove_circuit, prove_from_registry, prove_record, PreparedProver, RecordProofRequest,
+};
+pub use registry::Registry;

@@ -22,11 +22,8 @@ use ark_relations::gr1cs::{
 use rand::{CryptoRng, RngCore};
 use zkgov_circuits::record::{RecordMembershipCircuit, RecordWitness};
 use zkgov_verifier::{
-    bundle::Bundle,
-    groth16::{Proof, ValidatedVerifyingKey},
-    policy::CompiledPolicy,
-    statement::{Context, MerkleRoot, Scope, StatementId},
-    Fr,
+    Bundle, CompiledPolicy, Context, Fr, MerkleRoot, Proof, Scope, StatementId,
+    ValidatedVerifyingKey,
 };
 
 use crate::{holder::HolderSecret, registry::Registry, ProverError};

@@ -20,18 +20,14 @@ use zkgov_circuits::{
     merkle::{MerklePath, MerkleTree},
     record::{owner_commitment, Record},
 };
-use zkgov_verifier::{
-    field::{parse_decimal, to_decimal},
-    statement::{MerkleRoot, RECORD_FIELDS},
-    Fr,
-};
+use zkgov_verifier::{parse_decimal, to_decimal, Fr, MerkleRoot, RECORD_FIELDS};
 
 use crate::ProverError;
 
 /// `format` of a registry file.
-pub const REGISTRY_FORMAT: &str = "zkgov-registry";
+pub(crate) const REGISTRY_FORMAT: &str = "zkgov-registry";
 /// Registry file version.
-pub const REGISTRY_VERSION: u64 = 1;
+pub(crate) const REGISTRY_VERSION: u64 = 1;
 
 /// A registry: schema, records and tree.
 #[derive(Clone, Debug)]
@@ -69,7 +65,7 @@ struct RegistryFile {
 
 fn key(c: &Fr) -> [u8; 32] {
     let mut k = [0u8; 32];
-    k.copy_from_slice(&zkgov_verifier::field::to_bytes_le(c));
+    k.copy_from_slice(&zkgov_verifier::to_bytes_le(c));
     k
 }
 

@@ -12,13 +12,10 @@ use zkgov_circuits::{
     record::{owner_commitment, Record, RecordWitness},
 };
 use zkgov_params::dev_setup;
-use zkgov_prover::prove::{prove_record, PreparedProver};
+use zkgov_prover::{prove_record, PreparedProver};
 use zkgov_verifier::{
-    bundle::{verify_record, Bundle, RecordRequest},
-    groth16::{ValidatedVerifyingKey, VerifyingKey},
-    policy::Policy,
-    statement::{Context, MerkleRoot, Scope, StatementId, RECORD_FIELDS},
-    ErrorKind, VerifyError,
+    verify_record, Bundle, Context, ErrorKind, MerkleRoot, Policy, RecordRequest, Scope,
+    StatementId, ValidatedVerifyingKey, VerifyError, VerifyingKey, RECORD_FIELDS,
 };
 
 const DEPTH: usize = 4;
@@ -162,7 +159,7 @@ fn rerandomised_proof_still_verifies_so_uniqueness_needs_the_nullifier() {
     let mut rng = ChaCha20Rng::seed_from_u64(12);
     let re = Groth16::<Bn254>::rerandomize_proof(&f.pk.vk, &ark_proof, &mut rng);
     let mut b = f.bundle.clone();
-    b.proof = zkgov_verifier::groth16::Proof {
+    b.proof = zkgov_verifier::Proof {
         a: re.a,
         b: re.b,
         c: re.c,

@@ -11,17 +11,12 @@ use rand_chacha::ChaCha20Rng;
 use serde_json::json;
 use zkgov_params::dev_setup;
 use zkgov_prover::{
-    holder::HolderSecret,
-    identity::{
-        prove_identity, AccreditedIssuers, IdentityProofRequest, IssuerKey, IssuerRegister,
-    },
-    prove::PreparedProver,
+    prove_identity, AccreditedIssuers, HolderSecret, IdentityProofRequest, IssuerKey,
+    IssuerRegister, PreparedProver,
 };
 use zkgov_verifier::{
-    bundle::Bundle,
-    identity::{date::Date, policy::IdentityPolicy, schema::Schema, IdentityVerifier},
-    statement::{Context, IdentityPublicInputs, MerkleRoot, Scope, StatementId},
-    ErrorKind, Fr,
+    identity::Date, identity::IdentityPolicy, identity::IdentityVerifier, identity::Schema, Bundle,
+    Context, ErrorKind, Fr, IdentityPublicInputs, MerkleRoot, Scope, StatementId,
 };
 
 const SCHEMA: &str = r#"{"version":1,"id":"gov.example/resident-id/v1","attributes":[
@@ -186,20 +181,18 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
     // An office requiring issuer b refuses a proof that names no issuer; a
     // proof naming issuer a is refused by it too, and passes an office
     // requiring a.
-    let want_b = verifier(policy(Some(zkgov_verifier::field::to_decimal(
+    let want_b = verifier(policy(Some(zkgov_verifier::to_decimal(
         &b.public_key().id(),
     ))));
     assert!(want_b.verify(&bundle, &context, today).is_err());
     let named = prove(
-        policy(Some(zkgov_verifier::field::to_decimal(
-            &a.public_key().id(),
-        ))),
+        policy(Some(zkgov_verifier::to_decimal(&a.public_key().id()))),
         &mut rng,
     );
     let p = IdentityPublicInputs::from_slice(&named.public_inputs).unwrap();
     assert_eq!(p.issuer, a.public_key().id());
     assert!(want_b.verify(&named, &context, today).is_err());
-    let want_a = verifier(policy(Some(zkgov_verifier::field::to_decimal(
+    let want_a = verifier(policy(Some(zkgov_verifier::to_decimal(
         &a.public_key().id(),
     ))));
     assert_eq!(
@@ -208,12 +201,12 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
             .unwrap()
             .issuer
             .unwrap(),
-        zkgov_verifier::field::to_decimal(&a.public_key().id())
+        zkgov_verifier::to_decimal(&a.public_key().id())
     );
     // An office accepting the same clauses from issuer b or from any issuer
     // finds the policy that held by hash and issuer together: the proof that
     // names no issuer holds as "any", the one naming a holds as neither.
-    let id = |k: &IssuerKey| zkgov_verifier::field::to_decimal(&k.public_key().id());
+    let id = |k: &IssuerKey| zkgov_verifier::to_decimal(&k.public_key().id());
     let b_or_any = IdentityVerifier::new(
         &vk,
         schema.clone(),
@@ -330,11 +323,9 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
         &cred,
         IdentityProofRequest {
             issuers: &list,
-            policy: policy(Some(zkgov_verifier::field::to_decimal(
-                &b.public_key().id()
-            )))
-            .compile(&schema, today)
-            .unwrap(),
+            policy: policy(Some(zkgov_verifier::to_decimal(&b.public_key().id())))
+                .compile(&schema, today)
+                .unwrap(),
             scope,
             context,
         },

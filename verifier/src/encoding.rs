@@ -32,7 +32,7 @@ pub fn b64_array<const N: usize>(s: &str, what: &str) -> Result<[u8; N], String>
 }
 
 /// Parses 64 lower-case hex digits.
-pub fn hex32(s: &str, what: &str) -> Result<[u8; 32], String> {
+pub(crate) fn hex32(s: &str, what: &str) -> Result<[u8; 32], String> {
     let mut out = [0u8; 32];
     if s.len() != 64 || s.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err(format!("{what} must be 64 lower-case hex digits"));

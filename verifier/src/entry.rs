@@ -36,7 +36,7 @@ use crate::{
 /// Entry format version: 2 since signatures commit to the log's origin.
 pub const ENTRY_VERSION: u64 = 2;
 /// Prefix of every signed entry message.
-pub const SIGNING_LABEL: &str = "zkgov.ledger.entry.v2\n";
+pub(crate) const SIGNING_LABEL: &str = "zkgov.ledger.entry.v2\n";
 
 fn bad(msg: impl Into<String>) -> VerifyError {
     VerifyError::MalformedEntry(msg.into())
@@ -217,7 +217,7 @@ fn ser_note_key<S: Serializer>(k: &NoteVerifier, s: S) -> Result<S::Ok, S::Error
 }
 
 fn de_note_key<'de, D: Deserializer<'de>>(d: D) -> Result<NoteVerifier, D::Error> {
-    de_parsed(d, NoteVerifier::from_vkey)
+    de_parsed(d, |s| Ok(NoteVerifier::from_vkey(s)?))
 }
 
 /// An authority key.

@@ -97,51 +97,10 @@ pub enum VerifyError {
     /// The pairing check failed: the proof is not valid for these public inputs.
     #[error("invalid proof: the pairing check failed for these public inputs")]
     InvalidProof,
-    /// A transparency-log Merkle proof cannot be checked as given (index not
-    /// below the tree size, sizes out of order or zero, wrong proof length).
-    #[error("malformed log proof: {0}")]
-    MalformedLogProof(String),
-    /// A well-formed transparency-log Merkle proof leads to another root.
-    #[error("{what} does not verify: it gives root {computed}, expected {expected}")]
-    LogProofFailed {
-        /// Which proof, for which leaf or sizes.
-        what: String,
-        /// Root the verifier holds (hex).
-        expected: String,
-        /// Root the proof leads to (hex).
-        computed: String,
-    },
-    /// A checkpoint body is not in the exact C2SP tlog-checkpoint format.
-    #[error("malformed checkpoint: {0}")]
-    MalformedCheckpoint(String),
-    /// A signed note is not in the C2SP signed-note format, or is too large.
-    #[error("malformed signed note: {0}")]
-    MalformedNote(String),
-    /// A note verifier key (or a list of them) is unusable.
-    #[error("malformed note verifier key: {0}")]
-    MalformedNoteKey(String),
-    /// A signature by a key the verifier trusts does not verify.
-    #[error("invalid note signature: the signature by {key} does not verify over the note text")]
-    NoteSignatureInvalid {
-        /// `<name>+<key id>` of the key.
-        key: String,
-    },
-    /// A well-formed note carries no signature by any key the verifier trusts.
-    #[error("note is not signed by a known key (signed by: {signed_by}; known keys: {known})")]
-    NoteUnverified {
-        /// `<name>+<key id>` of every signature line.
-        signed_by: String,
-        /// `<name>+<key id>` of every key the verifier trusts.
-        known: String,
-    },
-    /// A verified checkpoint is for another log than the one asked for.
-    #[error("checkpoint origin mismatch: expected {expected:?}, checkpoint is for {got:?}")]
-    CheckpointOriginMismatch {
-        /// Origin the verifier asked for.
-        expected: String,
-        /// Origin in the checkpoint.
-        got: String,
-    },
+    /// A transparency-log proof, checkpoint or signed note failed (see
+    /// [`zkgov_tlog::TlogError`]).
+    #[error(transparent)]
+    Log(#[from] zkgov_tlog::TlogError),
     /// A ledger entry is malformed or not in canonical form.
     #[error("malformed ledger entry: {0}")]
     MalformedEntry(String),
@@ -173,15 +132,15 @@ impl VerifyError {
     /// Classifies the error for reporting (exit codes, HTTP statuses).
     pub fn kind(&self) -> ErrorKind {
         match self {
-            VerifyError::InvalidProof
-            | VerifyError::LogProofFailed { .. }
-            | VerifyError::NoteSignatureInvalid { .. }
-            | VerifyError::BadSignature(_) => ErrorKind::InvalidProof,
+            VerifyError::Log(l) => match l.kind() {
+                zkgov_tlog::ErrorKind::Malformed => ErrorKind::Malformed,
+                zkgov_tlog::ErrorKind::Mismatch => ErrorKind::Mismatch,
+                zkgov_tlog::ErrorKind::InvalidProof => ErrorKind::InvalidProof,
+            },
+            VerifyError::InvalidProof | VerifyError::BadSignature(_) => ErrorKind::InvalidProof,
             VerifyError::StatementMismatch { .. }
             | VerifyError::KeyDigestMismatch { .. }
             | VerifyError::PublicInputMismatch { .. }
-            | VerifyError::NoteUnverified { .. }
-            | VerifyError::CheckpointOriginMismatch { .. }
             | VerifyError::RootRefused(_) => ErrorKind::Mismatch,
             _ => ErrorKind::Malformed,
         }

@@ -122,7 +122,8 @@ pub fn to_bytes_le<F: PrimeField>(x: &F) -> Vec<u8> {
 }
 
 /// 32 big-endian bytes.
-pub fn to_bytes_be<F: PrimeField>(x: &F) -> Vec<u8> {
+#[cfg(test)]
+fn to_bytes_be<F: PrimeField>(x: &F) -> Vec<u8> {
     x.into_bigint().to_bytes_be()
 }
 

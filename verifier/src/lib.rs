@@ -1,27 +1,34 @@
 //! # zkgov-verifier
 //!
 //! What a verifying agency adds to its service: the vocabulary of zkgov
-//! (statements, public inputs, policies, bundles) and every check, with no
-//! prover, R1CS, threads, filesystem or network in its dependency tree.
+//! (statements, public inputs, policies, bundles, ledger entries) and every
+//! check, with no prover, R1CS, threads, filesystem or network in its
+//! dependency tree. Nothing here signs or proves.
 //!
-//! * [`field`] — canonical parsing of field elements from outside input;
-//! * [`poseidon`] — circomlib-compatible Poseidon (1..16 inputs);
-//! * [`babyjub`] — Baby Jubjub points (circomlib coordinates), issuer keys, EdDSA-Poseidon;
-//! * [`identity`] — credential schemas, dates, credentials, identity policies and the agency-side identity check;
-//! * [`statement`] — statement identifiers and their public inputs;
-//! * [`policy`] — the predicate language and policy hash;
-//! * [`groth16`] — validated verifying keys, proofs, verification;
-//! * [`bundle`] — proof bundle format v1 and the agency-side record check;
-//! * [`snarkjs`] — reading and writing snarkjs JSON;
-//! * [`log`] — transparency-log proofs, checkpoints and signed notes;
-//! * [`entry`] — typed, versioned ledger entries;
-//! * [`receipt`] — ledger receipts checked offline, and the registry-root policy;
-//! * [`domain`] — every domain-separation label.
+//! The crate reads as this table of contents; its modules are private
+//! except for four namespaces ([`identity`], [`log`], [`snarkjs`],
+//! [`babyjub`], plus the curve-level [`poseidon`] and the wire
+//! [`encoding`]).
+//!
+//! | what | items |
+//! |---|---|
+//! | errors | [`VerifyError`], [`ErrorKind`] (malformed / mismatch / invalid proof) |
+//! | field elements from outside | [`Fr`], [`parse_decimal`], [`to_decimal`], [`label_to_field`], [`from_bytes_le`], [`from_bytes_be`] |
+//! | statements and their public inputs, defined once | [`StatementId`], [`RecordPublicInputs`], [`IdentityPublicInputs`], [`MerkleRoot`], [`Nullifier`], [`Scope`], [`Context`], [`PolicyHash`], [`RECORD_FIELDS`] |
+//! | the predicate language | [`Policy`], [`CompiledPolicy`], [`SlotConstraint`] |
+//! | Groth16 | [`ValidatedVerifyingKey`], [`Proof`], [`VerifyingKeyDigest`] |
+//! | bundles and the agency's record check | [`Bundle`], [`RecordRequest`], [`verify_record`], [`RecordVerifier`], [`RecordOutcome`] |
+//! | identity credentials and the agency's identity check | [`identity`]: [`identity::IdentityVerifier`], [`identity::Schema`], [`identity::IdentityPolicy`], [`identity::Date`], [`identity::Credential`] |
+//! | ledger entries (typed, versioned; canonical bytes are the log leaves) | [`Entry`], [`EntryBody`], [`Authority`], [`Role`], [`RegistryRoot`], [`ProofAnchor`], ... |
+//! | receipts checked offline, the registry-root policy | [`Receipt`], [`RootPolicy`], [`check_anchor`] |
+//! | transparency-log checks (from `zkgov-tlog`) | [`log`]: checkpoints, signed notes, inclusion and consistency proofs |
+//! | snarkjs JSON both ways | [`snarkjs`] |
+//! | domain-separation labels | [`Label`] |
 //!
 //! ```no_run
-//! use zkgov_verifier::{bundle::{verify_record, Bundle, RecordRequest}, groth16::ValidatedVerifyingKey,
-//!     policy::Policy, statement::{StatementId, MerkleRoot, Scope, Context, RECORD_FIELDS}};
-//! # fn run(vk_bytes: &[u8], bundle_json: &str, root: MerkleRoot, scope: Scope, challenge: Context) -> Result<(), zkgov_verifier::VerifyError> {
+//! use zkgov_verifier::{verify_record, Bundle, Context, MerkleRoot, Policy, RecordRequest, Scope,
+//!     StatementId, ValidatedVerifyingKey, VerifyError, RECORD_FIELDS};
+//! # fn run(vk_bytes: &[u8], bundle_json: &str, root: MerkleRoot, scope: Scope, challenge: Context) -> Result<(), VerifyError> {
 //! let vk = ValidatedVerifyingKey::from_bytes(vk_bytes, StatementId::RecordMembershipV1.num_public_inputs())?;
 //! let policy = Policy::from_json(r#"{"version":1,"clauses":[{"field":1,"op":">=","value":500}]}"#)?
 //!     .compile(RECORD_FIELDS, &[])?;
@@ -32,20 +39,56 @@
 //! ```
 
 pub mod babyjub;
-pub mod bundle;
-pub mod domain;
+mod bundle;
+mod domain;
 pub mod encoding;
-pub mod entry;
+mod entry;
 mod error;
-pub mod field;
-pub mod groth16;
+mod field;
+mod groth16;
 pub mod identity;
-pub mod log;
-pub mod policy;
+mod policy;
 pub mod poseidon;
-pub mod receipt;
+mod receipt;
 pub mod snarkjs;
-pub mod statement;
+mod statement;
 
+/// Transparency-log checks: the verifying half of `zkgov-tlog` (which also
+/// generates proofs and signs notes, for the ledger).
+pub mod log {
+    pub use zkgov_tlog::{
+        leaf_hash, verify_checkpoint, verify_consistency, verify_inclusion, verify_note,
+        Checkpoint, Hash, NoteVerifier, TlogError, VerifiedCheckpoint, VerifiedNote,
+        MAX_NOTE_BYTES, MAX_SIGNATURES,
+    };
+}
+
+pub use bundle::{
+    fr_to_u64, verify_record, Bundle, PublicInputs, RecordOutcome, RecordRequest, RecordVerifier,
+    VerifiedStatement, BUNDLE_FORMAT, BUNDLE_VERSION,
+};
+pub use domain::Label;
+pub use entry::{
+    signing_message, Authority, AuthorityKey, ElectionEvent, Entry, EntryBody, EntrySignature,
+    Genesis, KeyRegistration, ProofAnchor, ProofDigest, RegistryRoot, Role, VkRegistration,
+    ENTRY_VERSION,
+};
 pub use error::{ErrorKind, VerifyError};
-pub use field::Fr;
+pub use field::{
+    from_bytes_be, from_bytes_le, label_to_field, parse_decimal, to_bytes_le, to_decimal, Fr,
+};
+pub use groth16::{Proof, ValidatedVerifyingKey, VerifyingKey, VerifyingKeyDigest, PROOF_SIZE};
+pub use policy::{
+    Clause, CompiledPolicy, FieldRef, Policy, Predicate, SetMode, SlotConstraint, SET_SIZE,
+    VALUE_BITS,
+};
+pub use receipt::{check_anchor, Receipt, RootPolicy, VerifiedReceipt};
+pub use statement::{
+    Context, IdentityInputVars, IdentityPublicInputs, InputSlot, MerkleRoot, Nullifier, PolicyHash,
+    RecordInputVars, RecordPublicInputs, Scope, StatementId, RECORD_FIELDS,
+};
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -41,7 +41,7 @@ pub const VALUE_BITS: usize = 64;
 /// Number of set values per slot (`in` and `not-in` take at most this many).
 pub const SET_SIZE: usize = 8;
 /// Current policy format version.
-pub const POLICY_VERSION: u64 = 1;
+pub(crate) const POLICY_VERSION: u64 = 1;
 
 /// A field named by position or by schema name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

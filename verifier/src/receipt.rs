@@ -17,7 +17,7 @@ use crate::{
 };
 
 /// Longest inclusion proof a receipt may carry (a tree of 2^64 leaves).
-pub const MAX_PROOF_HASHES: usize = 64;
+pub(crate) const MAX_PROOF_HASHES: usize = 64;
 
 /// Proof that an entry is in the log, checkable offline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

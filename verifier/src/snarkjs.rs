@@ -24,7 +24,7 @@ type G2Json = [[String; 2]; 3];
 
 /// snarkjs `verification_key.json` (Groth16).
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct VerificationKeyJson {
+pub(crate) struct VerificationKeyJson {
     /// `"groth16"`.
     pub protocol: String,
     /// `"bn128"`.
@@ -50,7 +50,7 @@ pub struct VerificationKeyJson {
 
 /// snarkjs `proof.json` (Groth16).
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ProofJson {
+pub(crate) struct ProofJson {
     /// A.
     pub pi_a: G1Json,
     /// B.

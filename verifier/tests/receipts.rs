@@ -4,12 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use ed25519_dalek::{Signer, SigningKey};
+use zkgov_tlog::TlogError;
+use zkgov_tlog::{key_id, note_text, signature_line};
 use zkgov_verifier::{
-    entry::{signing_message, AuthorityKey, Entry, EntryBody, EntrySignature, RegistryRoot},
-    log::{key_id, leaf_hash, note_text, signature_line, Checkpoint, NoteVerifier},
-    receipt::{Receipt, RootPolicy},
-    statement::MerkleRoot,
-    Fr, VerifyError,
+    log::leaf_hash, log::Checkpoint, log::NoteVerifier, signing_message, AuthorityKey, Entry,
+    EntryBody, EntrySignature, Fr, MerkleRoot, Receipt, RegistryRoot, RootPolicy, VerifyError,
 };
 
 const NOW: u64 = 1_800_000_000;
@@ -87,11 +86,11 @@ fn a_receipt_verifies_only_for_the_log_its_key_names() {
     let (crossed, authority) = receipt("zkgov.test/b", "zkgov.test/a", "zkgov.test/b");
     assert!(matches!(
         crossed.verify(&log),
-        Err(VerifyError::CheckpointOriginMismatch { .. })
+        Err(VerifyError::Log(TlogError::CheckpointOriginMismatch { .. }))
     ));
     assert!(matches!(
         policy(&authority).check(&crossed, &log, NOW),
-        Err(VerifyError::CheckpointOriginMismatch { .. })
+        Err(VerifyError::Log(TlogError::CheckpointOriginMismatch { .. }))
     ));
 }
 

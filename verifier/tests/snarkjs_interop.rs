@@ -3,12 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use zkgov_verifier::{
-    poseidon::hash,
-    snarkjs::{
-        alphabeta_json, read_proof, read_public, read_verifying_key, write_proof, write_public,
-        write_verifying_key,
-    },
-    ErrorKind, Fr, VerifyError,
+    poseidon::hash, snarkjs::alphabeta_json, snarkjs::read_proof, snarkjs::read_public,
+    snarkjs::read_verifying_key, snarkjs::write_proof, snarkjs::write_public,
+    snarkjs::write_verifying_key, ErrorKind, Fr, VerifyError,
 };
 
 const VK: &str = include_str!("fixtures/snarkjs/verification_key.json");

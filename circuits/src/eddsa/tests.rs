@@ -5,9 +5,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use serde::Deserialize;
 use zkgov_verifier::{
-    babyjub::{self, to_subgroup_scalar, Point, PublicKey, Signature, SubgroupScalar, BASE8},
-    field::parse_decimal,
-    Fr,
+    babyjub, babyjub::to_subgroup_scalar, babyjub::Point, babyjub::PublicKey, babyjub::Signature,
+    babyjub::SubgroupScalar, babyjub::BASE8, parse_decimal, Fr,
 };
 
 use super::*;

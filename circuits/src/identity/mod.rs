@@ -55,20 +55,11 @@ use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use zeroize::Zeroize;
 use zkgov_verifier::{
-    babyjub::{self, Point, PublicKey, Signature, SubgroupScalar},
-    bundle::fr_to_u64,
-    domain::Label,
-    identity::{
-        credential::{credential_hash, CredentialBody},
-        date::Date,
-        issuer_leaf,
-        policy::CompiledIdentityPolicy,
-        schema::ATTRIBUTE_SLOTS,
-        ISSUER_TREE_DEPTH, REVOCATION_DEPTH,
-    },
-    policy::{CompiledPolicy, SlotConstraint},
-    statement::{Context, IdentityPublicInputs, MerkleRoot, Nullifier, PolicyHash, Scope},
-    Fr,
+    babyjub, babyjub::Point, babyjub::PublicKey, babyjub::Signature, babyjub::SubgroupScalar,
+    fr_to_u64, identity::credential_hash, identity::issuer_leaf, identity::CompiledIdentityPolicy,
+    identity::CredentialBody, identity::Date, identity::ATTRIBUTE_SLOTS,
+    identity::ISSUER_TREE_DEPTH, identity::REVOCATION_DEPTH, CompiledPolicy, Context, Fr,
+    IdentityPublicInputs, Label, MerkleRoot, Nullifier, PolicyHash, Scope, SlotConstraint,
 };
 
 use crate::{
@@ -435,20 +426,20 @@ impl ConstraintSynthesizer<Fr> for IdentityCircuit {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
         let w = &self.witness;
         let b = &w.body;
+        // Public inputs: the statement's one layout allocates them in order
+        // and hands them back by name.
         let inputs = self
             .public
-            .to_vec()
-            .into_iter()
-            .map(|x| FpVar::new_input(cs.clone(), || Ok(x)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let (issuers_root, issuer, schema, policy_hash, today) =
-            (&inputs[0], &inputs[1], &inputs[2], &inputs[3], &inputs[4]);
-        let disclosed = &inputs[5..5 + ATTRIBUTE_SLOTS];
-        let (scope, nullifier_in, context) = (
-            &inputs[5 + ATTRIBUTE_SLOTS],
-            &inputs[6 + ATTRIBUTE_SLOTS],
-            &inputs[7 + ATTRIBUTE_SLOTS],
+            .allocate(|x| FpVar::new_input(cs.clone(), || Ok(x)))?;
+        let (issuers_root, issuer, schema, policy_hash, today) = (
+            &inputs.issuers_root,
+            &inputs.issuer,
+            &inputs.schema,
+            &inputs.policy_hash,
+            &inputs.today,
         );
+        let disclosed = &inputs.disclosed[..];
+        let (scope, nullifier_in, context) = (&inputs.scope, &inputs.nullifier, &inputs.context);
 
         let wit = |x: Fr| FpVar::new_witness(cs.clone(), || Ok(x));
         let secret = wit(w.holder_secret)?;

@@ -7,8 +7,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Value};
 use zkgov_verifier::{
-    identity::{credential::Credential, policy::IdentityPolicy, schema::Schema},
-    statement::StatementId,
+    identity::Credential, identity::IdentityPolicy, identity::Schema, StatementId,
 };
 
 pub(crate) const SCHEMA: &str = r#"{"version":1,"id":"gov.example/resident-id/v1","attributes":[
@@ -585,7 +584,7 @@ fn claimed(wit: &IdentityWitness) -> IdentityPublicInputs {
     let mut relaxed = wit.clone();
     for s in relaxed.policy.policy.slots.iter_mut() {
         let disclose = s.disclose;
-        *s = zkgov_verifier::policy::SlotConstraint::any();
+        *s = zkgov_verifier::SlotConstraint::any();
         s.disclose = disclose;
     }
     let mut p = relaxed.public_inputs(None).unwrap();

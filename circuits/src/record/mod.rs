@@ -17,7 +17,7 @@
 //! Private: `owner_secret`, `f`, the path, the policy's slots (only its hash
 //! is public; the verifier recomputes it from the policy it asked for).
 //! Public inputs are allocated in the order fixed by
-//! [`zkgov_verifier::statement::RecordPublicInputs`].
+//! [`zkgov_verifier::RecordPublicInputs`].
 //!
 //! Each step is synthesised in its own namespace, named in [`STEPS`]
 //! (`"1 owner commitment"` .. `"5 context"`), so a failing constraint names
@@ -35,11 +35,8 @@ use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use zeroize::Zeroize;
 use zkgov_verifier::{
-    policy::{CompiledPolicy, SlotConstraint},
-    statement::{
-        Context, MerkleRoot, Nullifier, PolicyHash, RecordPublicInputs, Scope, RECORD_FIELDS,
-    },
-    Fr,
+    CompiledPolicy, Context, Fr, MerkleRoot, Nullifier, PolicyHash, RecordPublicInputs, Scope,
+    SlotConstraint, RECORD_FIELDS,
 };
 
 use crate::{
@@ -244,20 +241,14 @@ impl RecordMembershipCircuit {
 impl ConstraintSynthesizer<Fr> for RecordMembershipCircuit {
     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
         let w = &self.witness;
-        // Public inputs, in statement order.
+        // Public inputs: the statement's one layout allocates them in order
+        // and hands them back by name.
         let inputs = self
             .public
-            .to_vec()
-            .into_iter()
-            .map(|x| FpVar::new_input(cs.clone(), || Ok(x)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let (root, policy_hash) = (&inputs[0], &inputs[1]);
-        let disclosed = &inputs[2..2 + RECORD_FIELDS];
-        let (scope, nullifier, context) = (
-            &inputs[2 + RECORD_FIELDS],
-            &inputs[3 + RECORD_FIELDS],
-            &inputs[4 + RECORD_FIELDS],
-        );
+            .allocate(|x| FpVar::new_input(cs.clone(), || Ok(x)))?;
+        let (root, policy_hash) = (&inputs.root, &inputs.policy_hash);
+        let disclosed = &inputs.disclosed[..];
+        let (scope, nullifier, context) = (&inputs.scope, &inputs.nullifier, &inputs.context);
 
         // Private witnesses.
         let secret = FpVar::new_witness(cs.clone(), || Ok(w.owner_secret))?;

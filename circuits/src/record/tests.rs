@@ -3,7 +3,7 @@ use crate::merkle::MerkleTree;
 use ark_relations::gr1cs::ConstraintSystem;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
-use zkgov_verifier::{policy::Policy, statement::StatementId};
+use zkgov_verifier::{Policy, StatementId};
 
 /// A registry of `n` records with owner secrets 1000 + i and field j of
 /// record i equal to 10 * i + j; returns the tree and a witness for record

@@ -10,7 +10,7 @@ use std::{io::Write, path::PathBuf, sync::Arc};
 
 use ed25519_dalek::SigningKey;
 use zkgov_ledger::authority::{AuthoritySigner, RootPublication};
-use zkgov_verifier::{encoding::b64_encode, entry::Role, statement::MerkleRoot, Fr};
+use zkgov_verifier::{encoding::b64_encode, Fr, MerkleRoot, Role};
 
 const THREADS: u64 = 8;
 

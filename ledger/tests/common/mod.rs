@@ -1,6 +1,6 @@
 //! Shared test fixtures: a ledger with an admin and a registry authority,
 //! development keys at a small depth, and proofs.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::{
     atomic::{AtomicU64, Ordering},
@@ -23,12 +23,8 @@ use zkgov_ledger::{
 };
 use zkgov_params::dev_setup;
 use zkgov_verifier::{
-    bundle::Bundle,
-    entry::{Authority, EntryBody, Role},
-    groth16::{Proof, ValidatedVerifyingKey},
-    policy::Policy,
-    statement::{MerkleRoot, StatementId, RECORD_FIELDS},
-    Fr,
+    Authority, Bundle, EntryBody, Fr, MerkleRoot, Policy, Proof, Role, StatementId,
+    ValidatedVerifyingKey, RECORD_FIELDS,
 };
 
 pub const DEPTH: usize = 4;

@@ -21,12 +21,18 @@
 //! that a revocation takes effect once the authority publishes the new
 //! issuer-tree root.
 
-pub mod credential;
-pub mod date;
-pub mod policy;
-pub mod schema;
+mod credential;
+mod date;
+mod policy;
+mod schema;
 mod verify;
 
+pub use credential::{
+    credential_hash, Credential, CredentialBody, CREDENTIAL_FORMAT, CREDENTIAL_VERSION,
+};
+pub use date::{Date, DATE_BIAS};
+pub use policy::{CompiledIdentityPolicy, IdentityClause, IdentityPolicy};
+pub use schema::{string_digest, AttrType, Attribute, Schema, ATTRIBUTE_SLOTS};
 pub use verify::{IdentityOutcome, IdentityVerifier};
 
 use crate::{babyjub::PublicKey, poseidon, Fr};

@@ -39,7 +39,7 @@ use super::date::Date;
 use crate::{statement::RECORD_FIELDS, Fr, VerifyError};
 
 /// Current schema format version.
-pub const SCHEMA_VERSION: u64 = 1;
+pub(super) const SCHEMA_VERSION: u64 = 1;
 /// Attribute slots in a credential.
 pub const ATTRIBUTE_SLOTS: usize = RECORD_FIELDS;
 

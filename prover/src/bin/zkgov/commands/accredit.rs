@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use zkgov_prover::{demo::ACCREDITATION_AUTHORITY, identity::accredit_in_file};
+use zkgov_prover::{accredit_in_file, demo::ACCREDITATION_AUTHORITY};
 
 use super::shared::{anchor, AnchorArgs};
 use crate::exit::CliError;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use rand::rngs::OsRng;
 use zkgov_ledger::authority::AuthoritySigner;
-use zkgov_verifier::entry::Role;
+use zkgov_verifier::Role;
 
 use super::shared::write;
 use crate::exit::CliError;

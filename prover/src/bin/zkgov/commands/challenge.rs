@@ -2,7 +2,7 @@
 
 use ark_ff::UniformRand;
 use rand::rngs::OsRng;
-use zkgov_verifier::{field::to_decimal, Fr};
+use zkgov_verifier::{to_decimal, Fr};
 
 use crate::exit::CliError;
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use rand::rngs::OsRng;
-use zkgov_prover::demo::{self, DemoConfig};
+use zkgov_prover::{demo, demo::DemoConfig};
 
 use super::shared::DEFAULT_DEPTH;
 use crate::exit::CliError;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use zkgov_params::KeyDir;
 use zkgov_prover::ProverError;
-use zkgov_verifier::{bundle::Bundle, snarkjs};
+use zkgov_verifier::{snarkjs, Bundle};
 
 use super::shared::{read, write, KeysArg};
 use crate::exit::CliError;

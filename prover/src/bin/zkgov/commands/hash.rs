@@ -1,10 +1,6 @@
 //! `zkgov hash poseidon`: circomlib Poseidon of canonical decimals.
 
-use zkgov_verifier::{
-    field::{parse_decimal, to_decimal},
-    poseidon::poseidon,
-    Fr,
-};
+use zkgov_verifier::{parse_decimal, poseidon::poseidon, to_decimal, Fr};
 
 use crate::exit::CliError;
 

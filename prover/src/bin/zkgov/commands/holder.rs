@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use rand::rngs::OsRng;
-use zkgov_prover::holder::HolderSecret;
-use zkgov_verifier::field::to_decimal;
+use zkgov_prover::HolderSecret;
+use zkgov_verifier::to_decimal;
 
 use crate::exit::CliError;
 

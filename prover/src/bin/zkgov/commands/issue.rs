@@ -2,14 +2,8 @@
 
 use std::path::PathBuf;
 
-use zkgov_prover::{
-    clock::date_or_today,
-    identity::{issue_to_files, IssueRequest, IssuerKey},
-};
-use zkgov_verifier::{
-    field::parse_decimal,
-    identity::{date::Date, schema::Schema},
-};
+use zkgov_prover::{clock::date_or_today, issue_to_files, IssueRequest, IssuerKey};
+use zkgov_verifier::{identity::Date, identity::Schema, parse_decimal};
 
 use super::shared::{read, read_json};
 use crate::exit::CliError;

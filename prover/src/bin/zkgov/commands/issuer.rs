@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use rand::rngs::OsRng;
-use zkgov_prover::identity::{IssuerKey, IssuerRegister};
-use zkgov_verifier::field::to_decimal;
+use zkgov_prover::{IssuerKey, IssuerRegister};
+use zkgov_verifier::to_decimal;
 
 use super::shared::write;
 use crate::exit::CliError;

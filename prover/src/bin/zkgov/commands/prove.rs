@@ -5,19 +5,12 @@ use std::{path::PathBuf, time::Instant};
 use rand::rngs::OsRng;
 use zkgov_params::{key_depth, KeyDir};
 use zkgov_prover::{
-    anchoring::LedgerSession,
-    clock::date_or_today,
-    holder::HolderSecret,
-    identity::{prove_identity, AccreditedIssuers, IdentityProofRequest},
-    prove::{prove_from_registry, PreparedProver, RecordProofRequest},
-    registry::Registry,
+    clock::date_or_today, prove_from_registry, prove_identity, AccreditedIssuers, HolderSecret,
+    IdentityProofRequest, LedgerSession, PreparedProver, RecordProofRequest, Registry,
 };
 use zkgov_verifier::{
-    bundle::Bundle,
-    groth16::ValidatedVerifyingKey,
-    identity::{credential::Credential, policy::IdentityPolicy},
-    policy::Policy,
-    statement::{Context, Scope, StatementId, RECORD_FIELDS},
+    identity::Credential, identity::IdentityPolicy, Bundle, Context, Policy, Scope, StatementId,
+    ValidatedVerifyingKey, RECORD_FIELDS,
 };
 
 use super::shared::{read, write, KeysArg};

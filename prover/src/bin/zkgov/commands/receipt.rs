@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use zkgov_verifier::{log::NoteVerifier, receipt::Receipt};
+use zkgov_verifier::{log::NoteVerifier, Receipt};
 
 use super::shared::read;
 use crate::exit::CliError;
@@ -22,7 +22,7 @@ pub(crate) enum Cmd {
 
 pub(crate) fn exec(c: Cmd) -> Result<(), CliError> {
     let Cmd::Verify { receipt, log_key } = c;
-    let log = NoteVerifier::from_vkey(&log_key)?;
+    let log = NoteVerifier::from_vkey(&log_key).map_err(zkgov_verifier::VerifyError::from)?;
     let v = Receipt::from_json(&read(&receipt)?)?.verify(&log)?;
     println!(
         "VALID receipt: entry {} ({}) is in the log at checkpoint size {}",

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use zkgov_prover::registry::Registry;
+use zkgov_prover::Registry;
 
 use super::shared::{write, DEFAULT_DEPTH};
 use crate::exit::CliError;

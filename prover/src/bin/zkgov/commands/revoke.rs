@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use zkgov_prover::identity::{revoke_in_file, Revocation};
-use zkgov_verifier::identity::credential::Credential;
+use zkgov_prover::{revoke_in_file, Revocation};
+use zkgov_verifier::identity::Credential;
 
 use super::shared::{anchor, read, AnchorArgs};
 use crate::exit::CliError;

@@ -4,7 +4,7 @@ use std::{path::PathBuf, time::Instant};
 
 use rand::rngs::OsRng;
 use zkgov_params::{dev_setup, key_depth, shape, KeyDir, INSECURE_LABEL};
-use zkgov_verifier::statement::StatementId;
+use zkgov_verifier::StatementId;
 
 use super::shared::{Statement, DEFAULT_DEPTH, DEFAULT_KEYS};
 use crate::exit::CliError;

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use zkgov_ledger::authority::AuthoritySigner;
-use zkgov_prover::{anchoring::LedgerSession, identity::Anchor, ProverError};
-use zkgov_verifier::statement::StatementId;
+use zkgov_prover::{Anchor, LedgerSession, ProverError};
+use zkgov_verifier::StatementId;
 
 use crate::exit::CliError;
 
@@ -43,12 +43,12 @@ pub(crate) struct KeysArg {
 
 /// Reads a text file.
 pub(crate) fn read(path: &Path) -> Result<String, CliError> {
-    Ok(zkgov_prover::identity::read_text(path)?)
+    Ok(zkgov_prover::read_text(path)?)
 }
 
 /// Replaces a public file atomically.
 pub(crate) fn write(path: &Path, text: &str) -> Result<(), CliError> {
-    Ok(zkgov_prover::identity::write_public(path, text)?)
+    Ok(zkgov_prover::write_public(path, text)?)
 }
 
 /// Parses a JSON file into `T`, naming the file when it does not parse.

@@ -7,13 +7,9 @@ use std::path::{Path, PathBuf};
 use zkgov_params::KeyDir;
 use zkgov_prover::clock::date_or_today;
 use zkgov_verifier::{
-    bundle::{verify_record, Bundle, RecordRequest},
-    field::to_decimal,
-    groth16::ValidatedVerifyingKey,
-    identity::{policy::IdentityPolicy, schema::Schema, IdentityVerifier},
-    policy::Policy,
-    snarkjs,
-    statement::{Context, MerkleRoot, Scope, StatementId, RECORD_FIELDS},
+    identity::IdentityPolicy, identity::IdentityVerifier, identity::Schema, snarkjs, to_decimal,
+    verify_record, Bundle, Context, MerkleRoot, Policy, RecordRequest, Scope, StatementId,
+    ValidatedVerifyingKey, RECORD_FIELDS,
 };
 
 use super::shared::{read, KeysArg};

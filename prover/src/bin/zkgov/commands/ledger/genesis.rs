@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use zkgov_ledger::authority::GenesisFile;
-use zkgov_verifier::entry::Authority;
+use zkgov_verifier::Authority;
 
 use super::super::shared::{read, read_json, write};
 use crate::exit::CliError;

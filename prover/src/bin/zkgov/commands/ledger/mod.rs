@@ -10,7 +10,7 @@ mod serve;
 use std::path::PathBuf;
 
 use zkgov_ledger::authority::AuthoritySigner;
-use zkgov_prover::anchoring::LedgerSession;
+use zkgov_prover::LedgerSession;
 
 use crate::exit::CliError;
 

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use zkgov_prover::{clock, registry::Registry};
-use zkgov_verifier::statement::MerkleRoot;
+use zkgov_prover::{clock, Registry};
+use zkgov_verifier::MerkleRoot;
 
 use super::{
     super::shared::{read, write},

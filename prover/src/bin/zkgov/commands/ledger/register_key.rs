@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use zkgov_verifier::entry::Authority;
+use zkgov_verifier::Authority;
 
 use super::{super::shared::read_json, Signed};
 use crate::exit::CliError;

@@ -6,12 +6,9 @@ use base64::{engine::general_purpose::STANDARD, Engine};
 use ed25519_dalek::{Signer, SigningKey};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use zkgov_verifier::{
-    log::{
-        key_id, leaf_hash, note_text, root_of, signature_line, verify_checkpoint, verify_note,
-        Checkpoint, Hash, NoteVerifier, MAX_NOTE_BYTES, MAX_SIGNATURES,
-    },
-    ErrorKind, VerifyError,
+use zkgov_tlog::{
+    key_id, leaf_hash, note_text, root_of, signature_line, verify_checkpoint, verify_note,
+    Checkpoint, ErrorKind, Hash, NoteVerifier, TlogError, MAX_NOTE_BYTES, MAX_SIGNATURES,
 };
 
 // From golang.org/x/mod/sumdb/note, note_test.go.
@@ -57,7 +54,7 @@ fn sign_line(name: &str, key: &SigningKey, body: &str) -> String {
 fn malformed_note(text: &str, verifiers: &[NoteVerifier], why: &str) {
     let e = verify_note(text.as_bytes(), verifiers).unwrap_err();
     assert!(
-        matches!(e, VerifyError::MalformedNote(_)),
+        matches!(e, TlogError::MalformedNote(_)),
         "{text:?}: expected a malformed note, got {e}"
     );
     assert_eq!(e.kind(), ErrorKind::Malformed);
@@ -95,7 +92,7 @@ fn go_two_signer_semantics() {
     assert_eq!(n.signers, [1, 0]);
     // None known.
     let e = verify_note(both.as_bytes(), &[]).unwrap_err();
-    assert!(matches!(e, VerifyError::NoteUnverified { .. }), "{e}");
+    assert!(matches!(e, TlogError::NoteUnverified { .. }), "{e}");
     assert_eq!(e.kind(), ErrorKind::Mismatch);
     assert!(
         e.to_string()
@@ -104,7 +101,7 @@ fn go_two_signer_semantics() {
     );
     // The same verifier twice is a configuration error.
     let e = verify_note(both.as_bytes(), &[peter(), enoch(), peter()]).unwrap_err();
-    assert!(matches!(e, VerifyError::MalformedNoteKey(_)), "{e}");
+    assert!(matches!(e, TlogError::MalformedNoteKey(_)), "{e}");
     // An unknown key's bad signature does not matter ...
     let bad_enoch = format!("{}ABCD{}", &ENOCH_SIG[..60], &ENOCH_SIG[60..]);
     let n = verify_note(
@@ -119,7 +116,7 @@ fn go_two_signer_semantics() {
     assert!(
         matches!(
             e,
-            VerifyError::MalformedNote(_) | VerifyError::NoteSignatureInvalid { .. }
+            TlogError::MalformedNote(_) | TlogError::NoteSignatureInvalid { .. }
         ),
         "{e}"
     );
@@ -138,7 +135,7 @@ fn known_key_with_a_bad_signature_is_an_error_even_beside_a_good_one() {
     let e = verify_note(text.as_bytes(), &[v1.clone(), v2.clone()]).unwrap_err();
     assert_eq!(
         e,
-        VerifyError::NoteSignatureInvalid {
+        TlogError::NoteSignatureInvalid {
             key: format!("two.example/witness+{:08x}", v2.key_id())
         }
     );
@@ -260,7 +257,7 @@ fn checkpoint_round_trip_with_a_seeded_key() {
     assert_eq!(got.checkpoint.origin, "other.example/log");
     let e = got.require_origin(origin).unwrap_err();
     assert!(
-        matches!(e, VerifyError::CheckpointOriginMismatch { .. }),
+        matches!(e, TlogError::CheckpointOriginMismatch { .. }),
         "{e}"
     );
     assert_eq!(e.kind(), ErrorKind::Mismatch);
@@ -277,7 +274,7 @@ fn tampering_is_refused() {
     let invalid = |t: &str| {
         let e = verify_checkpoint(t.as_bytes(), vs).unwrap_err();
         assert!(
-            matches!(e, VerifyError::NoteSignatureInvalid { .. }),
+            matches!(e, TlogError::NoteSignatureInvalid { .. }),
             "{t:?}: {e}"
         );
         assert_eq!(e.kind(), ErrorKind::InvalidProof);
@@ -298,7 +295,7 @@ fn tampering_is_refused() {
     // line is from an unknown key and nothing verifies.
     let text2 = signed_checkpoint(&cp, origin, &seeded_key(9));
     let e = verify_checkpoint(text2.as_bytes(), vs).unwrap_err();
-    assert!(matches!(e, VerifyError::NoteUnverified { .. }), "{e}");
+    assert!(matches!(e, TlogError::NoteUnverified { .. }), "{e}");
     // Another key's signature relabelled with our key id: verified, refused.
     let body = cp.to_body();
     let forged = signature_line(
@@ -314,13 +311,13 @@ fn tampering_is_refused() {
         &key.sign(body.as_bytes()).to_bytes(),
     );
     let e = verify_note(note_text(&body, &[renamed]).as_bytes(), vs).unwrap_err();
-    assert!(matches!(e, VerifyError::NoteUnverified { .. }), "{e}");
+    assert!(matches!(e, TlogError::NoteUnverified { .. }), "{e}");
     // The body is a valid note but not a checkpoint.
     let body = "zkgov.example/ledger\n007\nAAAA\n";
     let text3 = note_text(body, &[sign_line(origin, &key, body)]);
     assert_eq!(verify_note(text3.as_bytes(), vs).unwrap().body, body);
     let e = verify_checkpoint(text3.as_bytes(), vs).unwrap_err();
-    assert!(matches!(e, VerifyError::MalformedCheckpoint(_)), "{e}");
+    assert!(matches!(e, TlogError::MalformedCheckpoint(_)), "{e}");
 }
 
 #[test]

@@ -14,13 +14,9 @@ use rand::{CryptoRng, RngCore};
 use serde_json::{json, Value};
 use zkgov_params::KeyDir;
 use zkgov_verifier::{
-    bundle::Bundle,
-    field::label_to_field,
-    identity::{
-        date::Date, policy::IdentityPolicy, schema::Schema, IdentityVerifier, REVOCATION_DEPTH,
-    },
-    statement::{Context, MerkleRoot, Scope, StatementId},
-    Fr,
+    identity::Date, identity::IdentityPolicy, identity::IdentityVerifier, identity::Schema,
+    identity::REVOCATION_DEPTH, label_to_field, Bundle, Context, Fr, MerkleRoot, Scope,
+    StatementId,
 };
 
 use crate::{
@@ -54,7 +50,7 @@ pub struct IdentityOutcomeFlags {
 }
 
 /// The resident-credential schema.
-pub const SCHEMA: &str = r#"{"version": 1, "id": "gov.example/resident-id/v1", "attributes": [
+pub(super) const SCHEMA: &str = r#"{"version": 1, "id": "gov.example/resident-id/v1", "attributes": [
   {"name": "birth_date", "type": "date"},
   {"name": "region", "type": "code", "codes": {"north": 1, "south": 2, "east": 3, "west": 4}},
   {"name": "nationality", "type": "code"},
@@ -62,7 +58,7 @@ pub const SCHEMA: &str = r#"{"version": 1, "id": "gov.example/resident-id/v1", "
 ]}"#;
 
 /// The benefits office's policy.
-pub const POLICY: &str = r#"{"version": 1, "schema": "gov.example/resident-id/v1", "clauses": [
+pub(super) const POLICY: &str = r#"{"version": 1, "schema": "gov.example/resident-id/v1", "clauses": [
   {"field": "birth_date", "op": "age>=", "years": 18},
   {"field": "region", "op": "=", "value": "north"}
 ]}"#;
@@ -80,7 +76,7 @@ fn person(birth: &str, region: &str, name: &str) -> BTreeMap<String, Value> {
 }
 
 /// Runs the benefits-office scenario on the demo's ledger.
-pub fn run<R: RngCore + CryptoRng>(
+pub(super) fn run<R: RngCore + CryptoRng>(
     cfg: &DemoConfig,
     ledger: &DemoLedger,
     rng: &mut R,
@@ -113,7 +109,7 @@ pub fn run<R: RngCore + CryptoRng>(
         out,
         format!(
             "  civil registry issuer id {}",
-            zkgov_verifier::field::to_decimal(&civil.public_key().id())
+            zkgov_verifier::to_decimal(&civil.public_key().id())
         ),
     )?;
     let since = Date(today.0 - 30);
@@ -153,7 +149,7 @@ pub fn run<R: RngCore + CryptoRng>(
         ),
     )?;
     // The files the citizens keep parse back and re-check their signature.
-    let cred = zkgov_verifier::identity::credential::Credential::from_json(&cred.to_json())?;
+    let cred = zkgov_verifier::identity::Credential::from_json(&cred.to_json())?;
     let mut accredited = AccreditedIssuers::new();
     accredited.upsert("civil-registry", &register);
     accredited.upsert("tax-office", &tax_register);
@@ -196,7 +192,7 @@ pub fn run<R: RngCore + CryptoRng>(
     )?;
     // The office takes the issuer root from the ledger, not from the
     // authority's file: signed by the accreditation authority, at most a day old.
-    let root_policy = zkgov_verifier::receipt::RootPolicy {
+    let root_policy = zkgov_verifier::RootPolicy {
         authority: ACCREDITATION_AUTHORITY.into(),
         authority_key: ledger.keys.accreditation.authority().public_key,
         registry_id: ACCREDITED_REGISTRY.into(),
@@ -374,8 +370,7 @@ pub fn run<R: RngCore + CryptoRng>(
     let receipt = ledger.session.anchor(&received)?;
     let checked = receipt.verify(&ledger.session.log)?;
     flags.anchored = checked.entry.kind() == "proof-anchor"
-        && zkgov_verifier::receipt::check_anchor(&receipt, &ledger.session.log, &received)?
-            == checked.index;
+        && zkgov_verifier::check_anchor(&receipt, &ledger.session.log, &received)? == checked.index;
     say(
         out,
         format!(

@@ -90,7 +90,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::VerifyError;
+use crate::TlogError;
 
 /// A SHA-256 digest: a leaf hash, interior node hash or tree root.
 pub type Hash = [u8; 32];
@@ -117,12 +117,12 @@ pub fn empty_root() -> Hash {
     Sha256::digest([]).into()
 }
 
-fn malformed(msg: String) -> VerifyError {
-    VerifyError::MalformedLogProof(msg)
+fn malformed(msg: String) -> TlogError {
+    TlogError::MalformedLogProof(msg)
 }
 
-fn failed(what: String, expected: &Hash, computed: &Hash) -> VerifyError {
-    VerifyError::LogProofFailed {
+fn failed(what: String, expected: &Hash, computed: &Hash) -> TlogError {
+    TlogError::LogProofFailed {
         what,
         expected: hex::encode(expected),
         computed: hex::encode(computed),
@@ -159,8 +159,8 @@ fn consistency_proof_len(size1: u64, size2: u64) -> Option<usize> {
 /// `tree_size` whose root is `root` (RFC 9162 §2.1.3.2; see the module docs).
 ///
 /// `leaf_index >= tree_size` and a proof of the wrong length are
-/// [`VerifyError::MalformedLogProof`]; a proof that leads to another root is
-/// [`VerifyError::LogProofFailed`]. Take `tree_size` and `root` from the same
+/// [`TlogError::MalformedLogProof`]; a proof that leads to another root is
+/// [`TlogError::LogProofFailed`]. Take `tree_size` and `root` from the same
 /// signed checkpoint.
 pub fn verify_inclusion(
     leaf_index: u64,
@@ -168,7 +168,7 @@ pub fn verify_inclusion(
     leaf_hash: &Hash,
     proof: &[Hash],
     root: &Hash,
-) -> Result<(), VerifyError> {
+) -> Result<(), TlogError> {
     if leaf_index >= tree_size {
         return Err(malformed(format!(
             "inclusion proof: leaf index {leaf_index} is not below the tree size {tree_size}"
@@ -222,16 +222,16 @@ pub fn verify_inclusion(
 /// docs for the edge cases).
 ///
 /// `size1 > size2`, `size1 = 0`, a non-empty proof for equal sizes and a
-/// proof of the wrong length are [`VerifyError::MalformedLogProof`]; a proof
+/// proof of the wrong length are [`TlogError::MalformedLogProof`]; a proof
 /// that leads to other roots (or different roots for equal sizes) is
-/// [`VerifyError::LogProofFailed`].
+/// [`TlogError::LogProofFailed`].
 pub fn verify_consistency(
     size1: u64,
     size2: u64,
     root1: &Hash,
     root2: &Hash,
     proof: &[Hash],
-) -> Result<(), VerifyError> {
+) -> Result<(), TlogError> {
     if size1 > size2 {
         return Err(malformed(format!(
             "consistency proof: the old size {size1} is larger than the new size {size2}"
@@ -347,13 +347,13 @@ pub fn root_of(leaf_hashes: &[Hash]) -> Hash {
     }
 }
 
-fn to_usize(x: u64, what: &str) -> Result<usize, VerifyError> {
+fn to_usize(x: u64, what: &str) -> Result<usize, TlogError> {
     usize::try_from(x).map_err(|_| malformed(format!("{what} {x} does not fit in memory")))
 }
 
 /// `PATH(index, D[n])` over leaf hashes: the reference inclusion proof
 /// (RFC 9162 §2.1.3.1). Refuses `index >= leaf_hashes.len()`.
-pub fn inclusion_proof(leaf_hashes: &[Hash], index: u64) -> Result<Vec<Hash>, VerifyError> {
+pub fn inclusion_proof(leaf_hashes: &[Hash], index: u64) -> Result<Vec<Hash>, TlogError> {
     let m = to_usize(index, "leaf index")?;
     if m >= leaf_hashes.len() {
         return Err(malformed(format!(
@@ -383,7 +383,7 @@ fn path(m: usize, d: &[Hash], out: &mut Vec<Hash>) {
 /// `PROOF(size1, D[n])` over leaf hashes: the reference consistency proof
 /// (RFC 9162 §2.1.4.1); empty when `size1 = n`. Refuses `size1 = 0` and
 /// `size1 > n`, like [`verify_consistency`].
-pub fn consistency_proof(leaf_hashes: &[Hash], size1: u64) -> Result<Vec<Hash>, VerifyError> {
+pub fn consistency_proof(leaf_hashes: &[Hash], size1: u64) -> Result<Vec<Hash>, TlogError> {
     let m = to_usize(size1, "old size")?;
     let n = leaf_hashes.len();
     if m == 0 || m > n {
@@ -532,10 +532,10 @@ mod tests {
         let d = leaves(5);
         let root = root_of(&d);
         let e = verify_inclusion(5, 5, &d[0], &[], &root).unwrap_err();
-        assert!(matches!(e, VerifyError::MalformedLogProof(_)), "{e}");
+        assert!(matches!(e, TlogError::MalformedLogProof(_)), "{e}");
         assert!(e.to_string().contains("not below the tree size 5"), "{e}");
         let e = verify_inclusion(0, 0, &d[0], &[], &empty_root()).unwrap_err();
-        assert!(matches!(e, VerifyError::MalformedLogProof(_)), "{e}");
+        assert!(matches!(e, TlogError::MalformedLogProof(_)), "{e}");
         let e = verify_inclusion(0, 5, &d[0], &[], &root).unwrap_err();
         assert!(e.to_string().contains("must have 3 hashes, got 0"), "{e}");
         let e = verify_consistency(3, 2, &root, &root, &[]).unwrap_err();
@@ -545,7 +545,7 @@ mod tests {
         let e = verify_consistency(2, 2, &root, &root, &[root]).unwrap_err();
         assert!(e.to_string().contains("must be empty"), "{e}");
         let e = verify_consistency(2, 2, &root, &d[0], &[]).unwrap_err();
-        assert!(matches!(e, VerifyError::LogProofFailed { .. }), "{e}");
+        assert!(matches!(e, TlogError::LogProofFailed { .. }), "{e}");
         verify_consistency(2, 2, &root, &root, &[]).unwrap();
         let e = verify_consistency(1, 5, &d[0], &root, &[]).unwrap_err();
         assert!(e.to_string().contains("must have 3 hashes, got 0"), "{e}");
@@ -559,8 +559,8 @@ mod tests {
         let e = verify_inclusion(0, u64::MAX, &d[0], &[], &root).unwrap_err();
         assert!(e.to_string().contains("must have 64 hashes"), "{e}");
         let e = verify_consistency(u64::MAX - 1, u64::MAX, &d[0], &root, &[]).unwrap_err();
-        assert!(matches!(e, VerifyError::MalformedLogProof(_)), "{e}");
+        assert!(matches!(e, TlogError::MalformedLogProof(_)), "{e}");
         let e = verify_consistency(1 << 63, u64::MAX, &d[0], &root, &[]).unwrap_err();
-        assert!(matches!(e, VerifyError::MalformedLogProof(_)), "{e}");
+        assert!(matches!(e, TlogError::MalformedLogProof(_)), "{e}");
     }
 }

@@ -7,6 +7,10 @@
 //! its scope. Then a tampered bundle, a wrong root, a replayed challenge and
 //! a citizen who does not qualify are all refused.
 
+mod identity;
+
+pub use identity::IdentityOutcomeFlags;
+
 use std::{
     io::Write,
     path::{Path, PathBuf},
@@ -23,15 +27,9 @@ use zkgov_ledger::{
 };
 use zkgov_params::{dev_setup, shape, KeyDir};
 use zkgov_verifier::{
-    bundle::{verify_record, Bundle, RecordRequest},
-    encoding::b64_encode,
-    entry::Role,
-    field::label_to_field,
-    groth16::ValidatedVerifyingKey,
-    policy::Policy,
-    receipt::RootPolicy,
-    statement::{Context, Scope, StatementId, RECORD_FIELDS},
-    ErrorKind, Fr, VerifyError,
+    encoding::b64_encode, label_to_field, verify_record, Bundle, Context, ErrorKind, Fr, Policy,
+    RecordRequest, Role, RootPolicy, Scope, StatementId, ValidatedVerifyingKey, VerifyError,
+    RECORD_FIELDS,
 };
 
 use crate::{
@@ -162,7 +160,7 @@ pub struct DemoOutcome {
     /// The ledger refused a second anchor with the same nullifier.
     pub ledger_refused_repeat: bool,
     /// The benefits-office (identity) part.
-    pub identity: crate::demo_identity::IdentityOutcomeFlags,
+    pub identity: identity::IdentityOutcomeFlags,
 }
 
 impl DemoOutcome {
@@ -329,7 +327,7 @@ pub fn run<R: RngCore + CryptoRng>(
         out,
         format!(
             "  policy hash {}",
-            zkgov_verifier::field::to_decimal(&policy.hash())
+            zkgov_verifier::to_decimal(&policy.hash())
         ),
     )?;
     let scope = Scope(label_to_field("housing-subsidy-2026")?);
@@ -435,7 +433,7 @@ pub fn run<R: RngCore + CryptoRng>(
         out,
     )?;
     let mut newer = request.clone();
-    newer.accepted_roots = vec![zkgov_verifier::statement::MerkleRoot(Fr::rand(rng))];
+    newer.accepted_roots = vec![zkgov_verifier::MerkleRoot(Fr::rand(rng))];
     refuse(
         "proof against a root the office does not accept",
         verify_record(&received, &vk, &newer).map(|_| ()),
@@ -521,7 +519,7 @@ pub fn run<R: RngCore + CryptoRng>(
     say(out, "")?;
     say(out, "Nothing about the citizen's identity or parcel left their machine beyond the lines in step 5.")?;
     say(out, "")?;
-    outcome.identity = crate::demo_identity::run(cfg, &ledger, rng, out)?;
+    outcome.identity = identity::run(cfg, &ledger, rng, out)?;
     if let Some(l) = ledger.in_process {
         l.close();
     }

@@ -8,12 +8,9 @@ use std::path::{Path, PathBuf};
 use base64::{engine::general_purpose::STANDARD, Engine};
 use proptest::prelude::*;
 use serde::Deserialize;
-use zkgov_verifier::{
-    log::{
-        consistency_proof, inclusion_proof, leaf_hash, root_of, verify_consistency,
-        verify_inclusion, Hash,
-    },
-    ErrorKind, VerifyError,
+use zkgov_tlog::{
+    consistency_proof, inclusion_proof, leaf_hash, root_of, verify_consistency, verify_inclusion,
+    ErrorKind, Hash, TlogError,
 };
 
 const INCLUSION_CASES: usize = 98;
@@ -118,8 +115,8 @@ fn check(
     name: &str,
     desc: &str,
     want_err: bool,
-    strict_result: Option<Result<(), VerifyError>>,
-    mapped_result: Result<(), VerifyError>,
+    strict_result: Option<Result<(), TlogError>>,
+    mapped_result: Result<(), TlogError>,
     tally: &mut Tally,
 ) {
     tally.seen += 1;

@@ -16,7 +16,7 @@
 //! verifier key  = <key name>+<key id, 8 lowercase hex digits>+<base64(0x01 || public key)>
 //! ```
 //!
-//! [`verify_note`] refuses, as [`VerifyError::MalformedNote`]: notes over
+//! [`verify_note`] refuses, as [`TlogError::MalformedNote`]: notes over
 //! [`MAX_NOTE_BYTES`] or with more than [`MAX_SIGNATURES`] signature lines,
 //! invalid UTF-8, ASCII control characters other than newline, no blank line
 //! before the signatures, an unterminated last line, a signature line not of
@@ -24,9 +24,9 @@
 //! signature lines with the same key name and id, and a signature of a
 //! known key that is not 64 bytes. Signatures whose (name, id) is not among
 //! the given verifiers are ignored, as the specification requires; a
-//! signature of a known key must verify ([`VerifyError::NoteSignatureInvalid`]
+//! signature of a known key must verify ([`TlogError::NoteSignatureInvalid`]
 //! otherwise, checked with `verify_strict`), and at least one known key must
-//! have signed ([`VerifyError::NoteUnverified`] otherwise).
+//! have signed ([`TlogError::NoteUnverified`] otherwise).
 //!
 //! Stricter than Go's `golang.org/x/mod/sumdb/note`: repeated signature lines
 //! are refused instead of skipped, the key id in a verifier key must be
@@ -38,7 +38,7 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 use super::checkpoint::Checkpoint;
-use crate::VerifyError;
+use crate::TlogError;
 
 /// Largest note (text and signatures) accepted, in bytes: room for the 16
 /// post-quantum-sized signatures the specification asks verifiers to accept.
@@ -150,14 +150,14 @@ pub(super) fn check_characters(text: &str) -> Result<(), String> {
     }
 }
 
-fn bad_key(msg: String) -> VerifyError {
-    VerifyError::MalformedNoteKey(msg)
+fn bad_key(msg: String) -> TlogError {
+    TlogError::MalformedNoteKey(msg)
 }
 
 impl NoteVerifier {
     /// A verifier for `key` under `name`; refuses an invalid name and keys
     /// that cannot identify a signer (small order, non-canonical encoding).
-    pub fn new(name: &str, key: VerifyingKey) -> Result<Self, VerifyError> {
+    pub fn new(name: &str, key: VerifyingKey) -> Result<Self, TlogError> {
         if let Some(problem) = name_problem(name) {
             return Err(bad_key(format!("key name {name:?} {problem}")));
         }
@@ -180,7 +180,7 @@ impl NoteVerifier {
 
     /// Parses a verifier key `<name>+<8 hex key id>+<base64(0x01 || key)>`,
     /// refusing a key id that does not match the name and key.
-    pub fn from_vkey(vkey: &str) -> Result<Self, VerifyError> {
+    pub fn from_vkey(vkey: &str) -> Result<Self, TlogError> {
         let (name, rest) = vkey
             .split_once('+')
             .ok_or_else(|| bad_key("expected <name>+<key id>+<key>, found no '+'".into()))?;
@@ -255,8 +255,8 @@ impl NoteVerifier {
     }
 }
 
-fn bad_note(msg: String) -> VerifyError {
-    VerifyError::MalformedNote(msg)
+fn bad_note(msg: String) -> TlogError {
+    TlogError::MalformedNote(msg)
 }
 
 /// Verifies a signed note against the keys the caller trusts and returns its
@@ -264,7 +264,7 @@ fn bad_note(msg: String) -> VerifyError {
 ///
 /// The text is returned only when at least one signature by a key in
 /// `verifiers` verifies and no signature by such a key fails.
-pub fn verify_note(note: &[u8], verifiers: &[NoteVerifier]) -> Result<VerifiedNote, VerifyError> {
+pub fn verify_note(note: &[u8], verifiers: &[NoteVerifier]) -> Result<VerifiedNote, TlogError> {
     if note.len() > MAX_NOTE_BYTES {
         return Err(bad_note(format!(
             "note is {} bytes, more than the {MAX_NOTE_BYTES}-byte limit",
@@ -354,7 +354,7 @@ pub fn verify_note(note: &[u8], verifiers: &[NoteVerifier]) -> Result<VerifiedNo
         verifiers[index]
             .key
             .verify_strict(body.as_bytes(), &Signature::from_bytes(sig))
-            .map_err(|_| VerifyError::NoteSignatureInvalid {
+            .map_err(|_| TlogError::NoteSignatureInvalid {
                 key: format!("{name}+{id:08x}"),
             })?;
         signers.push(index);
@@ -368,7 +368,7 @@ pub fn verify_note(note: &[u8], verifiers: &[NoteVerifier]) -> Result<VerifiedNo
                 v.join(", ")
             }
         };
-        return Err(VerifyError::NoteUnverified {
+        return Err(TlogError::NoteUnverified {
             signed_by: list(&mut seen.iter().map(|(n, id)| format!("{n}+{id:08x}"))),
             known: list(
                 &mut verifiers
@@ -392,7 +392,7 @@ pub fn verify_note(note: &[u8], verifiers: &[NoteVerifier]) -> Result<VerifiedNo
 pub fn verify_checkpoint(
     note: &[u8],
     verifiers: &[NoteVerifier],
-) -> Result<VerifiedCheckpoint, VerifyError> {
+) -> Result<VerifiedCheckpoint, TlogError> {
     let VerifiedNote { body, signers } = verify_note(note, verifiers)?;
     let checkpoint = Checkpoint::parse_body(&body)?;
     Ok(VerifiedCheckpoint {
@@ -403,10 +403,10 @@ pub fn verify_checkpoint(
 
 impl VerifiedCheckpoint {
     /// Passes the checkpoint through if it is for the log `origin`
-    /// ([`VerifyError::CheckpointOriginMismatch`] otherwise).
-    pub fn require_origin(self, origin: &str) -> Result<Self, VerifyError> {
+    /// ([`TlogError::CheckpointOriginMismatch`] otherwise).
+    pub fn require_origin(self, origin: &str) -> Result<Self, TlogError> {
         if self.checkpoint.origin != origin {
-            return Err(VerifyError::CheckpointOriginMismatch {
+            return Err(TlogError::CheckpointOriginMismatch {
                 expected: origin.to_owned(),
                 got: self.checkpoint.origin,
             });

@@ -1,4 +1,11 @@
-//! Verifying the zkgov ledger, an RFC 9162 transparency log.
+//! # zkgov-tlog
+//!
+//! The transparency-log math of zkgov, with no arkworks: RFC 9162 tree
+//! hashing, inclusion and consistency proofs (verified, and generated from
+//! leaf hashes), C2SP `tlog-checkpoint` bodies and C2SP `signed-note`s with
+//! Ed25519 (signed and verified). The verifier crate (receipts) and the
+//! ledger (checkpoints) both use it; so can a witness that cosigns
+//! checkpoints and needs nothing else.
 //!
 //! * [`merkle`] — RFC 9162 tree hashing, inclusion and consistency proofs:
 //!   their verification and the reference (slice-based) generators;
@@ -10,10 +17,10 @@
 //! an entry is in it and that it extends the last checkpoint it saw:
 //!
 //! ```no_run
-//! use zkgov_verifier::log::{leaf_hash, verify_checkpoint, verify_consistency, verify_inclusion,
+//! use zkgov_tlog::{leaf_hash, verify_checkpoint, verify_consistency, verify_inclusion,
 //!     Hash, NoteVerifier};
 //! # fn run(note: &[u8], entry: &[u8], index: u64, proof: &[Hash], old_size: u64, old_root: Hash,
-//! #        consistency: &[Hash]) -> Result<(), zkgov_verifier::VerifyError> {
+//! #        consistency: &[Hash]) -> Result<(), zkgov_tlog::TlogError> {
 //! let log_key = NoteVerifier::from_vkey("example.org/ledger+2f1a9c3b+AV...")?;
 //! let cp = verify_checkpoint(note, &[log_key])?.require_origin("example.org/ledger")?.checkpoint;
 //! verify_inclusion(index, cp.size, &leaf_hash(entry), proof, &cp.root)?;
@@ -22,11 +29,14 @@
 //! ```
 //!
 //! Nothing here reads files, talks to the network or spawns threads: input
-//! is bytes, output is a value or a typed [`VerifyError`](crate::VerifyError).
+//! is bytes, output is a value or a typed [`TlogError`].
 
 pub mod checkpoint;
+mod error;
 pub mod merkle;
 pub mod note;
+
+pub use error::{ErrorKind, TlogError};
 
 pub use checkpoint::Checkpoint;
 pub use merkle::{

@@ -19,7 +19,7 @@ use base64::{engine::general_purpose::STANDARD, Engine};
 
 use super::merkle::Hash;
 use super::note::{check_characters, MAX_NOTE_BYTES};
-use crate::VerifyError;
+use crate::TlogError;
 
 /// A transparency-log checkpoint: the signed tree head of a log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,8 +34,8 @@ pub struct Checkpoint {
     pub extensions: Vec<String>,
 }
 
-fn bad(msg: String) -> VerifyError {
-    VerifyError::MalformedCheckpoint(msg)
+fn bad(msg: String) -> TlogError {
+    TlogError::MalformedCheckpoint(msg)
 }
 
 impl Checkpoint {
@@ -60,7 +60,7 @@ impl Checkpoint {
     /// Parses a checkpoint body (the note text, without signatures), refusing
     /// anything that [`to_body`](Self::to_body) would not produce (see the
     /// module docs).
-    pub fn parse_body(body: &str) -> Result<Self, VerifyError> {
+    pub fn parse_body(body: &str) -> Result<Self, TlogError> {
         if body.len() > MAX_NOTE_BYTES {
             return Err(bad(format!(
                 "body is {} bytes, more than the {MAX_NOTE_BYTES}-byte limit",
@@ -95,7 +95,7 @@ impl Checkpoint {
     }
 }
 
-fn parse_size(s: &str) -> Result<u64, VerifyError> {
+fn parse_size(s: &str) -> Result<u64, TlogError> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad(format!(
             "tree size (line 2) {s:?} is not a decimal number"
@@ -108,7 +108,7 @@ fn parse_size(s: &str) -> Result<u64, VerifyError> {
         .map_err(|_| bad(format!("tree size (line 2) {s} does not fit in 64 bits")))
 }
 
-fn parse_root(s: &str) -> Result<Hash, VerifyError> {
+fn parse_root(s: &str) -> Result<Hash, TlogError> {
     let bytes = STANDARD
         .decode(s)
         .map_err(|e| bad(format!("root hash (line 3) is not canonical base64: {e}")))?;
@@ -176,7 +176,7 @@ mod tests {
         for (body, why) in cases {
             let e = Checkpoint::parse_body(&body).unwrap_err();
             assert!(
-                matches!(e, VerifyError::MalformedCheckpoint(_)),
+                matches!(e, TlogError::MalformedCheckpoint(_)),
                 "{body:?}: {e}"
             );
             assert!(
