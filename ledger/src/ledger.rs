@@ -312,6 +312,11 @@ impl<'a> Overlay<'a> {
         Ok(a.role)
     }
 
+    fn admin_signed(&self, origin: &str, name: &str, body: &EntryBody) -> Result<(), LedgerError> {
+        self.signed_by(origin, name, |r| r == Role::Admin, "admin", body)
+            .map(|_| ())
+    }
+
     fn nullifier_used(&self, key: &(Scope, Nullifier)) -> Option<u64> {
         self.batch
             .nullifiers
@@ -324,40 +329,29 @@ impl<'a> Overlay<'a> {
     fn validate(&mut self, origin: &str, sub: Checked, now: u64) -> Result<Accepted, LedgerError> {
         let accepted = match sub {
             Checked::Key(k) => {
-                let body = EntryBody::KeyRegistration(k);
-                self.signed_by(
-                    origin,
-                    registered_by(&body),
-                    |r| r == Role::Admin,
-                    "admin",
-                    &body,
-                )?;
-                let EntryBody::KeyRegistration(k) = &body else {
-                    return Err(LedgerError::internal("key registration changed type"));
-                };
                 let name = &k.authority.name;
-                if !valid_name(name) || self.authority(name).is_some() {
+                if !valid_name(name) {
+                    return Err(LedgerError::Malformed(format!(
+                        "authority name {name:?}: 1 to 64 letters, digits, '-', '_' or '.'"
+                    )));
+                }
+                if self.authority(name).is_some() {
                     return Err(Duplicate::AuthorityName(name.clone()).into());
                 }
+                let admin = k.registered_by.clone();
+                let body = EntryBody::KeyRegistration(k);
+                self.admin_signed(origin, &admin, &body)?;
                 Accepted::plain(body)
             }
             Checked::Vk(v, vk) => {
-                let body = EntryBody::VkRegistration(v);
-                self.signed_by(
-                    origin,
-                    registered_by(&body),
-                    |r| r == Role::Admin,
-                    "admin",
-                    &body,
-                )?;
-                let EntryBody::VkRegistration(v) = &body else {
-                    return Err(LedgerError::internal("key registration changed type"));
-                };
                 if self.batch.vks.contains_key(&v.vk_digest)
                     || self.state.vks.contains_key(&v.vk_digest)
                 {
                     return Err(Duplicate::VerifyingKey(v.vk_digest.to_hex()).into());
                 }
+                let admin = v.registered_by.clone();
+                let body = EntryBody::VkRegistration(v);
+                self.admin_signed(origin, &admin, &body)?;
                 Accepted {
                     body,
                     vk: Some(vk),
@@ -448,14 +442,6 @@ impl<'a> Overlay<'a> {
             vk: None,
             publisher: Some(role),
         })
-    }
-}
-
-fn registered_by(body: &EntryBody) -> &str {
-    match body {
-        EntryBody::KeyRegistration(k) => &k.registered_by,
-        EntryBody::VkRegistration(v) => &v.registered_by,
-        _ => "",
     }
 }
 

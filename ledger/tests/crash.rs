@@ -16,7 +16,6 @@ use std::{
     time::{Duration, Instant},
 };
 
-use base64::Engine;
 use rand::{Rng, SeedableRng};
 use zkgov_verifier::log::verify_consistency;
 
@@ -66,11 +65,8 @@ fn acknowledged_entries_survive_sigkill() {
                     acks += 1;
                 }
                 ["CP", size, root] => {
-                    let root: [u8; 32] = base64::engine::general_purpose::STANDARD
-                        .decode(root)
-                        .unwrap()
-                        .try_into()
-                        .unwrap();
+                    let root: [u8; 32] =
+                        zkgov_verifier::encoding::b64_array(root, "checkpoint root").unwrap();
                     let size: u64 = size.parse().unwrap();
                     if let Some(prev) = seen.insert(size, root) {
                         assert_eq!(prev, root, "two checkpoints of size {size} differ");
