@@ -21,6 +21,7 @@ use zkgov_ledger::{
 };
 use zkgov_verifier::{
     log::leaf_hash, log::verify_consistency, log::verify_inclusion, Fr, MerkleRoot, Role,
+    StatementId,
 };
 
 const THREADS: u64 = 16;
@@ -124,5 +125,77 @@ fn bench_proofs(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_proofs, bench_append);
+/// What a replayed proof submission costs (refused by the nullifier lookup
+/// before any pairing) next to the pairing check alone, on an in-memory
+/// ledger, in one run.
+fn bench_proof_submissions(c: &mut Criterion) {
+    use rand::SeedableRng;
+    use zkgov_ledger::{store::MemoryStorage, LedgerConfig};
+    let depth = 4;
+    let f = zkgov_benches::record_fixture(depth, 8);
+    let prover =
+        zkgov_prover::PreparedProver::new(f.pk.clone(), StatementId::RecordMembershipV1, depth)
+            .unwrap();
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
+    let admin = AuthoritySigner::from_key(
+        "admin",
+        Role::Admin,
+        vec![],
+        SigningKey::from_bytes(&[3; 32]),
+    );
+    let land = AuthoritySigner::from_key(
+        "land",
+        Role::RegistryAuthority,
+        vec!["parcels".into()],
+        SigningKey::from_bytes(&[4; 32]),
+    );
+    let ledger = Ledger::open(
+        Box::new(MemoryStorage::default()),
+        LedgerConfig {
+            origin: ORIGIN.into(),
+            signer: SigningKey::from_bytes(&[5; 32]),
+            authorities: vec![admin.authority().clone(), land.authority().clone()],
+            state_file: None,
+            clock: Arc::new(|| 1_800_000_000),
+            lock: None,
+            max_in_flight: zkgov_ledger::ledger::MAX_IN_FLIGHT,
+        },
+    )
+    .unwrap();
+    ledger
+        .submit(admin.register_vk(ORIGIN, StatementId::RecordMembershipV1, depth as u64, &f.vk))
+        .unwrap();
+    ledger
+        .submit(land.publish_root(
+            ORIGIN,
+            RootPublication {
+                registry_id: "parcels",
+                epoch: 1,
+                root: MerkleRoot(f.tree.root()),
+                leaf_count: 8,
+                published_at: 1_800_000_000,
+            },
+        ))
+        .unwrap();
+    let bundle =
+        zkgov_prover::prove_record(&prover, &f.vk, depth, f.witness.clone(), &mut rng).unwrap();
+    let sub = || Submission::Proof {
+        bundle: Box::new(bundle.clone()),
+    };
+    ledger.submit(sub()).unwrap();
+    let mut g = c.benchmark_group("ledger-proof-submission-memory");
+    g.sample_size(30);
+    g.bench_function("replay-refused", |b| {
+        b.iter(|| {
+            let e = ledger.submit(sub()).unwrap_err();
+            assert!(matches!(e, zkgov_ledger::LedgerError::NullifierUsed { .. }));
+        })
+    });
+    g.bench_function("pairing-check-alone", |b| {
+        b.iter(|| f.vk.verify(&bundle.proof, &bundle.public_inputs).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_proofs, bench_append, bench_proof_submissions);
 criterion_main!(benches);
