@@ -328,30 +328,30 @@ impl<'a> Overlay<'a> {
     /// The checks of stage 2, then the entry's effects on the batch.
     fn validate(&mut self, origin: &str, sub: Checked, now: u64) -> Result<Accepted, LedgerError> {
         let accepted = match sub {
+            // The signer's authority first: who may not register learns
+            // nothing about what is registered.
             Checked::Key(k) => {
-                let name = &k.authority.name;
-                if !valid_name(name) {
+                if !valid_name(&k.authority.name) {
                     return Err(LedgerError::Malformed(format!(
-                        "authority name {name:?}: 1 to 64 letters, digits, '-', '_' or '.'"
+                        "authority name {:?}: 1 to 64 letters, digits, '-', '_' or '.'",
+                        k.authority.name
                     )));
                 }
-                if self.authority(name).is_some() {
-                    return Err(Duplicate::AuthorityName(name.clone()).into());
-                }
-                let admin = k.registered_by.clone();
+                let (admin, name) = (k.registered_by.clone(), k.authority.name.clone());
                 let body = EntryBody::KeyRegistration(k);
                 self.admin_signed(origin, &admin, &body)?;
+                if self.authority(&name).is_some() {
+                    return Err(Duplicate::AuthorityName(name).into());
+                }
                 Accepted::plain(body)
             }
             Checked::Vk(v, vk) => {
-                if self.batch.vks.contains_key(&v.vk_digest)
-                    || self.state.vks.contains_key(&v.vk_digest)
-                {
-                    return Err(Duplicate::VerifyingKey(v.vk_digest.to_hex()).into());
-                }
-                let admin = v.registered_by.clone();
+                let (admin, digest) = (v.registered_by.clone(), v.vk_digest);
                 let body = EntryBody::VkRegistration(v);
                 self.admin_signed(origin, &admin, &body)?;
+                if self.batch.vks.contains_key(&digest) || self.state.vks.contains_key(&digest) {
+                    return Err(Duplicate::VerifyingKey(digest.to_hex()).into());
+                }
                 Accepted {
                     body,
                     vk: Some(vk),
