@@ -327,3 +327,35 @@ fn anchored_proof_public_inputs_are_typed_end_to_end() {
         Some(r.index)
     );
 }
+
+#[test]
+fn who_may_not_register_learns_nothing_about_what_is_registered() {
+    let (ledger, k) = memory_ledger();
+    let p = proofs();
+    ledger.submit(vk_submission(&k.admin, &p.vk)).unwrap();
+    // The land registry re-submitting a registered key is told it may not
+    // register, not that the key is there.
+    let land = AuthoritySigner::from_key(
+        "land-registry",
+        Role::RegistryAuthority,
+        vec!["parcels".into()],
+        k.land.clone(),
+    );
+    let sub = land.register_vk(
+        ORIGIN,
+        zkgov_verifier::StatementId::RecordMembershipV1,
+        DEPTH as u64,
+        &p.vk,
+    );
+    assert_eq!(
+        ledger.submit(sub).unwrap_err().code(),
+        ErrorCode::Unauthorised
+    );
+    assert_eq!(
+        ledger
+            .submit(vk_submission(&k.admin, &p.vk))
+            .unwrap_err()
+            .code(),
+        ErrorCode::Duplicate
+    );
+}
