@@ -181,3 +181,15 @@ fn malformed_proofs_and_public_inputs_are_refused() {
         assert!(read_public(&bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn validate_does_not_wrap_the_input_count() {
+    // The snarkjs reader's own nPublic check is bypassed: the key check
+    // itself must refuse 2^64-1 inputs with no IC points.
+    let mut key = read_verifying_key(VK).unwrap().key().clone();
+    key.gamma_abc_g1.clear();
+    let e = key
+        .validate(usize::MAX)
+        .expect_err("usize::MAX + 1 wrapped to 0");
+    assert!(matches!(e, VerifyError::WrongInputCount { .. }), "{e}");
+}
