@@ -477,15 +477,4 @@ impl LedgerClient {
                 .map_err(|e| bad_answer("roots", e)),
         }
     }
-
-    /// Fetches any path of the API and returns the status and error body
-    /// (for tests and diagnostics): `Ok(status)` on success.
-    pub fn get_raw(&self, path: &str) -> Result<u16, LedgerError> {
-        match self {
-            LedgerClient::InProcess(_) => Err(LedgerError::Malformed(
-                "raw requests need an HTTP ledger".into(),
-            )),
-            LedgerClient::Http(url) => Ok(self.get(url, path)?.status()),
-        }
-    }
 }

@@ -896,11 +896,6 @@ impl Ledger {
         v.sort_by_key(|r| r.entry.epoch);
         Ok(v)
     }
-
-    /// Whether a verifying key with this digest is registered.
-    pub fn has_verifying_key(&self, digest: &VerifyingKeyDigest) -> Result<bool, LedgerError> {
-        Ok(self.read_state()?.vks.contains_key(digest))
-    }
 }
 
 /// An existing log opens only as what its genesis says it is.
