@@ -134,7 +134,7 @@ fn bench_proof_submissions(c: &mut Criterion) {
     let depth = 4;
     let f = zkgov_benches::record_fixture(depth, 8);
     let prover =
-        zkgov_prover::PreparedProver::new(f.pk.clone(), StatementId::RecordMembershipV1, depth)
+        zkgov_prover::PreparedProver::new(f.pk.clone(), StatementId::RecordMembershipV2, depth)
             .unwrap();
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(5);
     let admin = AuthoritySigner::from_key(
@@ -159,11 +159,12 @@ fn bench_proof_submissions(c: &mut Criterion) {
             clock: Arc::new(|| 1_800_000_000),
             lock: None,
             max_in_flight: zkgov_ledger::ledger::MAX_IN_FLIGHT,
+            root_grace_secs: zkgov_ledger::ledger::default_root_grace(),
         },
     )
     .unwrap();
     ledger
-        .submit(admin.register_vk(ORIGIN, StatementId::RecordMembershipV1, depth as u64, &f.vk))
+        .submit(admin.register_vk(ORIGIN, StatementId::RecordMembershipV2, depth as u64, &f.vk))
         .unwrap();
     ledger
         .submit(land.publish_root(

@@ -97,7 +97,7 @@ fn bench_record(c: &mut Criterion) {
     });
     let prepared = PreparedProver::new(
         f.pk.clone(),
-        zkgov_verifier::StatementId::RecordMembershipV1,
+        zkgov_verifier::StatementId::RecordMembershipV2,
         f.depth,
     )
     .unwrap();
@@ -173,7 +173,7 @@ fn bench_identity(c: &mut Criterion) {
         context,
     };
     let prepared =
-        PreparedProver::new(f.pk.clone(), zkgov_verifier::StatementId::IdentityV1, 20).unwrap();
+        PreparedProver::new(f.pk.clone(), zkgov_verifier::StatementId::IdentityV2, 20).unwrap();
     let (bundle, root) = prove_identity(
         &prepared,
         &f.vk,

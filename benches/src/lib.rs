@@ -40,7 +40,7 @@ pub struct RecordFixture {
 pub fn record_fixture(depth: usize, n: usize) -> RecordFixture {
     let mut rng = ChaCha20Rng::seed_from_u64(2026);
     let (pk, vk) =
-        dev_setup(StatementId::RecordMembershipV1, depth, &mut rng, false).expect("setup");
+        dev_setup(StatementId::RecordMembershipV2, depth, &mut rng, false).expect("setup");
     let secret = Fr::from(rng.gen::<u128>());
     let mut records = vec![Record {
         owner_commitment: owner_commitment(&secret),
@@ -66,6 +66,7 @@ pub fn record_fixture(depth: usize, n: usize) -> RecordFixture {
             .expect("compile"),
         scope: Fr::from(77u64),
         context: Fr::from(99u64),
+        salt: Fr::from(5u64),
     };
     RecordFixture {
         depth,
@@ -115,7 +116,7 @@ pub fn identity_fixture() -> IdentityFixture {
     use zkgov_prover::{AccreditedIssuers, IssuerKey, IssuerRegister};
     use zkgov_verifier::{identity::Date, identity::Schema};
     let mut rng = ChaCha20Rng::seed_from_u64(2027);
-    let (pk, vk) = dev_setup(StatementId::IdentityV1, 20, &mut rng, false).expect("setup");
+    let (pk, vk) = dev_setup(StatementId::IdentityV2, 20, &mut rng, false).expect("setup");
     let schema = Schema::from_json(IDENTITY_SCHEMA).expect("schema");
     let holder = zkgov_prover::HolderSecret::generate(&mut rng);
     let mut issuers = AccreditedIssuers::new();
@@ -211,5 +212,6 @@ pub fn identity_witness(
         policy,
         scope: scope.0,
         context: context.0,
+        salt: Fr::from(5u64),
     }
 }

@@ -195,6 +195,20 @@ impl PolicyVar {
     }
 }
 
+/// The disclosure commitment over the values [`PolicyVar::enforce`]
+/// returned: `Poseidon("zkgov.disclosure.v1", salt, d_0..d_7)`, as
+/// [`zkgov_verifier::disclosure_commitment`] computes it natively.
+pub fn disclosure_var(
+    salt: FpVar<Fr>,
+    disclosed: Vec<FpVar<Fr>>,
+) -> Result<FpVar<Fr>, SynthesisError> {
+    let mut inputs = Vec::with_capacity(disclosed.len() + 2);
+    inputs.push(FpVar::constant(Label::DisclosureV1.to_field()));
+    inputs.push(salt);
+    inputs.extend(disclosed);
+    poseidon_var(&inputs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,9 +18,9 @@ use rand_core::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use zkgov_verifier::{
-    encoding::b64_array, encoding::b64_encode, signing_message, Authority, AuthorityKey, EntryBody,
-    EntrySignature, KeyRegistration, MerkleRoot, RegistryRoot, Role, StatementId,
-    ValidatedVerifyingKey, VkRegistration,
+    encoding::b64_array, encoding::b64_encode, signing_message, Agency, AgencyRegistration,
+    Authority, AuthorityKey, EntryBody, EntrySignature, KeyRegistration, MerkleRoot,
+    PresentationRequest, RegistryRoot, Role, StatementId, ValidatedVerifyingKey, VkRegistration,
 };
 
 use crate::{LedgerError, Submission};
@@ -254,5 +254,107 @@ impl GenesisFile {
         }
         self.authorities.push(a);
         Ok(())
+    }
+}
+
+const AGENCY_KEY_FORMAT: &str = "zkgov-agency-key";
+
+#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+#[serde(deny_unknown_fields)]
+struct AgencyKeyJson {
+    format: String,
+    version: u64,
+    name: String,
+    seed: String,
+}
+
+/// An agency's (relying party's) signing key: it signs presentation
+/// requests. Its key file is `{"format": "zkgov-agency-key", "version": 1,
+/// "name": ..., "seed": "<base64 of 32 bytes>"}`, mode 0600.
+pub struct AgencySigner {
+    name: String,
+    key: SigningKey,
+}
+
+impl std::fmt::Debug for AgencySigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgencySigner")
+            .field("name", &self.name)
+            .field("key", &"<secret>")
+            .finish()
+    }
+}
+
+impl AgencySigner {
+    /// A new key from `rng` (the OS RNG outside tests).
+    pub fn generate(name: &str, rng: &mut (impl RngCore + CryptoRng)) -> Self {
+        Self::from_key(name, SigningKey::generate(rng))
+    }
+
+    /// An agency for an existing key.
+    pub fn from_key(name: &str, key: SigningKey) -> Self {
+        AgencySigner {
+            name: name.into(),
+            key,
+        }
+    }
+
+    /// The agency's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The agency as an admin registers it, with the scope labels it may use.
+    pub fn agency(&self, scopes: Vec<String>) -> Agency {
+        Agency {
+            name: self.name.clone(),
+            public_key: AuthorityKey(self.key.verifying_key()),
+            scopes,
+        }
+    }
+
+    /// Signs `request` (its `agency` is set to this agency's name first).
+    pub fn sign(&self, request: &mut PresentationRequest) {
+        request.agency = self.name.clone();
+        request.signature = EntrySignature::default();
+        request.signature =
+            EntrySignature(Some(self.key.sign(&request.signing_message()).to_bytes()));
+    }
+
+    /// Writes the key file: a new file, mode 0600, never overwritten.
+    pub fn write(&self, path: &Path) -> Result<(), LedgerError> {
+        zkgov_params::private_file::write_secret_json(
+            path,
+            &AgencyKeyJson {
+                format: AGENCY_KEY_FORMAT.into(),
+                version: 1,
+                name: self.name.clone(),
+                seed: b64_encode(&self.key.to_bytes()),
+            },
+        )
+        .map_err(io(path))
+    }
+
+    /// Reads a key file.
+    pub fn read(path: &Path) -> Result<Self, LedgerError> {
+        let j: AgencyKeyJson =
+            zkgov_params::private_file::read_secret_json(path, AGENCY_KEY_FORMAT)?;
+        let seed = Zeroizing::new(
+            b64_array::<32>(&j.seed, "agency key seed").map_err(LedgerError::Malformed)?,
+        );
+        Ok(Self::from_key(&j.name, SigningKey::from_bytes(&seed)))
+    }
+}
+
+impl AuthoritySigner {
+    /// An admin's registration of an agency.
+    pub fn register_agency(&self, origin: &str, agency: Agency) -> Submission {
+        let mut r = AgencyRegistration {
+            agency,
+            registered_by: self.authority.name.clone(),
+            signature: EntrySignature::default(),
+        };
+        r.signature = self.signature(origin, &EntryBody::AgencyRegistration(r.clone()));
+        Submission::AgencyRegistration(r)
     }
 }

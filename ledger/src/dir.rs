@@ -110,6 +110,22 @@ pub fn open_dir(
     origin: Option<&str>,
     authorities: Vec<Authority>,
 ) -> Result<Ledger, LedgerError> {
+    open_dir_with(
+        dir,
+        origin,
+        authorities,
+        crate::ledger::default_root_grace(),
+    )
+}
+
+/// [`open_dir`] with the grace windows of superseded roots for the genesis
+/// of a new log (an existing log keeps its genesis's).
+pub fn open_dir_with(
+    dir: &Path,
+    origin: Option<&str>,
+    authorities: Vec<Authority>,
+    root_grace_secs: std::collections::BTreeMap<zkgov_verifier::Role, u64>,
+) -> Result<Ledger, LedgerError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let lock = lock(dir)?;
     let storage = SqliteStorage::open(&dir.join("ledger.db"))?;
@@ -153,6 +169,7 @@ pub fn open_dir(
             clock: system_clock(),
             lock: Some(lock),
             max_in_flight: crate::ledger::MAX_IN_FLIGHT,
+            root_grace_secs,
         },
     )
 }

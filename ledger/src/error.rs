@@ -53,6 +53,10 @@ pub enum ErrorCode {
     StaleEpoch,
     /// A valid submission refused by the ledger's rules.
     Refused,
+    /// A proof against a root superseded longer ago than its grace window.
+    RootSuperseded,
+    /// A proof whose `today` is more than one day from the ledger's date.
+    StaleDate,
     /// The request body is too large.
     TooLarge,
     /// The request body did not arrive in time.
@@ -82,7 +86,7 @@ impl ErrorCode {
             ErrorCode::NullifierUsed | ErrorCode::Duplicate | ErrorCode::StaleEpoch => 409,
             ErrorCode::Timeout => 408,
             ErrorCode::TooLarge => 413,
-            ErrorCode::Refused => 422,
+            ErrorCode::Refused | ErrorCode::RootSuperseded | ErrorCode::StaleDate => 422,
             ErrorCode::Busy | ErrorCode::Closed | ErrorCode::Halted => 503,
             ErrorCode::Internal => 500,
             ErrorCode::Unreachable => 502,
@@ -102,6 +106,8 @@ impl ErrorCode {
             ErrorCode::Duplicate => "duplicate",
             ErrorCode::StaleEpoch => "stale-epoch",
             ErrorCode::Refused => "refused",
+            ErrorCode::RootSuperseded => "root-superseded",
+            ErrorCode::StaleDate => "stale-date",
             ErrorCode::TooLarge => "too-large",
             ErrorCode::Timeout => "timeout",
             ErrorCode::Busy => "busy",
@@ -180,6 +186,31 @@ pub enum Refusal {
     /// A publication time beyond the ledger's clock and skew.
     #[error("publication time {0} is in the future")]
     FutureTime(u64),
+    /// A publication time further in the past than the clock skew allows,
+    /// or before the registry's previous root.
+    #[error("publication time {0} is back-dated")]
+    BackDated(u64),
+    /// The proof's root was superseded longer ago than its role's grace
+    /// window.
+    #[error("root {root} was superseded at {superseded_at}, more than the {grace_secs} s grace window ago (now {now})")]
+    RootSuperseded {
+        /// The root.
+        root: String,
+        /// When the root that replaced it was published (Unix seconds).
+        superseded_at: u64,
+        /// The window for its publisher's role (genesis parameter).
+        grace_secs: u64,
+        /// The ledger's clock.
+        now: u64,
+    },
+    /// The proof's `today` is more than one day from the ledger's date.
+    #[error("the proof's date {today} is more than one day from the ledger's date {ledger_today}")]
+    DateOutOfRange {
+        /// The proof's date.
+        today: String,
+        /// The ledger's date.
+        ledger_today: String,
+    },
     /// This statement is not anchored by this ledger.
     #[error("statement {0} is not anchorable")]
     NotAnchorable(String),
@@ -198,6 +229,9 @@ pub enum Duplicate {
     /// This verifying key is registered.
     #[error("verifying key {0} is already registered")]
     VerifyingKey(String),
+    /// An agency of this name is registered.
+    #[error("agency {0:?} is already registered")]
+    AgencyName(String),
     /// This root of this registry is published.
     #[error("root {root} of {registry:?} is already published")]
     Root {
@@ -317,6 +351,8 @@ impl LedgerError {
                 _ => ErrorCode::Malformed,
             },
             LedgerError::Unauthorised(_) => ErrorCode::Unauthorised,
+            LedgerError::Refused(Refusal::RootSuperseded { .. }) => ErrorCode::RootSuperseded,
+            LedgerError::Refused(Refusal::DateOutOfRange { .. }) => ErrorCode::StaleDate,
             LedgerError::Refused(_) => ErrorCode::Refused,
             LedgerError::Duplicate(_) => ErrorCode::Duplicate,
             LedgerError::StaleEpoch { .. } => ErrorCode::StaleEpoch,

@@ -262,6 +262,17 @@ async fn roots(
     Ok(Json(l.roots(&id)?))
 }
 
+/// The receipt of an agency's registration.
+async fn agency(
+    State(App { ledger: l, .. }): State<App>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Receipt>> {
+    let index = l
+        .agency(&name)?
+        .ok_or_else(|| LedgerError::NotFound(format!("no agency {name:?} is registered")))?;
+    Ok(Json(blocking(move || l.receipt(index)).await?))
+}
+
 async fn not_found() -> ApiError {
     ApiError(LedgerError::NotFound("no such route".into()))
 }
@@ -282,6 +293,7 @@ pub fn router_with(ledger: Ledger, config: ServeConfig) -> Router {
         .route("/v1/proofs/inclusion", get(inclusion))
         .route("/v1/proofs/consistency", get(consistency))
         .route("/v1/nullifiers/{scope}/{nullifier}", get(nullifier))
+        .route("/v1/agencies/{name}", get(agency))
         // Registry ids may hold `/` (`revocation/<issuer>`).
         .route("/v1/roots/{*registry_id}", get(roots))
         .fallback(not_found)
@@ -464,6 +476,23 @@ impl LedgerClient {
                     .map_err(|e| bad_answer("nullifier answer", e))?;
                 Ok(n.index)
             }
+        }
+    }
+
+    /// The receipt of the agency `name`'s registration (not yet checked:
+    /// verify it against the log's key).
+    pub fn agency(&self, name: &str) -> Result<Receipt, LedgerError> {
+        match self {
+            LedgerClient::InProcess(l) => {
+                let index = l.agency(name)?.ok_or_else(|| {
+                    LedgerError::NotFound(format!("no agency {name:?} is registered"))
+                })?;
+                l.receipt(index)
+            }
+            LedgerClient::Http(url) => self
+                .get(url, &format!("/v1/agencies/{}", path_segment(name)))?
+                .into_json()
+                .map_err(|e| bad_answer("agency receipt", e)),
         }
     }
 

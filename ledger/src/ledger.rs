@@ -37,7 +37,7 @@
 //! origin and log key its genesis names.
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, HashMap},
     path::PathBuf,
     sync::{
         atomic::{AtomicUsize, Ordering},
@@ -51,9 +51,9 @@ use serde::{Deserialize, Serialize};
 use zkgov_tlog::{key_id, note_text, signature_line};
 use zkgov_verifier::{
     encoding::b64_array, encoding::b64_encode, log::leaf_hash, log::Checkpoint, log::Hash,
-    log::NoteVerifier, Authority, Bundle, Entry, EntryBody, Genesis, KeyRegistration, MerkleRoot,
-    Nullifier, ProofAnchor, ProofDigest, PublicInputs, Receipt, RegistryRoot, Role, Scope,
-    StatementId, ValidatedVerifyingKey, VerifyingKeyDigest, VkRegistration,
+    log::NoteVerifier, Agency, AgencyRegistration, Authority, Bundle, Entry, EntryBody, Genesis,
+    KeyRegistration, MerkleRoot, Nullifier, ProofAnchor, PublicInputs, Receipt, RegistryRoot, Role,
+    Scope, StatementId, ValidatedVerifyingKey, VerifyingKeyDigest, VkRegistration,
 };
 
 use crate::{
@@ -69,8 +69,22 @@ pub const MAX_BATCH: usize = 512;
 /// committed) unless [`LedgerConfig::max_in_flight`] says otherwise; more
 /// are refused at once with [`LedgerError::Busy`].
 pub const MAX_IN_FLIGHT: usize = 4 * MAX_BATCH;
-/// How far in the future a claimed publication time may be (seconds).
+/// How far from the ledger's clock a claimed publication time may be
+/// (seconds, either way).
 pub const MAX_CLOCK_SKEW: u64 = 300;
+/// Default grace window of a superseded root (seconds), for registry and
+/// accreditation authorities' roots: Semaphore's default root duration.
+pub const DEFAULT_ROOT_GRACE_SECS: u64 = 3600;
+
+/// The default grace windows of a new log's genesis.
+pub fn default_root_grace() -> BTreeMap<Role, u64> {
+    [
+        (Role::RegistryAuthority, DEFAULT_ROOT_GRACE_SECS),
+        (Role::AccreditationAuthority, DEFAULT_ROOT_GRACE_SECS),
+    ]
+    .into_iter()
+    .collect()
+}
 
 /// A request to append.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -82,7 +96,10 @@ pub enum Submission {
     VkRegistration(VkRegistration),
     /// Publish a registry root (signed by its authority).
     RegistryRoot(RegistryRoot),
+    /// Register an agency (signed by an admin).
+    AgencyRegistration(AgencyRegistration),
     /// Anchor a proof: the ledger verifies it and records its nullifier.
+    /// The bundle must carry no disclosure opening.
     Proof {
         /// The bundle.
         bundle: Box<Bundle>,
@@ -119,6 +136,17 @@ pub struct LedgerConfig {
     pub lock: Option<std::fs::File>,
     /// Most submissions in flight at once ([`MAX_IN_FLIGHT`] by default).
     pub max_in_flight: usize,
+    /// Grace windows of superseded roots per role, for the genesis of a new
+    /// log ([`default_root_grace`]); an existing log keeps its genesis's.
+    pub root_grace_secs: BTreeMap<Role, u64>,
+}
+
+/// Where a root proofs are anchored against stands.
+#[derive(Clone, Copy, Debug)]
+struct RootStatus {
+    /// When it was superseded: the publication time of the next root of
+    /// its registry.
+    superseded_at: Option<u64>,
 }
 
 /// The ledger's view of the log: everything the entries established.
@@ -132,8 +160,12 @@ struct State {
     /// Roots proofs may be anchored against, by publisher role: registry
     /// authorities' roots for record proofs, accreditation authorities' for
     /// identity proofs (never an issuer's revocation roots).
-    root_roles: HashMap<(Role, MerkleRoot), u64>,
+    root_roles: HashMap<(Role, MerkleRoot), RootStatus>,
+    /// The current root of each registry, with its publisher's role and
+    /// publication time.
+    current: HashMap<String, (Role, MerkleRoot, u64)>,
     epochs: HashMap<String, u64>,
+    agencies: HashMap<String, (Agency, u64)>,
     nullifiers: HashMap<(Scope, Nullifier), u64>,
     checkpoint: Option<StoredCheckpoint>,
     genesis: Option<Genesis>,
@@ -148,6 +180,8 @@ struct Accepted {
     vk: Option<Arc<ValidatedVerifyingKey>>,
     /// The publisher's role, for a registry root.
     publisher: Option<Role>,
+    /// The root a registry root supersedes.
+    supersedes: Option<(Role, MerkleRoot)>,
 }
 
 impl Accepted {
@@ -156,6 +190,7 @@ impl Accepted {
             body,
             vk: None,
             publisher: None,
+            supersedes: None,
         }
     }
 
@@ -193,8 +228,23 @@ impl State {
             }
             EntryBody::RegistryRoot(r) => {
                 self.epochs.insert(r.registry_id.clone(), r.epoch);
+                if let Some(old) = a.supersedes {
+                    self.root_roles.insert(
+                        old,
+                        RootStatus {
+                            superseded_at: Some(r.published_at),
+                        },
+                    );
+                }
                 if let Some(role) = a.publisher {
-                    self.root_roles.insert((role, r.root), index);
+                    self.root_roles.insert(
+                        (role, r.root),
+                        RootStatus {
+                            superseded_at: None,
+                        },
+                    );
+                    self.current
+                        .insert(r.registry_id.clone(), (role, r.root, r.published_at));
                 }
                 self.roots.insert(
                     (r.registry_id.clone(), r.root),
@@ -206,6 +256,10 @@ impl State {
             }
             EntryBody::ProofAnchor(p) => {
                 self.nullifiers.insert((p.scope, p.nullifier), index);
+            }
+            EntryBody::AgencyRegistration(r) => {
+                self.agencies
+                    .insert(r.agency.name.clone(), (r.agency.clone(), index));
             }
             EntryBody::ElectionEvent(_) => {}
         }
@@ -222,11 +276,19 @@ impl State {
                 )?));
             }
             EntryBody::RegistryRoot(r) => {
-                a.publisher = self.authority(&r.authority).map(|x| x.role)
+                a.publisher = self.authority(&r.authority).map(|x| x.role);
+                a.supersedes = self
+                    .current
+                    .get(&r.registry_id)
+                    .map(|(role, root, _)| (*role, *root));
             }
             _ => {}
         }
         Ok(a)
+    }
+
+    fn grace(&self, role: Role) -> u64 {
+        self.genesis.as_ref().map_or(0, |g| g.root_grace(role))
     }
 
     /// One receipt builder: `entry` at `index` under the latest checkpoint.
@@ -257,6 +319,8 @@ impl State {
 struct CheckedProof {
     anchor: ProofAnchor,
     publisher: Role,
+    /// The proof's date, for identity proofs.
+    today: Option<zkgov_verifier::Fr>,
 }
 
 /// A submission after the checks of stage 1.
@@ -264,7 +328,44 @@ enum Checked {
     Key(KeyRegistration),
     Vk(VkRegistration, Arc<ValidatedVerifyingKey>),
     Root(RegistryRoot),
+    Agency(AgencyRegistration),
     Proof(CheckedProof),
+}
+
+/// The freshness rules agencies apply, as the ledger applies them at `now`:
+/// the root is current or was superseded at most `grace` seconds ago, and
+/// the proof's date (identity proofs) is within one day of the ledger's.
+fn check_fresh(
+    root: &MerkleRoot,
+    status: RootStatus,
+    grace: u64,
+    today: Option<zkgov_verifier::Fr>,
+    now: u64,
+) -> Result<(), LedgerError> {
+    if let Some(at) = status.superseded_at {
+        if now > at.saturating_add(grace) {
+            return Err(Refusal::RootSuperseded {
+                root: root.to_string(),
+                superseded_at: at,
+                grace_secs: grace,
+                now,
+            }
+            .into());
+        }
+    }
+    if let Some(t) = today {
+        use zkgov_verifier::identity::Date;
+        let ledger_today = Date::from_unix(now);
+        let date = zkgov_verifier::fr_to_u64(&t).and_then(|x| Date::decode(x).ok());
+        if date.is_none_or(|d| d.0.abs_diff(ledger_today.0) > 1) {
+            return Err(Refusal::DateOutOfRange {
+                today: date.map_or_else(|| zkgov_verifier::to_decimal(&t), |d| d.to_string()),
+                ledger_today: ledger_today.to_string(),
+            }
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Batch-local view: the state plus what this batch accepted so far.
@@ -317,6 +418,22 @@ impl<'a> Overlay<'a> {
             .map(|_| ())
     }
 
+    fn root_status(&self, key: &(Role, MerkleRoot)) -> Option<RootStatus> {
+        self.batch
+            .root_roles
+            .get(key)
+            .or_else(|| self.state.root_roles.get(key))
+            .copied()
+    }
+
+    fn current_root(&self, registry: &str) -> Option<(Role, MerkleRoot, u64)> {
+        self.batch
+            .current
+            .get(registry)
+            .or_else(|| self.state.current.get(registry))
+            .copied()
+    }
+
     fn nullifier_used(&self, key: &(Scope, Nullifier)) -> Option<u64> {
         self.batch
             .nullifiers
@@ -353,24 +470,37 @@ impl<'a> Overlay<'a> {
                     return Err(Duplicate::VerifyingKey(digest.to_hex()).into());
                 }
                 Accepted {
-                    body,
                     vk: Some(vk),
-                    publisher: None,
+                    ..Accepted::plain(body)
                 }
             }
             Checked::Root(r) => self.validate_root(origin, r, now)?,
+            Checked::Agency(r) => self.validate_agency(origin, r)?,
             Checked::Proof(p) => {
                 let key = (p.anchor.scope, p.anchor.nullifier);
                 if let Some(index) = self.nullifier_used(&key) {
                     return Err(LedgerError::NullifierUsed { index });
                 }
+                // Again with the batch: a root superseded since stage 1.
+                let status = self
+                    .root_status(&(p.publisher, p.anchor.root))
+                    .ok_or_else(|| Refusal::RootNotPublished {
+                        root: p.anchor.root.to_string(),
+                        role: p.publisher,
+                    })?;
+                check_fresh(
+                    &p.anchor.root,
+                    status,
+                    self.state.grace(p.publisher),
+                    p.today,
+                    now,
+                )?;
                 Accepted {
-                    body: EntryBody::ProofAnchor(ProofAnchor {
+                    publisher: Some(p.publisher),
+                    ..Accepted::plain(EntryBody::ProofAnchor(ProofAnchor {
                         anchored_at: now,
                         ..p.anchor
-                    }),
-                    vk: None,
-                    publisher: Some(p.publisher),
+                    }))
                 }
             }
         };
@@ -437,11 +567,56 @@ impl<'a> Overlay<'a> {
         if r.published_at > now.saturating_add(MAX_CLOCK_SKEW) {
             return Err(Refusal::FutureTime(r.published_at).into());
         }
+        // The publication time dates the end of the previous root's grace
+        // window: it must be the ledger's time, give or take the skew, and
+        // not before the previous root's.
+        let current = self.current_root(&registry_id);
+        if r.published_at < now.saturating_sub(MAX_CLOCK_SKEW)
+            || current.is_some_and(|(_, _, at)| r.published_at < at)
+        {
+            return Err(Refusal::BackDated(r.published_at).into());
+        }
         Ok(Accepted {
-            body,
-            vk: None,
             publisher: Some(role),
+            supersedes: current.map(|(role, root, _)| (role, root)),
+            ..Accepted::plain(body)
         })
+    }
+
+    fn validate_agency(
+        &mut self,
+        origin: &str,
+        r: AgencyRegistration,
+    ) -> Result<Accepted, LedgerError> {
+        let (admin, name) = (r.registered_by.clone(), r.agency.name.clone());
+        let body = EntryBody::AgencyRegistration(r);
+        self.admin_signed(origin, &admin, &body)?;
+        let EntryBody::AgencyRegistration(r) = &body else {
+            return Err(LedgerError::internal("agency registration changed type"));
+        };
+        // The name is the agency's id in its scopes: a label-sized name.
+        if !valid_name(&name) || name.len() > 31 {
+            return Err(LedgerError::Malformed(format!(
+                "agency name {name:?}: 1 to 31 letters, digits, '-', '_' or '.'"
+            )));
+        }
+        if r.agency.scopes.is_empty() {
+            return Err(LedgerError::Malformed(
+                "an agency is registered with at least one scope label".into(),
+            ));
+        }
+        for (i, label) in r.agency.scopes.iter().enumerate() {
+            zkgov_verifier::label_to_field::<zkgov_verifier::Fr>(label)?;
+            if r.agency.scopes[..i].contains(label) {
+                return Err(LedgerError::Malformed(format!(
+                    "scope label {label:?} is listed twice"
+                )));
+            }
+        }
+        if self.batch.agencies.contains_key(&name) || self.state.agencies.contains_key(&name) {
+            return Err(Duplicate::AgencyName(name).into());
+        }
+        Ok(Accepted::plain(body))
     }
 }
 
@@ -644,6 +819,7 @@ impl Ledger {
                 origin: config.origin,
                 log_key: ledger.note_verifier(),
                 authorities: config.authorities,
+                root_grace_secs: config.root_grace_secs,
             };
             for (i, a) in genesis.authorities.iter().enumerate() {
                 if !valid_name(&a.name) || genesis.authorities[..i].iter().any(|b| b.name == a.name)
@@ -720,6 +896,7 @@ impl Ledger {
         Ok(match sub {
             Submission::KeyRegistration(k) => Checked::Key(k),
             Submission::RegistryRoot(r) => Checked::Root(r),
+            Submission::AgencyRegistration(r) => Checked::Agency(r),
             Submission::VkRegistration(v) => {
                 let vk = ValidatedVerifyingKey::from_bytes(&v.vk, v.statement.num_public_inputs())?;
                 if vk.digest() != v.vk_digest {
@@ -734,16 +911,27 @@ impl Ledger {
     }
 
     fn precheck_proof(&self, b: &Bundle) -> Result<CheckedProof, LedgerError> {
+        // The ledger never receives what the commitment hides.
+        if b.disclosure.is_some() {
+            return Err(LedgerError::Malformed(
+                "the bundle carries its disclosure opening, which is for the agency only: \
+                 submit it without (Bundle::without_opening)"
+                    .into(),
+            ));
+        }
         let public = b.public()?;
         // Each statement's root must have been published by the role that
         // vouches for it.
-        let (root, publisher, scope, nullifier) = match public {
-            PublicInputs::Record(p) => (p.root, Role::RegistryAuthority, p.scope, p.nullifier),
+        let (root, publisher, scope, nullifier, today) = match public {
+            PublicInputs::Record(p) => {
+                (p.root, Role::RegistryAuthority, p.scope, p.nullifier, None)
+            }
             PublicInputs::Identity(p) => (
                 p.issuers_root,
                 Role::AccreditationAuthority,
                 p.scope,
                 p.nullifier,
+                Some(p.today),
             ),
             #[allow(unreachable_patterns)]
             _ => return Err(Refusal::NotAnchorable(b.statement.to_string()).into()),
@@ -761,13 +949,20 @@ impl Ledger {
                 }
                 .into());
             }
-            if !st.root_roles.contains_key(&(publisher, root)) {
-                return Err(Refusal::RootNotPublished {
-                    root: root.to_string(),
-                    role: publisher,
-                }
-                .into());
-            }
+            let status =
+                st.root_roles
+                    .get(&(publisher, root))
+                    .ok_or_else(|| Refusal::RootNotPublished {
+                        root: root.to_string(),
+                        role: publisher,
+                    })?;
+            check_fresh(
+                &root,
+                *status,
+                st.grace(publisher),
+                today,
+                (self.shared.clock)(),
+            )?;
             if let Some(&index) = st.nullifiers.get(&(scope, nullifier)) {
                 return Err(LedgerError::NullifierUsed { index });
             }
@@ -780,13 +975,14 @@ impl Ledger {
                 statement: b.statement,
                 vk_digest: b.vk_digest,
                 public_inputs: b.public_inputs.clone(),
-                proof_digest: ProofDigest(b.proof.digest()),
+                proof: b.proof.clone(),
                 root,
                 scope,
                 nullifier,
                 anchored_at: 0,
             },
             publisher,
+            today,
         })
     }
 
@@ -881,6 +1077,11 @@ impl Ledger {
             .nullifiers
             .get(&(*scope, *nullifier))
             .copied())
+    }
+
+    /// The registration of the agency `name`: its entry's index.
+    pub fn agency(&self, name: &str) -> Result<Option<u64>, LedgerError> {
+        Ok(self.read_state()?.agencies.get(name).map(|(_, i)| *i))
     }
 
     /// Published roots of `registry_id`, oldest first.

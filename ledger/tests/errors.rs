@@ -145,7 +145,7 @@ fn every_status_through_the_client() {
         .unwrap();
     // 400 invalid-proof: the same bundle with a tampered public input.
     let mut tampered = b.clone();
-    tampered.public_inputs[12] += Fr::from(1u64);
+    tampered.public_inputs[5] += Fr::from(1u64);
     assert_eq!(
         code_of(client.submit(&Submission::Proof {
             bundle: Box::new(tampered)

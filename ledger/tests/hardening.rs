@@ -343,7 +343,7 @@ fn who_may_not_register_learns_nothing_about_what_is_registered() {
     );
     let sub = land.register_vk(
         ORIGIN,
-        zkgov_verifier::StatementId::RecordMembershipV1,
+        zkgov_verifier::StatementId::RecordMembershipV2,
         DEPTH as u64,
         &p.vk,
     );

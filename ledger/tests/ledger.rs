@@ -243,7 +243,7 @@ fn proofs_are_verified_before_anchoring_and_nullifiers_are_used_once() {
         .unwrap();
     // A tampered proof is refused.
     let mut tampered = b.clone();
-    tampered.public_inputs[12] += Fr::from(1u64);
+    tampered.public_inputs[5] += Fr::from(1u64);
     assert!(matches!(
         ledger.submit(proof_submission(&tampered)),
         Err(LedgerError::Verify(_))
@@ -255,7 +255,7 @@ fn proofs_are_verified_before_anchoring_and_nullifiers_are_used_once() {
     let EntryBody::ProofAnchor(anchor) = v.entry.body else {
         panic!("not an anchor")
     };
-    assert_eq!(anchor.nullifier.0, b.public_inputs[11]);
+    assert_eq!(anchor.nullifier.0, b.public_inputs[4]);
     // Same nullifier, re-randomised proof bytes: refused (uniqueness is on
     // the nullifier, not on the proof).
     let again = p.rerandomise(&b, 9);

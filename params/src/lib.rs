@@ -11,8 +11,8 @@
 //! ```text
 //! keys/
 //!   manifest.json                          statements, parameters, sizes, digests
-//!   record-membership-v1-d20.pk            proving key, arkworks compressed
-//!   record-membership-v1-d20.vk            verifying key, arkworks compressed
+//!   record-membership-v2-d20.pk            proving key, arkworks compressed
+//!   record-membership-v2-d20.vk            verifying key, arkworks compressed
 //!   INSECURE-DEVELOPMENT-KEYS.txt          the warning, in words
 //! ```
 

@@ -107,6 +107,22 @@ pub fn create_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// Appends `line` and a newline to `path`, creating it readable and
+/// writable by the owner only; synced before returning.
+pub fn append_private_line(path: &Path, line: &str) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(line.as_bytes())?;
+    f.write_all(b"\n")?;
+    f.sync_all()
+}
+
 /// Replaces `path` with `contents` atomically: writes and syncs a temporary
 /// file beside it, then renames it over `path` (and syncs the directory,
 /// where the platform allows).

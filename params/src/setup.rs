@@ -38,18 +38,18 @@ impl ConstraintSynthesizer<Fr> for BlankCircuit {
 /// depths, and its keys are filed under [`REVOCATION_DEPTH`].
 pub fn key_depth(statement: StatementId, requested: usize) -> usize {
     match statement {
-        StatementId::RecordMembershipV1 => requested,
-        StatementId::IdentityV1 => REVOCATION_DEPTH,
+        StatementId::RecordMembershipV2 => requested,
+        StatementId::IdentityV2 => REVOCATION_DEPTH,
     }
 }
 
 /// A statement's circuit with placeholder values, for setup and shape.
 pub fn blank_circuit(statement: StatementId, depth: usize) -> BlankCircuit {
     match statement {
-        StatementId::RecordMembershipV1 => {
+        StatementId::RecordMembershipV2 => {
             BlankCircuit::Record(Box::new(RecordMembershipCircuit::blank(depth)))
         }
-        StatementId::IdentityV1 => BlankCircuit::Identity(Box::new(IdentityCircuit::blank())),
+        StatementId::IdentityV2 => BlankCircuit::Identity(Box::new(IdentityCircuit::blank())),
     }
 }
 

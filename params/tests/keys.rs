@@ -9,7 +9,7 @@ use rand_chacha::ChaCha20Rng;
 use zkgov_params::{dev_setup, shape, KeyDir, ParamsError, INSECURE_LABEL};
 use zkgov_verifier::StatementId;
 
-const ST: StatementId = StatementId::RecordMembershipV1;
+const ST: StatementId = StatementId::RecordMembershipV2;
 
 fn setup_dir(depth: usize) -> (tempfile::TempDir, KeyDir) {
     let tmp = tempfile::tempdir().unwrap();
@@ -31,7 +31,7 @@ fn keys_round_trip_through_files_and_manifest() {
     let m = dir.manifest().unwrap();
     assert_eq!(m.security, INSECURE_LABEL);
     let e = dir.entry(ST, 3).unwrap();
-    assert_eq!(e.public_inputs, 13);
+    assert_eq!(e.public_inputs, 6);
     assert_eq!(e.constraints, shape(ST, 3).unwrap().constraints);
     let vk = dir.verifying_key(ST, 3).unwrap();
     assert_eq!(vk.digest().to_hex(), e.vk_digest);

@@ -108,9 +108,11 @@ impl LedgerSession {
     }
 
     /// Anchors a proof: the ledger verifies it and records its nullifier.
+    /// The disclosure opening stays here: the ledger gets the bundle
+    /// without it.
     pub fn anchor(&self, bundle: &Bundle) -> Result<Receipt, ProverError> {
         self.submit(&Submission::Proof {
-            bundle: Box::new(bundle.clone()),
+            bundle: Box::new(bundle.without_opening()),
         })
     }
 }

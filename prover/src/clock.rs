@@ -15,7 +15,7 @@ pub fn now() -> u64 {
 
 /// Today (UTC).
 pub fn today() -> Date {
-    Date((now() / 86_400) as i64)
+    Date::from_unix(now())
 }
 
 /// The date given (`YYYY-MM-DD`), or today (UTC).

@@ -30,8 +30,8 @@ use zkgov_circuits::{
 };
 use zkgov_verifier::{
     babyjub::PublicKey, identity::CompiledIdentityPolicy, identity::Credential, identity::Date,
-    identity::Schema, identity::REVOCATION_DEPTH, Bundle, Context, Fr, MerkleRoot, Scope,
-    StatementId, ValidatedVerifyingKey,
+    identity::Schema, identity::REVOCATION_DEPTH, Bundle, Context, DisclosureOpening, Fr,
+    MerkleRoot, Scope, StatementId, ValidatedVerifyingKey,
 };
 
 use zkgov_ledger::{authority::AuthoritySigner, Receipt};
@@ -379,16 +379,19 @@ pub fn prove_identity<R: RngCore + CryptoRng>(
         policy: req.policy,
         scope: req.scope.0,
         context: req.context.0,
+        salt: crate::prove::fresh_salt(rng),
     };
     let root = MerkleRoot(tree.root());
     let public = witness.public_inputs(Some(&root))?;
+    let opening = DisclosureOpening::new(witness.salt, witness.disclosed());
     let circuit = IdentityCircuit::with_claimed_instance(witness, public.clone());
     let bundle = prove_circuit(
         pk,
         vk,
-        StatementId::IdentityV1,
+        StatementId::IdentityV2,
         circuit,
         public.to_vec(),
+        opening,
         rng,
     )?;
     Ok((bundle, root))

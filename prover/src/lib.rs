@@ -11,20 +11,25 @@
 //! | proving | [`PreparedProver`] (constraint matrices built once per key), [`prove_from_registry`], [`prove_record`], [`prove_identity`], [`prove_circuit`] |
 //! | issuers and accreditation | [`IssuerKey`], [`IssuerRegister`], [`AccreditedIssuers`], and the file workflows [`issue_to_files`], [`revoke_in_file`], [`accredit_in_file`] |
 //! | the ledger, as authorities and holders use it | [`LedgerSession`]: register a verifying key, publish a root, anchor a proof |
+//! | answering an agency's signed request, and the holder's own log of presentations | [`LedgerSession::check_request`], [`PresentationLog`], [`Presentation`] |
+//! | the auditor's replay of a whole log | [`audit`], [`audit_ledger`], [`AuditReport`] |
 //! | errors | [`ProverError`] |
 //! | the clock (read only by commands and the demo) | [`clock`] |
 //! | the end-to-end demonstration, told with the items above | [`demo`] |
 
 mod anchoring;
+mod audit;
 pub mod clock;
 pub mod demo;
 mod error;
 mod holder;
 mod identity;
+mod presentation;
 mod prove;
 mod registry;
 
 pub use anchoring::{revocation_registry, LedgerSession, ACCREDITED_REGISTRY};
+pub use audit::{audit, audit_ledger, AuditReport};
 pub use error::ProverError;
 pub use holder::HolderSecret;
 pub use identity::{
@@ -32,7 +37,9 @@ pub use identity::{
     AccreditedIssuers, Anchor, IdentityProofRequest, IssueRequest, IssuerKey, IssuerRegister,
     ListedIssuer, Revocation, RootChange,
 };
+pub use presentation::{DisclosedValue, Presentation, PresentationLog};
 pub use prove::{
-    prove_circuit, prove_from_registry, prove_record, PreparedProver, RecordProofRequest,
+    fresh_salt, prove_circuit, prove_from_registry, prove_record, PreparedProver,
+    RecordProofRequest,
 };
 pub use registry::Registry;

@@ -22,7 +22,7 @@ use ark_relations::gr1cs::{
 use rand::{CryptoRng, RngCore};
 use zkgov_circuits::record::{RecordMembershipCircuit, RecordWitness};
 use zkgov_verifier::{
-    Bundle, CompiledPolicy, Context, Fr, MerkleRoot, Proof, Scope, StatementId,
+    Bundle, CompiledPolicy, Context, DisclosureOpening, Fr, MerkleRoot, Proof, Scope, StatementId,
     ValidatedVerifyingKey,
 };
 
@@ -125,26 +125,36 @@ pub fn prove_record<R: RngCore + CryptoRng>(
     witness: RecordWitness,
     rng: &mut R,
 ) -> Result<Bundle, ProverError> {
+    let opening = DisclosureOpening::new(witness.salt, witness.disclosed());
     let circuit = RecordMembershipCircuit::new(depth, witness)?;
     let public = circuit.public_inputs().to_vec();
     prove_circuit(
         pk,
         vk,
-        StatementId::RecordMembershipV1,
+        StatementId::RecordMembershipV2,
         circuit,
         public,
+        opening,
         rng,
     )
 }
 
+/// A fresh salt for a disclosure commitment.
+pub fn fresh_salt<R: RngCore + CryptoRng>(rng: &mut R) -> Fr {
+    use ark_ff::UniformRand;
+    Fr::rand(rng)
+}
+
 /// Proves `circuit` (whose instance is `public`) and verifies the proof
-/// with `vk` before returning the bundle.
+/// with `vk` before returning the bundle, which carries `opening` for the
+/// agency.
 pub fn prove_circuit<C: ConstraintSynthesizer<Fr>, R: RngCore + CryptoRng>(
     pk: &PreparedProver,
     vk: &ValidatedVerifyingKey,
     statement: StatementId,
     circuit: C,
     public: Vec<Fr>,
+    opening: DisclosureOpening,
     rng: &mut R,
 ) -> Result<Bundle, ProverError> {
     let proof = pk.prove(circuit, rng)?;
@@ -154,6 +164,7 @@ pub fn prove_circuit<C: ConstraintSynthesizer<Fr>, R: RngCore + CryptoRng>(
         vk_digest: vk.digest(),
         public_inputs: public,
         proof,
+        disclosure: Some(opening),
     })
 }
 
@@ -185,6 +196,7 @@ pub fn prove_from_registry<R: RngCore + CryptoRng>(
         policy: req.policy,
         scope: req.scope.0,
         context: req.context.0,
+        salt: fresh_salt(rng),
     };
     let root = req.registry.root();
     witness.public_inputs(Some(&root))?;

@@ -19,7 +19,7 @@ use zkgov_verifier::{
 };
 
 const DEPTH: usize = 4;
-const ST: StatementId = StatementId::RecordMembershipV1;
+const ST: StatementId = StatementId::RecordMembershipV2;
 
 struct Fx {
     pk: ark_groth16::ProvingKey<Bn254>,
@@ -52,6 +52,7 @@ fn fixture() -> Fx {
         policy: policy.clone(),
         scope: Fr::from(5u64),
         context: Fr::from(6u64),
+        salt: Fr::from(7u64),
     };
     let prepared = PreparedProver::new(pk.clone(), ST, DEPTH).unwrap();
     let bundle = prove_record(&prepared, &vk, DEPTH, witness, &mut rng).unwrap();
@@ -104,12 +105,12 @@ fn honest_bundle_verifies_and_agrees_with_ark_groth16() {
 #[test]
 fn changed_context_scope_or_nullifier_in_the_bundle_is_an_invalid_proof() {
     let f = fixture();
-    for (i, name) in [(10, "scope"), (11, "nullifier"), (12, "context")] {
+    for (i, name) in [(3, "scope"), (4, "nullifier"), (5, "context")] {
         let mut b = f.bundle.clone();
         b.public_inputs[i] += Fr::from(1u64);
         let mut req = f.request.clone();
-        req.scope = Scope(b.public_inputs[10]);
-        req.context = Context(b.public_inputs[12]);
+        req.scope = Scope(b.public_inputs[3]);
+        req.context = Context(b.public_inputs[5]);
         assert_eq!(
             verify_record(&b, &f.vk, &req).unwrap_err(),
             VerifyError::InvalidProof,
@@ -134,16 +135,16 @@ fn arkworks_would_drop_extra_inputs_we_refuse_them() {
     assert_eq!(
         f.vk.verify(&f.bundle.proof, &x),
         Err(VerifyError::WrongInputCount {
-            expected: 13,
-            got: 14
+            expected: 6,
+            got: 7
         })
     );
-    x.truncate(12);
+    x.truncate(5);
     assert_eq!(
         f.vk.verify(&f.bundle.proof, &x),
         Err(VerifyError::WrongInputCount {
-            expected: 13,
-            got: 12
+            expected: 6,
+            got: 5
         })
     );
 }
@@ -190,7 +191,8 @@ fn malformed_bundles_are_refused_as_malformed() {
         .to_string();
     let cases: Vec<(&str, String)> = vec![
         ("unknown key", edit(&json, |v| v["extra"] = 1.into())),
-        ("version 2", edit(&json, |v| v["version"] = 2.into())),
+        ("version 3", edit(&json, |v| v["version"] = 3.into())),
+        ("version 1", edit(&json, |v| v["version"] = 1.into())),
         ("other format", edit(&json, |v| v["format"] = "x".into())),
         (
             "unknown statement",
@@ -315,23 +317,23 @@ fn agency_requirements_are_enforced() {
 fn malformed_verifying_keys_are_refused() {
     let f = fixture();
     let bytes = f.vk.key().to_bytes();
-    ValidatedVerifyingKey::from_bytes(&bytes, 13).unwrap();
+    ValidatedVerifyingKey::from_bytes(&bytes, 6).unwrap();
     let mut trailing = bytes.clone();
     trailing.push(0);
-    assert!(ValidatedVerifyingKey::from_bytes(&trailing, 13).is_err());
-    assert!(ValidatedVerifyingKey::from_bytes(&bytes[..bytes.len() - 1], 13).is_err());
+    assert!(ValidatedVerifyingKey::from_bytes(&trailing, 6).is_err());
+    assert!(ValidatedVerifyingKey::from_bytes(&bytes[..bytes.len() - 1], 6).is_err());
     assert!(matches!(
-        ValidatedVerifyingKey::from_bytes(&bytes, 12),
+        ValidatedVerifyingKey::from_bytes(&bytes, 5),
         Err(VerifyError::WrongInputCount { .. })
     ));
     let mut flipped = bytes.clone();
     flipped[3] ^= 0x40;
-    assert!(ValidatedVerifyingKey::from_bytes(&flipped, 13).is_err());
+    assert!(ValidatedVerifyingKey::from_bytes(&flipped, 6).is_err());
 
     let mutate = |g: &dyn Fn(&mut VerifyingKey)| {
         let mut k = f.vk.key().clone();
         g(&mut k);
-        ValidatedVerifyingKey::from_bytes(&k.to_bytes(), 13).unwrap_err()
+        ValidatedVerifyingKey::from_bytes(&k.to_bytes(), 6).unwrap_err()
     };
     for e in [
         mutate(&|k| k.gamma_abc_g1[4] = G1Affine::zero()),

@@ -184,12 +184,12 @@ fn prove_verify_export_and_exit_codes() {
 
     // Tampered public input: invalid (1). Garbage: malformed (2).
     let mut v: serde_json::Value = serde_json::from_str(&bundle_text).unwrap();
-    v["public_inputs"][6] = "641".into();
+    v["public_inputs"][2] = "641".into();
     let tampered = w.dir.join("tampered.json");
     std::fs::write(&tampered, v.to_string()).unwrap();
     let o = zkgov(&["verify", "--bundle", p(&tampered), "--keys", p(&w.keys)]);
     assert_eq!(code(&o), 1, "{}", text(&o));
-    v["public_inputs"][6] = "0641".into();
+    v["public_inputs"][2] = "0641".into();
     std::fs::write(&tampered, v.to_string()).unwrap();
     assert_eq!(
         code(&zkgov(&[
@@ -615,7 +615,7 @@ fn identity_issue_accredit_prove_verify_revoke() {
     let keys = d.join("keys");
     let o = zkgov(&["setup", "--statement", "identity", "--keys", p(&keys)]);
     assert_eq!(code(&o), 0, "{}", text(&o));
-    assert!(text(&o).contains("zkgov/identity/v1"), "{}", text(&o));
+    assert!(text(&o).contains("zkgov/identity/v2"), "{}", text(&o));
     let (ikey, ireg) = (d.join("issuer.key.json"), d.join("issuer.register.json"));
     let o = zkgov(&[
         "issuer",

@@ -16,7 +16,7 @@ use zkgov_prover::{
 };
 use zkgov_verifier::{
     identity::Date, identity::IdentityPolicy, identity::IdentityVerifier, identity::Schema, Bundle,
-    Context, ErrorKind, Fr, IdentityPublicInputs, MerkleRoot, Scope, StatementId,
+    Context, ErrorKind, Fr, IdentityPublicInputs, MerkleRoot, Scope, StatementId, VerifyError,
 };
 
 const SCHEMA: &str = r#"{"version":1,"id":"gov.example/resident-id/v1","attributes":[
@@ -37,10 +37,10 @@ fn policy(issuer: Option<String>) -> IdentityPolicy {
 #[test]
 fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
     let mut rng = ChaCha20Rng::seed_from_u64(31); // ok: test
-    let st = StatementId::IdentityV1;
+    let st = StatementId::IdentityV2;
     let (pk, vk) = dev_setup(st, 20, &mut rng, false).unwrap();
     // A record key cannot be prepared for the identity circuit.
-    let (record_pk, _) = dev_setup(StatementId::RecordMembershipV1, 4, &mut rng, false).unwrap();
+    let (record_pk, _) = dev_setup(StatementId::RecordMembershipV2, 4, &mut rng, false).unwrap();
     assert!(PreparedProver::new(record_pk, st, 20).is_err());
     let prepared = PreparedProver::new(pk.clone(), st, 20).unwrap();
 
@@ -131,12 +131,34 @@ fn identity_bundles_are_bound_to_challenge_inputs_and_issuer() {
         v.verify(&rewritten, &next, today).unwrap_err().kind(),
         ErrorKind::InvalidProof
     );
+    // A rewritten disclosed value no longer opens the commitment ...
     let mut relabelled = bundle.clone();
-    relabelled.public_inputs[at("disclosed[1]")] = Fr::from(1u64);
+    relabelled.disclosure.as_mut().unwrap().values[1] = Fr::from(1u64);
+    assert!(matches!(
+        v.verify(&relabelled, &context, today).unwrap_err(),
+        VerifyError::PublicInputMismatch {
+            name: "disclosure",
+            ..
+        }
+    ));
+    // ... and committing to it anew breaks the proof.
+    relabelled.public_inputs[at("disclosure")] = relabelled
+        .disclosure
+        .as_ref()
+        .unwrap()
+        .commitment()
+        .unwrap()
+        .0;
     assert_eq!(
         v.verify(&relabelled, &context, today).unwrap_err().kind(),
         ErrorKind::InvalidProof
     );
+    // Without the opening, the agency learns nothing and refuses.
+    assert!(matches!(
+        v.verify(&bundle.without_opening(), &context, today)
+            .unwrap_err(),
+        VerifyError::MalformedBundle(_)
+    ));
     // Valid proofs that prove something else are refused by the agency's own
     // checks (the pairing check alone would pass each of them): another
     // office's scope (a fresh nullifier per scope would let one credential

@@ -352,6 +352,149 @@ fn record_flow_on_a_served_ledger_from_first_command_to_receipt() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(stdout(&o), "4");
+
+    // Two agencies, each registered by the admin for its own scope label.
+    for (name, label) in [
+        ("housing-office", "housing-2027"),
+        ("other-office", "other-2027"),
+    ] {
+        ok(&[
+            "agency",
+            "keygen",
+            "--name",
+            name,
+            "--key-out",
+            p(&f(&format!("{name}.key.json"))),
+            "--public-out",
+            p(&f(&format!("{name}.json"))),
+        ]);
+        ok(&[
+            "ledger",
+            "register-agency",
+            "--ledger",
+            url,
+            "--authority-key",
+            p(&f("admin.key.json")),
+            "--agency",
+            p(&f(&format!("{name}.json"))),
+            "--scope",
+            label,
+        ]);
+    }
+    let request = |agency: &str, label: &str, out: &str, valid_for: &str| {
+        zkgov(&[
+            "agency",
+            "request",
+            "--key",
+            p(&f(&format!("{agency}.key.json"))),
+            "--ledger",
+            url,
+            "--statement",
+            "record",
+            "--policy",
+            p(&f("policy.json")),
+            "--policy-name",
+            "housing-benefit",
+            "--scope-label",
+            label,
+            "--valid-for",
+            valid_for,
+            "--out",
+            p(&f(out)),
+        ])
+    };
+    let prove_for = |req: &str, out: &str| {
+        zkgov(&[
+            "prove",
+            "record",
+            "--registry",
+            p(&f("registry.json")),
+            "--holder",
+            p(&f("me.json")),
+            "--request",
+            p(&f(req)),
+            "--keys",
+            p(&keys),
+            "--out",
+            p(&f(out)),
+            "--ledger",
+            url,
+        ])
+    };
+    // A request signed by the other office for the housing office's label
+    // is refused before any proof is made.
+    let o = request("other-office", "housing-2027", "borrowed.json", "600");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = prove_for("borrowed.json", "borrowed.bundle.json");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("is not registered for the scope label \"housing-2027\""),
+        "{}",
+        text(&o)
+    );
+    assert!(!f("borrowed.bundle.json").exists());
+    // So is the same request relabelled as the housing office's: its
+    // signature is not the housing office's.
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f("borrowed.json")).unwrap()).unwrap();
+    v["agency"] = "housing-office".into();
+    std::fs::write(f("relabelled.json"), v.to_string()).unwrap();
+    let o = prove_for("relabelled.json", "relabelled.bundle.json");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("not signed by the registered key"),
+        "{}",
+        text(&o)
+    );
+    assert!(!f("relabelled.bundle.json").exists());
+    // An expired request is refused.
+    let o = request("housing-office", "housing-2027", "short.json", "1");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let o = prove_for("short.json", "short.bundle.json");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("expired"), "{}", text(&o));
+    assert!(!f("short.bundle.json").exists());
+
+    // The housing office's own request: proven, anchored, checked by the
+    // office with its request, and logged in the citizen's own files.
+    let o = request("housing-office", "housing-2027", "request.json", "600");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = prove_for("request.json", "requested.bundle.json");
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("presentation recorded"), "{}", text(&o));
+    let t = ok(&[
+        "verify",
+        "--bundle",
+        p(&f("requested.bundle.json")),
+        "--keys",
+        p(&keys),
+        "--request",
+        p(&f("request.json")),
+        "--schema",
+        "district,area_m2,use_class",
+        "--root",
+        &root,
+    ]);
+    assert!(t.contains("disclosed use_class = 2"), "{t}");
+    let t = ok(&["holder", "presentations", "--holder", p(&f("me.json"))]);
+    assert!(t.contains("housing-office asked housing-benefit"), "{t}");
+    assert!(t.contains("use_class = 2"), "{t}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(f("me.json.presentations.jsonl"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // The auditor replays the whole log and re-verifies both anchored proofs.
+    let t = ok(&["ledger", "audit", "--ledger", url]);
+    assert!(
+        t.contains("2 anchored proofs re-verified, 0 failures"),
+        "{t}"
+    );
 }
 
 #[test]

@@ -1,15 +1,22 @@
-//! Proof bundle format v1 and the agency-side checks.
+//! Proof bundle format v2 and the agency-side checks.
 //!
 //! ```json
 //! {
 //!   "format": "zkgov-bundle",
-//!   "version": 1,
-//!   "statement": "zkgov/record-membership/v1",
+//!   "version": 2,
+//!   "statement": "zkgov/record-membership/v2",
 //!   "vk_digest": "<64 hex digits>",
 //!   "public_inputs": ["<canonical decimal>", ...],
-//!   "proof": "<base64 of the 128-byte arkworks compressed proof>"
+//!   "proof": "<base64 of the 128-byte arkworks compressed proof>",
+//!   "disclosure": { "salt": "<canonical decimal>", "values": ["<d0>", ..., "<d7>"] }
 //! }
 //! ```
+//!
+//! `disclosure` is the opening of the `disclosure` public input (see
+//! [`crate::DisclosureOpening`]): present in the bundle a holder hands the
+//! agency, absent in the one sent to the ledger
+//! ([`Bundle::without_opening`]). Version 1 carried the disclosed values
+//! as public inputs and is refused.
 //!
 //! Reading is strict: unknown keys, another version, a public input count
 //! that differs from the statement's, non-canonical numbers and non-canonical
@@ -23,16 +30,16 @@ use crate::{
     groth16::{Proof, ValidatedVerifyingKey, VerifyingKeyDigest},
     policy::{CompiledPolicy, VALUE_BITS},
     statement::{
-        Context, IdentityPublicInputs, MerkleRoot, Nullifier, RecordPublicInputs, Scope,
-        StatementId,
+        Context, DisclosureCommitment, IdentityPublicInputs, MerkleRoot, Nullifier,
+        RecordPublicInputs, Scope, StatementId, RECORD_FIELDS,
     },
-    VerifyError,
+    DisclosureOpening, VerifyError,
 };
 
 /// The `format` value of a bundle.
 pub const BUNDLE_FORMAT: &str = "zkgov-bundle";
 /// The bundle version this build reads and writes.
-pub const BUNDLE_VERSION: u64 = 1;
+pub const BUNDLE_VERSION: u64 = 2;
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,6 +50,8 @@ struct BundleJson {
     vk_digest: String,
     public_inputs: Vec<String>,
     proof: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    disclosure: Option<DisclosureOpening>,
 }
 
 /// A proof with everything needed to check it against a known key.
@@ -60,6 +69,8 @@ pub struct Bundle {
     pub public_inputs: Vec<Fr>,
     /// The proof.
     pub proof: Proof,
+    /// The opening of the disclosure commitment, for the agency only.
+    pub disclosure: Option<DisclosureOpening>,
 }
 
 fn bad(msg: impl Into<String>) -> VerifyError {
@@ -75,6 +86,13 @@ impl TryFrom<BundleJson> for Bundle {
                 "format is {:?}, expected {BUNDLE_FORMAT:?}",
                 j.format
             )));
+        }
+        if j.version == 1 {
+            return Err(bad(
+                "this is a version 1 bundle, which carried the disclosed values in its public \
+                 inputs; this build reads version 2 (disclosed values behind a commitment): \
+                 prove again with this release",
+            ));
         }
         if j.version != BUNDLE_VERSION {
             return Err(VerifyError::UnsupportedVersion {
@@ -98,11 +116,15 @@ impl TryFrom<BundleJson> for Bundle {
             .map(|(s, name)| parse_decimal(s, &format!("public input `{name}`")))
             .collect::<Result<Vec<Fr>, _>>()?;
         let proof_bytes = b64_decode(&j.proof, "proof").map_err(VerifyError::MalformedProof)?;
+        if let Some(o) = &j.disclosure {
+            o.values()?;
+        }
         Ok(Bundle {
             statement,
             vk_digest: VerifyingKeyDigest::from_hex(&j.vk_digest)?,
             public_inputs,
             proof: Proof::from_bytes(&proof_bytes)?,
+            disclosure: j.disclosure,
         })
     }
 }
@@ -116,6 +138,7 @@ impl From<Bundle> for BundleJson {
             vk_digest: b.vk_digest.to_hex(),
             public_inputs: b.public_inputs.iter().map(to_decimal).collect(),
             proof: b64_encode(&b.proof.to_bytes()),
+            disclosure: b.disclosure,
         }
     }
 }
@@ -133,13 +156,35 @@ impl Bundle {
         serde_json::to_string_pretty(&BundleJson::from(self.clone())).unwrap_or_default()
     }
 
+    /// The same bundle without the disclosure opening: what may be shown to
+    /// anyone but the agency (the ledger, an auditor).
+    pub fn without_opening(&self) -> Bundle {
+        Bundle {
+            disclosure: None,
+            ..self.clone()
+        }
+    }
+
+    /// The disclosed values: the opening checked against `commitment`.
+    pub fn opened(
+        &self,
+        commitment: &DisclosureCommitment,
+    ) -> Result<[Fr; RECORD_FIELDS], VerifyError> {
+        self.disclosure
+            .as_ref()
+            .ok_or_else(|| {
+                bad("the bundle carries no disclosure opening: an agency needs the holder's copy")
+            })?
+            .check(commitment)
+    }
+
     /// The public inputs, typed by the bundle's statement (no proof check).
     pub fn public(&self) -> Result<PublicInputs, VerifyError> {
         Ok(match self.statement {
-            StatementId::RecordMembershipV1 => {
+            StatementId::RecordMembershipV2 => {
                 PublicInputs::Record(RecordPublicInputs::from_slice(&self.public_inputs)?)
             }
-            StatementId::IdentityV1 => {
+            StatementId::IdentityV2 => {
                 PublicInputs::Identity(IdentityPublicInputs::from_slice(&self.public_inputs)?)
             }
         })
@@ -281,9 +326,9 @@ impl<'a> RecordVerifier<'a> {
 
     /// Checks `bundle` for the session whose challenge is `context`.
     pub fn verify(&self, bundle: &Bundle, context: &Context) -> Result<RecordOutcome, VerifyError> {
-        if bundle.statement != StatementId::RecordMembershipV1 {
+        if bundle.statement != StatementId::RecordMembershipV2 {
             return Err(VerifyError::StatementMismatch {
-                expected: StatementId::RecordMembershipV1.to_string(),
+                expected: StatementId::RecordMembershipV2.to_string(),
                 got: bundle.statement.to_string(),
             });
         }
@@ -302,8 +347,8 @@ impl<'a> RecordVerifier<'a> {
         if p.context != *context {
             return Err(mismatch("context", context, &p.context));
         }
-        let disclosed = check_disclosed(&self.policy, &p.disclosed)?;
-        bundle.verify(StatementId::RecordMembershipV1, self.vk)?;
+        let disclosed = check_disclosed(&self.policy, &bundle.opened(&p.disclosure)?)?;
+        bundle.verify(StatementId::RecordMembershipV2, self.vk)?;
         Ok(RecordOutcome {
             root: p.root,
             disclosed,

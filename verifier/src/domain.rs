@@ -19,6 +19,10 @@ pub enum Label {
     ProofDigestV1,
     /// Leading input of a credential hash.
     CredentialV1,
+    /// Leading input of a disclosure commitment.
+    DisclosureV1,
+    /// Leading input of an agency's scope.
+    ScopeV1,
 }
 
 impl Label {
@@ -29,6 +33,8 @@ impl Label {
             Label::VerifyingKeyDigestV1 => "zkgov.vk-digest.v1",
             Label::ProofDigestV1 => "zkgov.proof-digest.v1",
             Label::CredentialV1 => "zkgov.credential.v1",
+            Label::DisclosureV1 => "zkgov.disclosure.v1",
+            Label::ScopeV1 => "zkgov.scope.v1",
         }
     }
 
@@ -51,6 +57,8 @@ mod tests {
             Label::VerifyingKeyDigestV1,
             Label::ProofDigestV1,
             Label::CredentialV1,
+            Label::DisclosureV1,
+            Label::ScopeV1,
         ];
         for (i, a) in all.iter().enumerate() {
             assert!(a.as_str().len() <= 31);

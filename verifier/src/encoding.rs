@@ -96,3 +96,18 @@ pub(crate) mod decimals {
             .map_err(D::Error::custom)
     }
 }
+
+/// Serde for one field element written as a canonical decimal.
+pub(crate) mod decimal {
+    use super::*;
+    use crate::field::{parse_decimal, to_decimal, Fr};
+
+    pub(crate) fn serialize<S: Serializer>(v: &Fr, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&to_decimal(v))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Fr, D::Error> {
+        let v = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse_decimal(&v, "field element").map_err(D::Error::custom)
+    }
+}

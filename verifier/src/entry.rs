@@ -8,7 +8,8 @@
 //! | `key-registration` | an admin | a new authority key (issuer, registry authority, ...) |
 //! | `vk-registration` | an admin | a verifying key (statement, depth, bytes, digest) |
 //! | `registry-root` | the registry's authority | root, epoch and leaf count of a registry |
-//! | `proof-anchor` | anyone with a valid proof | statement, key digest, public inputs, proof digest, nullifier |
+//! | `proof-anchor` | anyone with a valid proof | statement, key digest, public inputs (disclosed values only as their commitment), the proof bytes, nullifier |
+//! | `agency-registration` | an admin | a relying party's name, key and the scope labels it may use |
 //! | `election-event` | an election authority | reserved for the election issue; refused for now |
 //!
 //! Every field is typed: roots, scopes and nullifiers are canonical
@@ -20,21 +21,25 @@
 //! `"zkgov.ledger.entry.v2\n" || origin || "\n" || canonical JSON of the body with signature ""`,
 //! where `origin` is the checkpoint origin of the log the entry is meant
 //! for: a signed entry cannot be replayed onto another log. (Entry version
-//! 1 signed the body without the origin.)
+//! 1 signed the body without the origin; version 3 changed no signature:
+//! proof anchors carry the proof instead of its digest, public inputs the
+//! disclosure commitment instead of the values, and agencies are
+//! registered.)
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{
     encoding::{b64_array, b64_encode, base64_bytes, de_parsed, decimals, hex32},
     field::Fr,
-    groth16::VerifyingKeyDigest,
+    groth16::{Proof, VerifyingKeyDigest},
     log::NoteVerifier,
     statement::{MerkleRoot, Nullifier, Scope, StatementId},
     VerifyError,
 };
 
-/// Entry format version: 2 since signatures commit to the log's origin.
-pub const ENTRY_VERSION: u64 = 2;
+/// Entry format version: 3 since proof anchors carry their proof and
+/// agencies are registered (2: signatures commit to the log's origin).
+pub const ENTRY_VERSION: u64 = 3;
 /// Prefix of every signed entry message.
 pub(crate) const SIGNING_LABEL: &str = "zkgov.ledger.entry.v2\n";
 
@@ -43,7 +48,7 @@ fn bad(msg: impl Into<String>) -> VerifyError {
 }
 
 /// What an authority key may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Registers keys and verifying keys.
@@ -212,6 +217,21 @@ impl<'de> Deserialize<'de> for ProofDigest {
     }
 }
 
+mod proof_bytes {
+    use super::*;
+
+    pub(super) fn serialize<S: Serializer>(p: &Proof, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&b64_encode(&p.to_bytes()))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Proof, D::Error> {
+        de_parsed(d, |s| {
+            let bytes = crate::encoding::b64_decode(s, "proof").map_err(bad)?;
+            Proof::from_bytes(&bytes)
+        })
+    }
+}
+
 fn ser_note_key<S: Serializer>(k: &NoteVerifier, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&k.to_vkey())
 }
@@ -246,6 +266,44 @@ pub struct Genesis {
     pub log_key: NoteVerifier,
     /// Authorities known from the start.
     pub authorities: Vec<Authority>,
+    /// How long a superseded root stays acceptable, per publishing role
+    /// (seconds after the root that supersedes it was published; a role
+    /// not listed gets 0: only its current root is accepted). Semaphore
+    /// calls this a root's duration.
+    pub root_grace_secs: std::collections::BTreeMap<Role, u64>,
+}
+
+impl Genesis {
+    /// The grace window of roots published by `role`.
+    pub fn root_grace(&self, role: Role) -> u64 {
+        self.root_grace_secs.get(&role).copied().unwrap_or(0)
+    }
+}
+
+/// A relying party: an agency that asks citizens for proofs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agency {
+    /// Unique name, also its id in scopes (1 to 31 letters, digits, `-`,
+    /// `_` or `.`).
+    pub name: String,
+    /// The Ed25519 key its presentation requests are signed with.
+    pub public_key: AuthorityKey,
+    /// The scope labels it may ask for (each 1 to 31 printable ASCII
+    /// bytes); the scope of a label is [`crate::Scope::for_agency`].
+    pub scopes: Vec<String>,
+}
+
+/// Registration of an agency, signed by an admin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyRegistration {
+    /// The agency.
+    pub agency: Agency,
+    /// Admin who registers it.
+    pub registered_by: String,
+    /// Admin's signature.
+    pub signature: EntrySignature,
 }
 
 /// Registration of a further authority key, signed by an admin.
@@ -310,8 +368,10 @@ pub struct ProofAnchor {
     /// Public inputs (canonical decimals on the wire).
     #[serde(with = "decimals")]
     pub public_inputs: Vec<Fr>,
-    /// Digest of the proof bytes (names the bytes, not the statement).
-    pub proof_digest: ProofDigest,
+    /// The proof, so that anyone can re-verify the anchor from the log
+    /// alone (base64 of its 128 compressed bytes on the wire).
+    #[serde(with = "proof_bytes")]
+    pub proof: Proof,
     /// Registry root the proof is against.
     pub root: MerkleRoot,
     /// Nullifier scope.
@@ -352,6 +412,8 @@ pub enum EntryBody {
     RegistryRoot(RegistryRoot),
     /// See [`ProofAnchor`].
     ProofAnchor(ProofAnchor),
+    /// See [`AgencyRegistration`].
+    AgencyRegistration(AgencyRegistration),
     /// See [`ElectionEvent`].
     ElectionEvent(ElectionEvent),
 }
@@ -365,6 +427,7 @@ impl EntryBody {
             EntryBody::VkRegistration(_) => "vk-registration",
             EntryBody::RegistryRoot(_) => "registry-root",
             EntryBody::ProofAnchor(_) => "proof-anchor",
+            EntryBody::AgencyRegistration(_) => "agency-registration",
             EntryBody::ElectionEvent(_) => "election-event",
         }
     }
@@ -376,6 +439,7 @@ impl EntryBody {
             EntryBody::VkRegistration(v) => Some(&mut v.signature),
             EntryBody::RegistryRoot(r) => Some(&mut r.signature),
             EntryBody::ElectionEvent(e) => Some(&mut e.signature),
+            EntryBody::AgencyRegistration(a) => Some(&mut a.signature),
             EntryBody::Genesis(_) | EntryBody::ProofAnchor(_) => None,
         }
     }
@@ -387,6 +451,7 @@ fn signature_of(body: &EntryBody) -> Option<EntrySignature> {
         EntryBody::VkRegistration(v) => Some(v.signature),
         EntryBody::RegistryRoot(r) => Some(r.signature),
         EntryBody::ElectionEvent(e) => Some(e.signature),
+        EntryBody::AgencyRegistration(a) => Some(a.signature),
         EntryBody::Genesis(_) | EntryBody::ProofAnchor(_) => None,
     }
 }
@@ -504,7 +569,7 @@ mod tests {
             Entry::from_bytes(padded.as_bytes()),
             Err(VerifyError::MalformedEntry(m)) if m.contains("leading zero")
         ));
-        let v1 = text.replace("\"version\":2", "\"version\":1");
+        let v1 = text.replace("\"version\":3", "\"version\":1");
         assert!(matches!(
             Entry::from_bytes(v1.as_bytes()),
             Err(VerifyError::UnsupportedVersion { got: 1, .. })

@@ -113,6 +113,14 @@ pub enum VerifyError {
     /// A verified registry root does not meet the agency's root policy.
     #[error("registry root refused: {0}")]
     RootRefused(String),
+    /// A presentation request could not be read.
+    #[error("malformed presentation request: {0}")]
+    MalformedRequest(String),
+    /// A well-formed presentation request the holder must not answer
+    /// (expired, for a label its agency is not registered for, for another
+    /// ledger).
+    #[error("presentation request refused: {0}")]
+    RequestRefused(String),
     /// A curve point is off Baby Jubjub, outside its prime-order subgroup, or
     /// the identity.
     #[error("malformed point: {0}")]
@@ -141,7 +149,8 @@ impl VerifyError {
             VerifyError::StatementMismatch { .. }
             | VerifyError::KeyDigestMismatch { .. }
             | VerifyError::PublicInputMismatch { .. }
-            | VerifyError::RootRefused(_) => ErrorKind::Mismatch,
+            | VerifyError::RootRefused(_)
+            | VerifyError::RequestRefused(_) => ErrorKind::Mismatch,
             _ => ErrorKind::Malformed,
         }
     }

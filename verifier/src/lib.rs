@@ -14,12 +14,14 @@
 //! |---|---|
 //! | errors | [`VerifyError`], [`ErrorKind`] (malformed / mismatch / invalid proof) |
 //! | field elements from outside | [`Fr`], [`parse_decimal`], [`to_decimal`], [`label_to_field`], [`from_bytes_le`], [`from_bytes_be`] |
-//! | statements and their public inputs, defined once | [`StatementId`], [`RecordPublicInputs`], [`IdentityPublicInputs`], [`MerkleRoot`], [`Nullifier`], [`Scope`], [`Context`], [`PolicyHash`], [`RECORD_FIELDS`] |
+//! | statements and their public inputs, defined once | [`StatementId`], [`RecordPublicInputs`], [`IdentityPublicInputs`], [`MerkleRoot`], [`Nullifier`], [`Scope`], [`Context`], [`PolicyHash`], [`DisclosureCommitment`], [`RECORD_FIELDS`] |
+//! | the disclosure commitment and its opening | [`disclosure_commitment`], [`DisclosureOpening`] |
 //! | the predicate language | [`Policy`], [`CompiledPolicy`], [`SlotConstraint`] |
 //! | Groth16 | [`ValidatedVerifyingKey`], [`Proof`], [`VerifyingKeyDigest`] |
 //! | bundles and the agency's record check | [`Bundle`], [`RecordRequest`], [`verify_record`], [`RecordVerifier`], [`RecordOutcome`] |
 //! | identity credentials and the agency's identity check | [`identity`]: [`identity::IdentityVerifier`], [`identity::Schema`], [`identity::IdentityPolicy`], [`identity::Date`], [`identity::Credential`] |
 //! | ledger entries (typed, versioned; canonical bytes are the log leaves) | [`Entry`], [`EntryBody`], [`Authority`], [`Role`], [`RegistryRoot`], [`ProofAnchor`], ... |
+//! | agencies' signed presentation requests and the holder's checks | [`PresentationRequest`], [`CheckedRequest`], [`Agency`], [`Scope::for_agency`] |
 //! | receipts checked offline, the registry-root policy | [`Receipt`], [`RootPolicy`], [`check_anchor`] |
 //! | transparency-log checks (from `zkgov-tlog`) | [`log`]: checkpoints, signed notes, inclusion and consistency proofs |
 //! | snarkjs JSON both ways | [`snarkjs`] |
@@ -29,7 +31,7 @@
 //! use zkgov_verifier::{verify_record, Bundle, Context, MerkleRoot, Policy, RecordRequest, Scope,
 //!     StatementId, ValidatedVerifyingKey, VerifyError, RECORD_FIELDS};
 //! # fn run(vk_bytes: &[u8], bundle_json: &str, root: MerkleRoot, scope: Scope, challenge: Context) -> Result<(), VerifyError> {
-//! let vk = ValidatedVerifyingKey::from_bytes(vk_bytes, StatementId::RecordMembershipV1.num_public_inputs())?;
+//! let vk = ValidatedVerifyingKey::from_bytes(vk_bytes, StatementId::RecordMembershipV2.num_public_inputs())?;
 //! let policy = Policy::from_json(r#"{"version":1,"clauses":[{"field":1,"op":">=","value":500}]}"#)?
 //!     .compile(RECORD_FIELDS, &[])?;
 //! let request = RecordRequest { accepted_roots: vec![root], policy, scope, context: challenge };
@@ -40,6 +42,7 @@
 
 pub mod babyjub;
 mod bundle;
+mod disclosure;
 mod domain;
 pub mod encoding;
 mod entry;
@@ -50,6 +53,7 @@ pub mod identity;
 mod policy;
 pub mod poseidon;
 mod receipt;
+mod request;
 pub mod snarkjs;
 mod statement;
 
@@ -67,11 +71,12 @@ pub use bundle::{
     fr_to_u64, verify_record, Bundle, PublicInputs, RecordOutcome, RecordRequest, RecordVerifier,
     VerifiedStatement, BUNDLE_FORMAT, BUNDLE_VERSION,
 };
+pub use disclosure::{disclosure_commitment, DisclosureOpening};
 pub use domain::Label;
 pub use entry::{
-    signing_message, Authority, AuthorityKey, ElectionEvent, Entry, EntryBody, EntrySignature,
-    Genesis, KeyRegistration, ProofAnchor, ProofDigest, RegistryRoot, Role, VkRegistration,
-    ENTRY_VERSION,
+    signing_message, Agency, AgencyRegistration, Authority, AuthorityKey, ElectionEvent, Entry,
+    EntryBody, EntrySignature, Genesis, KeyRegistration, ProofAnchor, ProofDigest, RegistryRoot,
+    Role, VkRegistration, ENTRY_VERSION,
 };
 pub use error::{ErrorKind, VerifyError};
 pub use field::{
@@ -83,9 +88,13 @@ pub use policy::{
     VALUE_BITS,
 };
 pub use receipt::{check_anchor, Receipt, RootPolicy, VerifiedReceipt};
+pub use request::{
+    CheckedRequest, PresentationRequest, MAX_REQUEST_LIFETIME, MAX_REQUEST_SKEW, REQUEST_FORMAT,
+    REQUEST_VERSION,
+};
 pub use statement::{
-    Context, IdentityInputVars, IdentityPublicInputs, InputSlot, MerkleRoot, Nullifier, PolicyHash,
-    RecordInputVars, RecordPublicInputs, Scope, StatementId, RECORD_FIELDS,
+    Context, DisclosureCommitment, IdentityInputVars, IdentityPublicInputs, InputSlot, MerkleRoot,
+    Nullifier, PolicyHash, RecordInputVars, RecordPublicInputs, Scope, StatementId, RECORD_FIELDS,
 };
 
 /// The README's examples, compiled as doctests.

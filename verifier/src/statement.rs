@@ -83,9 +83,27 @@ fr_newtype! {
     Context;
     /// Hash of a compiled policy.
     PolicyHash;
+    /// `Poseidon("zkgov.disclosure.v1", salt, d_0..d_7)`: a hiding
+    /// commitment to the disclosed values (see [`crate::DisclosureOpening`]).
+    DisclosureCommitment;
 }
 
 impl Scope {
+    /// The scope of an agency's scope label: `Poseidon("zkgov.scope.v1",
+    /// agency id, label)`, where the agency id is its registered name and
+    /// the label its registered scope label, each read as a field element
+    /// ([`crate::field::label_to_field`], 1 to 31 printable ASCII bytes).
+    /// Two agencies never share a scope: names are unique on the ledger.
+    pub fn for_agency(agency: &str, label: &str) -> Result<Self, VerifyError> {
+        let id = crate::field::label_to_field(agency)?;
+        let label = crate::field::label_to_field(label)?;
+        Ok(Scope(crate::poseidon::hash(&[
+            crate::domain::Label::ScopeV1.to_field(),
+            id,
+            label,
+        ])))
+    }
+
     /// A scope as people write it: a canonical decimal field element, or
     /// `label:<text>` (1 to 31 printable ASCII bytes, read as a big-endian
     /// integer; see [`crate::field::label_to_field`]).
@@ -241,20 +259,20 @@ macro_rules! public_inputs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum StatementId {
     /// Record membership, version 1: see [`RecordPublicInputs`].
-    RecordMembershipV1,
+    RecordMembershipV2,
     /// Identity credential, version 1: see [`IdentityPublicInputs`].
-    IdentityV1,
+    IdentityV2,
 }
 
 impl StatementId {
     /// Every known statement.
-    pub const ALL: [StatementId; 2] = [StatementId::RecordMembershipV1, StatementId::IdentityV1];
+    pub const ALL: [StatementId; 2] = [StatementId::RecordMembershipV2, StatementId::IdentityV2];
 
     /// The identifier written in bundles and manifests.
     pub const fn as_str(self) -> &'static str {
         match self {
-            StatementId::RecordMembershipV1 => "zkgov/record-membership/v1",
-            StatementId::IdentityV1 => "zkgov/identity/v1",
+            StatementId::RecordMembershipV2 => "zkgov/record-membership/v2",
+            StatementId::IdentityV2 => "zkgov/identity/v2",
         }
     }
 
@@ -269,16 +287,16 @@ impl StatementId {
     /// The names of the public inputs, in order.
     pub fn public_input_names(self) -> &'static [&'static str] {
         match self {
-            StatementId::RecordMembershipV1 => RecordPublicInputs::names(),
-            StatementId::IdentityV1 => IdentityPublicInputs::names(),
+            StatementId::RecordMembershipV2 => RecordPublicInputs::names(),
+            StatementId::IdentityV2 => IdentityPublicInputs::names(),
         }
     }
 
     /// Number of public inputs.
     pub const fn num_public_inputs(self) -> usize {
         match self {
-            StatementId::RecordMembershipV1 => RecordPublicInputs::LEN,
-            StatementId::IdentityV1 => IdentityPublicInputs::LEN,
+            StatementId::RecordMembershipV2 => RecordPublicInputs::LEN,
+            StatementId::IdentityV2 => IdentityPublicInputs::LEN,
         }
     }
 }
@@ -310,17 +328,19 @@ impl<'de> Deserialize<'de> for StatementId {
 
 public_inputs! {
     /// Public inputs of record membership, in this order:
-    /// `root, policy_hash, disclosed[0..8], scope, nullifier, context`.
+    /// `root, policy_hash, disclosure, scope, nullifier, context`.
     ///
-    /// `disclosed[i]` is field `i` of the record when the policy discloses it
-    /// and 0 otherwise.
+    /// `disclosure` commits to `d[0..8]`, where `d[i]` is field `i` of the
+    /// record when the policy discloses it and 0 otherwise; the values and
+    /// the salt travel to the agency in the bundle's opening, never in the
+    /// public inputs.
     pub struct RecordPublicInputs, RecordInputVars {
         /// Registry root.
         root: MerkleRoot,
         /// Policy hash.
         policy_hash: PolicyHash,
-        /// Disclosed field values (0 where not disclosed).
-        disclosed: [Fr; RECORD_FIELDS],
+        /// Commitment to the disclosed field values.
+        disclosure: DisclosureCommitment,
         /// Nullifier scope.
         scope: Scope,
         /// `Poseidon(scope, owner_secret)`.
@@ -332,7 +352,7 @@ public_inputs! {
 
 public_inputs! {
     /// Public inputs of the identity statement, in this order:
-    /// `issuers_root, issuer, schema, policy_hash, today, disclosed[0..8],
+    /// `issuers_root, issuer, schema, policy_hash, today, disclosure,
     /// scope, nullifier, context`.
     ///
     /// `issuer` is 0 when any accredited issuer will do, else the issuer id the
@@ -349,8 +369,8 @@ public_inputs! {
         policy_hash: PolicyHash,
         /// The verifier's date, encoded.
         today: Fr,
-        /// Disclosed attribute integers (0 where not disclosed).
-        disclosed: [Fr; RECORD_FIELDS],
+        /// Commitment to the disclosed attribute integers.
+        disclosure: DisclosureCommitment,
         /// Nullifier scope.
         scope: Scope,
         /// `Poseidon(scope, holder_secret)`.
@@ -369,7 +389,7 @@ mod tests {
         for id in StatementId::ALL {
             assert_eq!(StatementId::parse(id.as_str()), Ok(id));
         }
-        assert!(StatementId::parse("zkgov/record-membership/v2").is_err());
+        assert!(StatementId::parse("zkgov/record-membership/v1").is_err());
     }
 
     #[test]
@@ -377,18 +397,18 @@ mod tests {
         let p = RecordPublicInputs {
             root: MerkleRoot(Fr::from(1u64)),
             policy_hash: PolicyHash(Fr::from(2u64)),
-            disclosed: core::array::from_fn(|i| Fr::from(10 + i as u64)),
+            disclosure: DisclosureCommitment(Fr::from(10u64)),
             scope: Scope(Fr::from(3u64)),
             nullifier: Nullifier(Fr::from(4u64)),
             context: Context(Fr::from(5u64)),
         };
         let v = p.to_vec();
-        let names = StatementId::RecordMembershipV1.public_input_names();
+        let names = StatementId::RecordMembershipV2.public_input_names();
         assert_eq!(v.len(), names.len());
         let at = |n: &str| v[names.iter().position(|x| *x == n).unwrap()];
         assert_eq!(at("root"), Fr::from(1u64));
         assert_eq!(at("policy_hash"), Fr::from(2u64));
-        assert_eq!(at("disclosed[7]"), Fr::from(17u64));
+        assert_eq!(at("disclosure"), Fr::from(10u64));
         assert_eq!(at("scope"), Fr::from(3u64));
         assert_eq!(at("nullifier"), Fr::from(4u64));
         assert_eq!(at("context"), Fr::from(5u64));
@@ -404,13 +424,13 @@ mod tests {
             schema: Fr::from(3u64),
             policy_hash: PolicyHash(Fr::from(4u64)),
             today: Fr::from(5u64),
-            disclosed: core::array::from_fn(|i| Fr::from(10 + i as u64)),
+            disclosure: DisclosureCommitment(Fr::from(10u64)),
             scope: Scope(Fr::from(6u64)),
             nullifier: Nullifier(Fr::from(7u64)),
             context: Context(Fr::from(8u64)),
         };
         let v = p.to_vec();
-        let names = StatementId::IdentityV1.public_input_names();
+        let names = StatementId::IdentityV2.public_input_names();
         assert_eq!(v.len(), names.len());
         let at = |n: &str| v[names.iter().position(|x| *x == n).unwrap()];
         for (n, x) in [
@@ -419,8 +439,7 @@ mod tests {
             ("schema", 3),
             ("policy_hash", 4),
             ("today", 5),
-            ("disclosed[0]", 10),
-            ("disclosed[7]", 17),
+            ("disclosure", 10),
             ("scope", 6),
             ("nullifier", 7),
             ("context", 8),

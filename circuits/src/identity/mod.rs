@@ -1,7 +1,7 @@
 //! The identity-credential statement.
 //!
 //! The citizen proves, for public
-//! `(R_I, issuer, schema, H_P, today, disclosed[0..8], scope, N, ctx)`:
+//! `(R_I, issuer, schema, H_P, today, D, scope, N, ctx)`:
 //!
 //! 1. `C = Poseidon(secret)` — I know the secret behind the holder
 //!    commitment;
@@ -22,13 +22,15 @@
 //!    `nonce < 2^20`);
 //! 7. `today, issued, expires < 2^32` (every compared value is range-checked)
 //!    and `issued <= today <= expires`;
-//! 8. the policy whose hash is `H_P` holds for `a` and
-//!    `disclosed[i] = d_i · a_i` ([`crate::policy`]; every `a_i` lands in
-//!    `[lo_i, hi_i] ⊂ [0, 2^64)`);
+//! 8. the policy whose hash is `H_P` holds for `a` ([`crate::policy`];
+//!    every `a_i` lands in `[lo_i, hi_i] ⊂ [0, 2^64)`) and
+//!    `D = Poseidon("zkgov.disclosure.v1", salt, s_0 a_0, ..., s_7 a_7)`
+//!    with `s_i` the policy's disclose bits (the disclosure commitment:
+//!    [`zkgov_verifier::DisclosureOpening`]);
 //! 9. `N = Poseidon(scope, secret)`;
 //! 10. `ctx²` is computed, so the challenge enters a constraint.
 //!
-//! Private: the secret, the credential's integers, `A`, `R8`, `S`,
+//! Private: the secret, the salt, the credential's integers, `A`, `R8`, `S`,
 //! `rev_root`, both paths and the policy's slots. Public inputs are allocated
 //! in the order of [`IdentityPublicInputs`].
 //!
@@ -38,14 +40,16 @@
 //!
 //! # Shape
 //!
-//! 16,350 constraints (`tests::pinned_shape`), so that with the 17 instance
-//! variables the Groth16 evaluation domain is 2^14, not 2^15, which halves
-//! the prover's FFTs and its H-query multi-exponentiation. Per step
+//! 16,799 constraints (`tests::pinned_shape`). With the 10 instance
+//! variables the Groth16 evaluation domain is 2^15: the disclosure
+//! commitment (a 10-input Poseidon, 449 constraints more than the eight
+//! public equalities it replaced) took the statement past 2^14, which
+//! doubles the prover's FFTs and its H-query multi-exponentiation. Per step
 //! (`tests::every_constraint_lies_in_a_numbered_step`): holder commitment
 //! 213, credential hash 534, EdDSA 4,687, issuer 1, accreditation 1,487
 //! (leaf 261, issuer path 1,224, checks 2), revocation 3,062 (path 3,060,
-//! checks 2), dates 165, policy 5,959 (8 slots, their hash and the
-//! disclosures), nullifier 241, context 1.
+//! checks 2), dates 165, policy 6,408 (8 slots, their hash and the
+//! disclosure commitment), nullifier 241, context 1.
 
 use std::fmt;
 
@@ -56,10 +60,11 @@ use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, Synthesis
 use zeroize::Zeroize;
 use zkgov_verifier::{
     babyjub, babyjub::Point, babyjub::PublicKey, babyjub::Signature, babyjub::SubgroupScalar,
-    fr_to_u64, identity::credential_hash, identity::issuer_leaf, identity::CompiledIdentityPolicy,
-    identity::CredentialBody, identity::Date, identity::ATTRIBUTE_SLOTS,
-    identity::ISSUER_TREE_DEPTH, identity::REVOCATION_DEPTH, CompiledPolicy, Context, Fr,
-    IdentityPublicInputs, Label, MerkleRoot, Nullifier, PolicyHash, Scope, SlotConstraint,
+    disclosure_commitment, fr_to_u64, identity::credential_hash, identity::issuer_leaf,
+    identity::CompiledIdentityPolicy, identity::CredentialBody, identity::Date,
+    identity::ATTRIBUTE_SLOTS, identity::ISSUER_TREE_DEPTH, identity::REVOCATION_DEPTH,
+    CompiledPolicy, Context, DisclosureCommitment, Fr, IdentityPublicInputs, Label, MerkleRoot,
+    Nullifier, PolicyHash, Scope, SlotConstraint,
 };
 
 use crate::{
@@ -217,6 +222,8 @@ pub struct IdentityWitness {
     pub policy: CompiledIdentityPolicy,
     /// Nullifier scope.
     pub scope: Fr,
+    /// Salt of the disclosure commitment (fresh and random for each proof).
+    pub salt: Fr,
     /// Verifier challenge.
     pub context: Fr,
 }
@@ -224,6 +231,7 @@ pub struct IdentityWitness {
 impl Drop for IdentityWitness {
     fn drop(&mut self) {
         self.holder_secret.zeroize();
+        self.salt.zeroize();
         self.body.attributes.zeroize();
         self.attributes.iter_mut().for_each(Zeroize::zeroize);
         self.body.revocation_nonce.zeroize();
@@ -250,6 +258,26 @@ fn unsat(msg: &str) -> CircuitError {
 }
 
 impl IdentityWitness {
+    /// `d[0..8]`: the attributes the policy discloses, 0 elsewhere (an
+    /// attribute that is not a 64-bit integer counts as 0 here; the native
+    /// check refuses it).
+    pub fn disclosed(&self) -> [Fr; ATTRIBUTE_SLOTS] {
+        let mut d = [Fr::from(0u64); ATTRIBUTE_SLOTS];
+        for (i, (slot, a)) in self
+            .policy
+            .policy
+            .slots
+            .iter()
+            .zip(&self.attributes)
+            .enumerate()
+        {
+            if slot.disclose {
+                d[i] = *a;
+            }
+        }
+        d
+    }
+
     /// The attribute field elements of a credential body.
     pub fn attributes_of(body: &CredentialBody) -> [Fr; ATTRIBUTE_SLOTS] {
         body.attributes.map(Fr::from)
@@ -324,21 +352,19 @@ impl IdentityWitness {
                 "the credential is expired or not yet valid on the verifier's date",
             ));
         }
-        let mut values = [0u64; ATTRIBUTE_SLOTS];
         for (i, (slot, a)) in p.policy.slots.iter().zip(&self.attributes).enumerate() {
-            values[i] = fr_to_u64(a).filter(|v| slot.holds(*v)).ok_or_else(|| {
+            fr_to_u64(a).filter(|v| slot.holds(*v)).ok_or_else(|| {
                 CircuitError::Unsatisfied(format!("attribute {i} does not satisfy the policy"))
             })?;
         }
-        let mut disclosed = [Fr::from(0u64); ATTRIBUTE_SLOTS];
-        disclosed.copy_from_slice(&p.policy.disclosed(&values));
+        let disclosed = self.disclosed();
         Ok(IdentityPublicInputs {
             issuers_root: MerkleRoot(root),
             issuer: p.issuer,
             schema: p.schema_hash,
             policy_hash: PolicyHash(p.policy.hash()),
             today: Fr::from(p.today.encode()),
-            disclosed,
+            disclosure: disclosure_commitment(&self.salt, &disclosed),
             scope: Scope(self.scope),
             nullifier: Nullifier(nullifier(&self.scope, &self.holder_secret)),
             context: Context(self.context),
@@ -400,6 +426,7 @@ impl IdentityCircuit {
                 },
             },
             scope: zero,
+            salt: zero,
             context: zero,
         };
         let public = IdentityPublicInputs {
@@ -408,7 +435,7 @@ impl IdentityCircuit {
             schema: zero,
             policy_hash: PolicyHash(zero),
             today: zero,
-            disclosed: [zero; ATTRIBUTE_SLOTS],
+            disclosure: DisclosureCommitment(zero),
             scope: Scope(zero),
             nullifier: Nullifier(zero),
             context: Context(zero),
@@ -438,11 +465,12 @@ impl ConstraintSynthesizer<Fr> for IdentityCircuit {
             &inputs.policy_hash,
             &inputs.today,
         );
-        let disclosed = &inputs.disclosed[..];
+        let disclosure = &inputs.disclosure;
         let (scope, nullifier_in, context) = (&inputs.scope, &inputs.nullifier, &inputs.context);
 
         let wit = |x: Fr| FpVar::new_witness(cs.clone(), || Ok(x));
         let secret = wit(w.holder_secret)?;
+        let salt = wit(w.salt)?;
         let issued = wit(Fr::from(b.issued.encode()))?;
         let expires = wit(Fr::from(b.expires.encode()))?;
         let nonce = wit(Fr::from(b.revocation_nonce))?;
@@ -549,10 +577,8 @@ impl ConstraintSynthesizer<Fr> for IdentityCircuit {
                 hash.enforce_equal(policy_hash)?;
             }
             let shown = policy.enforce(&attrs)?;
-            let _check = namespace!("disclosed");
-            for (d, claimed) in shown.iter().zip(disclosed) {
-                d.enforce_equal(claimed)?;
-            }
+            let _check = namespace!("disclosure = D");
+            crate::policy::disclosure_var(salt, shown)?.enforce_equal(disclosure)?;
         }
 
         // 9. Nullifier.

@@ -4,17 +4,19 @@
 //! [`RECORD_FIELDS`] integer fields below `2^64` and an owner commitment
 //! `C = Poseidon(owner_secret)`; its leaf is `Poseidon(C, f_0, ..., f_7)`.
 //!
-//! The citizen proves, for public `(R, H_P, disclosed[0..8], scope, N, ctx)`:
+//! The citizen proves, for public `(R, H_P, D, scope, N, ctx)`:
 //!
 //! 1. `C = Poseidon(owner_secret)` — I know the owner secret;
 //! 2. `leaf = Poseidon(C, f_0..f_7) != 0` lies at some index of the tree
 //!    with root `R` (fixed depth, boolean path bits);
 //! 3. the policy whose hash is `H_P` holds for `f` (see
-//!    [`crate::policy`]), and `disclosed[i] = d_i * f_i`;
+//!    [`crate::policy`]), and `D = Poseidon("zkgov.disclosure.v1", salt,
+//!    s_0 f_0, ..., s_7 f_7)` with `s_i` the policy's disclose bits (the
+//!    disclosure commitment: [`zkgov_verifier::DisclosureOpening`]);
 //! 4. `N = Poseidon(scope, owner_secret)`;
 //! 5. `ctx^2` is computed, so the verifier's challenge enters a constraint.
 //!
-//! Private: `owner_secret`, `f`, the path, the policy's slots (only its hash
+//! Private: `owner_secret`, `f`, the salt, the path, the policy's slots (only its hash
 //! is public; the verifier recomputes it from the policy it asked for).
 //! Public inputs are allocated in the order fixed by
 //! [`zkgov_verifier::RecordPublicInputs`].
@@ -26,8 +28,8 @@
 //! Shape at depth 20: see `tests::pinned_shape_at_depth_20` (constraint
 //! count and a digest of the matrices); per step
 //! (`tests::every_constraint_lies_in_a_numbered_step`): 213, 5,259 (leaf
-//! hash 417, 20 levels of 242, checks 2), 5,959 (8 slots, their hash and
-//! the disclosures), 241 and 1.
+//! hash 417, 20 levels of 242, checks 2), 6,408 (8 slots, their hash and
+//! the disclosure commitment), 241 and 1.
 
 use std::fmt;
 
@@ -35,13 +37,13 @@ use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use zeroize::Zeroize;
 use zkgov_verifier::{
-    CompiledPolicy, Context, Fr, MerkleRoot, Nullifier, PolicyHash, RecordPublicInputs, Scope,
-    SlotConstraint, RECORD_FIELDS,
+    disclosure_commitment, CompiledPolicy, Context, DisclosureCommitment, Fr, MerkleRoot,
+    Nullifier, PolicyHash, RecordPublicInputs, Scope, SlotConstraint, RECORD_FIELDS,
 };
 
 use crate::{
     merkle::{MerklePath, MerklePathVar},
-    policy::PolicyVar,
+    policy::{disclosure_var, PolicyVar},
     poseidon::{hash, poseidon_var},
     CircuitError,
 };
@@ -107,11 +109,14 @@ pub struct RecordWitness {
     pub scope: Fr,
     /// Verifier challenge.
     pub context: Fr,
+    /// Salt of the disclosure commitment (fresh and random for each proof).
+    pub salt: Fr,
 }
 
 impl Drop for RecordWitness {
     fn drop(&mut self) {
         self.owner_secret.zeroize();
+        self.salt.zeroize();
         self.fields.zeroize();
         self.path.index.zeroize();
         self.path.siblings.iter_mut().for_each(Zeroize::zeroize);
@@ -125,6 +130,21 @@ impl fmt::Debug for RecordWitness {
 }
 
 impl RecordWitness {
+    /// `d[0..8]`: the fields the policy discloses, 0 elsewhere.
+    pub fn disclosed(&self) -> [Fr; RECORD_FIELDS] {
+        let mut d = [Fr::from(0u64); RECORD_FIELDS];
+        for (i, x) in self
+            .policy
+            .disclosed(&self.fields)
+            .into_iter()
+            .enumerate()
+            .take(RECORD_FIELDS)
+        {
+            d[i] = x;
+        }
+        d
+    }
+
     /// The public inputs this witness proves, after checking natively that it
     /// satisfies the statement (so a bad witness fails here, with the failing
     /// check named, rather than as an unsatisfied constraint system).
@@ -157,12 +177,10 @@ impl RecordWitness {
                 )));
             }
         }
-        let mut disclosed = [Fr::from(0u64); RECORD_FIELDS];
-        disclosed.copy_from_slice(&self.policy.disclosed(&self.fields));
         Ok(RecordPublicInputs {
             root: MerkleRoot(root),
             policy_hash: PolicyHash(self.policy.hash()),
-            disclosed,
+            disclosure: disclosure_commitment(&self.salt, &self.disclosed()),
             scope: Scope(self.scope),
             nullifier: Nullifier(nullifier(&self.scope, &self.owner_secret)),
             context: Context(self.context),
@@ -219,12 +237,13 @@ impl RecordMembershipCircuit {
             },
             scope: Fr::from(0u64),
             context: Fr::from(0u64),
+            salt: Fr::from(0u64),
         };
         let zero = Fr::from(0u64);
         let public = RecordPublicInputs {
             root: MerkleRoot(zero),
             policy_hash: PolicyHash(zero),
-            disclosed: [zero; RECORD_FIELDS],
+            disclosure: DisclosureCommitment(zero),
             scope: Scope(zero),
             nullifier: Nullifier(zero),
             context: Context(zero),
@@ -247,11 +266,12 @@ impl ConstraintSynthesizer<Fr> for RecordMembershipCircuit {
             .public
             .allocate(|x| FpVar::new_input(cs.clone(), || Ok(x)))?;
         let (root, policy_hash) = (&inputs.root, &inputs.policy_hash);
-        let disclosed = &inputs.disclosed[..];
+        let disclosure = &inputs.disclosure;
         let (scope, nullifier, context) = (&inputs.scope, &inputs.nullifier, &inputs.context);
 
         // Private witnesses.
         let secret = FpVar::new_witness(cs.clone(), || Ok(w.owner_secret))?;
+        let salt = FpVar::new_witness(cs.clone(), || Ok(w.salt))?;
         let fields = w
             .fields
             .iter()
@@ -292,10 +312,8 @@ impl ConstraintSynthesizer<Fr> for RecordMembershipCircuit {
                 hash.enforce_equal(policy_hash)?;
             }
             let shown = policy.enforce(&fields)?;
-            let _check = namespace!("disclosed");
-            for (d, claimed) in shown.iter().zip(disclosed) {
-                d.enforce_equal(claimed)?;
-            }
+            let _check = namespace!("disclosure = D");
+            disclosure_var(salt, shown)?.enforce_equal(disclosure)?;
         }
 
         // 4. Nullifier.

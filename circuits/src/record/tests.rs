@@ -33,6 +33,7 @@ pub(crate) fn fixture(
         policy,
         scope: Fr::from(77u64),
         context: Fr::from(123456789u64),
+        salt: Fr::from(555u64),
     };
     (tree, witness)
 }
@@ -80,15 +81,20 @@ fn every_constraint_lies_in_a_numbered_step() {
     assert_eq!(t.paths.len(), PINNED_CONSTRAINTS_DEPTH_20);
     assert_eq!(per_step.iter().sum::<usize>(), PINNED_CONSTRAINTS_DEPTH_20);
     // Where the constraints go (module docs, "Shape at depth 20").
-    assert_eq!(per_step, [213, 5_259, 5_959, 241, 1]);
+    assert_eq!(per_step, [213, 5_259, 6_408, 241, 1]);
 }
 
 #[test]
 fn honest_witness_satisfies_and_instance_is_assigned_by_name() {
     let (tree, w) = fixture(6, 9, 3, POLICY);
     let public = w.public_inputs(Some(&MerkleRoot(tree.root()))).unwrap();
-    assert_eq!(public.disclosed[4], Fr::from(34u64));
-    assert_eq!(public.disclosed[0], Fr::from(0u64));
+    let d = w.disclosed();
+    assert_eq!(d[4], Fr::from(34u64));
+    assert!(d
+        .iter()
+        .enumerate()
+        .all(|(i, x)| i == 4 || *x == Fr::from(0u64)));
+    assert_eq!(public.disclosure, disclosure_commitment(&w.salt, &d));
     let cs = ConstraintSystem::<Fr>::new_ref();
     RecordMembershipCircuit::new(6, w)
         .unwrap()
@@ -96,12 +102,12 @@ fn honest_witness_satisfies_and_instance_is_assigned_by_name() {
         .unwrap();
     assert!(cs.is_satisfied().unwrap());
     let instance = cs.instance_assignment().unwrap();
-    let names = StatementId::RecordMembershipV1.public_input_names();
+    let names = StatementId::RecordMembershipV2.public_input_names();
     assert_eq!(instance.len(), 1 + names.len());
     let at = |n: &str| instance[1 + names.iter().position(|x| *x == n).unwrap()];
     assert_eq!(at("root"), tree.root());
     assert_eq!(at("policy_hash"), public.policy_hash.0);
-    assert_eq!(at("disclosed[4]"), Fr::from(34u64));
+    assert_eq!(at("disclosure"), public.disclosure.0);
     assert_eq!(at("scope"), Fr::from(77u64));
     assert_eq!(
         at("nullifier"),
@@ -119,7 +125,7 @@ fn pinned_shape_at_depth_20() {
     cs.finalize();
     // A change here means new keys: make it deliberately.
     assert_eq!(cs.num_constraints(), PINNED_CONSTRAINTS_DEPTH_20);
-    assert_eq!(cs.num_instance_variables() - 1, 13);
+    assert_eq!(cs.num_instance_variables() - 1, 6);
     // The matrices themselves, not just their size (encoding:
     // `harness::constraint_digest`).
     let digest =
@@ -139,12 +145,12 @@ fn pinned_shape_at_depth_20() {
 }
 
 /// Pinned constraint count of record membership at depth 20.
-const PINNED_CONSTRAINTS_DEPTH_20: usize = 11_673;
+const PINNED_CONSTRAINTS_DEPTH_20: usize = 12_122;
 
 /// Pinned SHA-256 of the record-membership R1CS matrices at depth 20
 /// (`harness::constraint_digest`).
 const PINNED_DIGEST_DEPTH_20: &str =
-    "17ce16700dcdd23866374df78d7bbba1a5a875b5e40f7dfa81408006a799cc7f";
+    "7275377ddf77bdb35d9e1f0bc87f5272f3cdd9013c59e39709920bf6804f9c4c";
 
 #[test]
 fn no_single_witness_mutation_survives() {
@@ -242,13 +248,28 @@ fn wrong_root_and_wrong_policy_hash_are_rejected() {
 
 #[test]
 fn disclosed_value_changed_or_undisclosed_value_revealed_is_rejected() {
-    assert!(!cheat(|p| p.disclosed[4] = Fr::from(35u64)));
-    assert!(!cheat(|p| p.disclosed[0] = Fr::from(30u64)));
-    for tamper in [
-        (|p: &mut RecordPublicInputs| p.disclosed[4] = Fr::from(35u64)) as fn(&mut _),
-        |p| p.disclosed[0] = Fr::from(30u64),
-    ] {
-        assert_eq!(cheat_fails_in(tamper), [["3 policy", "disclosed"]]);
+    // A commitment, under the witness's own salt, to other values: field 4
+    // changed, or field 0 (not disclosed by the policy) revealed.
+    let commit = |i: usize, v: u64| {
+        let mut d = [Fr::from(0u64); RECORD_FIELDS];
+        d[4] = Fr::from(34u64);
+        d[i] = Fr::from(v);
+        disclosure_commitment(&Fr::from(555u64), &d)
+    };
+    let (c35, c30) = (commit(4, 35), commit(0, 30));
+    assert!(!cheat(|p| p.disclosure = c35));
+    assert!(!cheat(|p| p.disclosure = c30));
+    // The honest values under another salt: the salt is bound too.
+    let other_salt = {
+        let mut d = [Fr::from(0u64); RECORD_FIELDS];
+        d[4] = Fr::from(34u64);
+        disclosure_commitment(&Fr::from(556u64), &d)
+    };
+    for c in [c35, c30, other_salt] {
+        assert_eq!(
+            cheat_fails_in(|p| p.disclosure = c),
+            [["3 policy", "disclosure = D"]]
+        );
     }
 }
 
@@ -368,7 +389,11 @@ fn random_records_agree_with_native_twin() {
             r#"{"version":1,"clauses":[{"field":7,"op":"disclose"}]}"#,
         );
         let public = w.public_inputs(Some(&MerkleRoot(tree.root()))).unwrap();
-        assert_eq!(public.disclosed[7], Fr::from(10 * idx + 7));
+        assert_eq!(w.disclosed()[7], Fr::from(10 * idx + 7));
+        assert_eq!(
+            public.disclosure,
+            disclosure_commitment(&w.salt, &w.disclosed())
+        );
         assert!(satisfied(RecordMembershipCircuit::new(5, w).unwrap()));
     }
 }

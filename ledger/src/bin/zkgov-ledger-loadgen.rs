@@ -54,7 +54,10 @@ fn main() {
                             epoch,
                             root: MerkleRoot(Fr::from(epoch * THREADS + t + 1)),
                             leaf_count: 1,
-                            published_at: 0,
+                            // The ledger refuses back-dated publications.
+                            published_at: std::time::SystemTime::now()
+                                .duration_since(std::time::UNIX_EPOCH)
+                                .map_or(0, |d| d.as_secs()),
                         },
                     );
                     match ledger.submit(sub) {

@@ -105,6 +105,7 @@ pub fn config(
         clock: Arc::new(move || c.load(Ordering::SeqCst)),
         lock: None,
         max_in_flight: zkgov_ledger::ledger::MAX_IN_FLIGHT,
+        root_grace_secs: zkgov_ledger::ledger::default_root_grace(),
     }
 }
 
@@ -148,7 +149,7 @@ pub fn root_submission_by(
 pub fn vk_submission(k: &SigningKey, vk: &ValidatedVerifyingKey) -> Submission {
     signer(k, "admin", Role::Admin, &[]).register_vk(
         ORIGIN,
-        StatementId::RecordMembershipV1,
+        StatementId::RecordMembershipV2,
         DEPTH as u64,
         vk,
     )
@@ -164,7 +165,7 @@ pub struct Proofs {
 
 pub fn proofs() -> Proofs {
     let mut rng = ChaCha20Rng::seed_from_u64(77);
-    let (pk, vk) = dev_setup(StatementId::RecordMembershipV1, DEPTH, &mut rng, false).unwrap();
+    let (pk, vk) = dev_setup(StatementId::RecordMembershipV2, DEPTH, &mut rng, false).unwrap();
     let secrets: Vec<Fr> = (0..6u64).map(|i| Fr::from(900 + i)).collect();
     let leaves: Vec<Fr> = secrets
         .iter()
@@ -197,13 +198,14 @@ impl Proofs {
                 .unwrap(),
             scope: Fr::from(scope),
             context: Fr::from(context),
+            salt: Fr::from(seed),
         };
         let c = RecordMembershipCircuit::new(DEPTH, w).unwrap();
         let public = c.public_inputs().to_vec();
         let mut rng = ChaCha20Rng::seed_from_u64(seed);
         let p = <Groth16<Bn254> as ark_snark::SNARK<Fr>>::prove(&self.pk, c, &mut rng).unwrap();
         Bundle {
-            statement: StatementId::RecordMembershipV1,
+            statement: StatementId::RecordMembershipV2,
             vk_digest: self.vk.digest(),
             public_inputs: public,
             proof: Proof {
@@ -211,6 +213,7 @@ impl Proofs {
                 b: p.b,
                 c: p.c,
             },
+            disclosure: None,
         }
     }
 

@@ -2,21 +2,27 @@
 //!
 //! A civil registry (an accredited issuer) issues resident credentials; the
 //! accreditation authority lists it; a benefits office asks "are you at
-//! least 18 today and resident in the north region?". A resident proves it
-//! and the office learns only that, plus a nullifier for its scope. A
-//! revoked credential, an expired one and a replayed proof are refused, and
-//! the proof is anchored on the ledger against the anchored issuer root.
+//! least 18 today and resident in the north region?" in a request it signs
+//! with its key registered on the ledger. The resident checks the request
+//! against the ledger, derives the office's scope, proves it, and the
+//! office learns only that (and the region it asked to see), plus a
+//! nullifier for its scope. A request for a borrowed scope, a revoked
+//! credential, an expired one and a replayed proof are refused; the proof
+//! is anchored on the ledger, where an outsider reads no disclosed value,
+//! an auditor re-verifies it, and the resident's own presentation log
+//! records it.
 
 use std::{collections::BTreeMap, io::Write, time::Instant};
 
 use ark_ff::UniformRand;
 use rand::{CryptoRng, RngCore};
 use serde_json::{json, Value};
+use zkgov_ledger::authority::AgencySigner;
 use zkgov_params::KeyDir;
 use zkgov_verifier::{
     identity::Date, identity::IdentityPolicy, identity::IdentityVerifier, identity::Schema,
-    identity::REVOCATION_DEPTH, label_to_field, Bundle, Context, Fr, MerkleRoot, Scope,
-    StatementId,
+    identity::REVOCATION_DEPTH, to_decimal, Bundle, Context, Entry, EntryBody, EntrySignature, Fr,
+    MerkleRoot, PresentationRequest, StatementId, REQUEST_FORMAT, REQUEST_VERSION,
 };
 
 use crate::{
@@ -30,6 +36,7 @@ use crate::{
     identity::{
         prove_identity, AccreditedIssuers, IdentityProofRequest, IssuerKey, IssuerRegister,
     },
+    presentation::{DisclosedValue, Presentation, PresentationLog},
     ProverError,
 };
 
@@ -47,6 +54,15 @@ pub struct IdentityOutcomeFlags {
     pub replay_refused: bool,
     /// The proof was anchored and its receipt checked offline.
     pub anchored: bool,
+    /// A request signed by another agency for the office's label was
+    /// refused before proving.
+    pub borrowed_scope_refused: bool,
+    /// The anchor an outsider reads holds no disclosed value and no salt.
+    pub anchor_private: bool,
+    /// The auditor's replay re-verified every anchored proof.
+    pub audited: bool,
+    /// The resident's presentation log holds the presentation.
+    pub logged: bool,
 }
 
 /// The resident-credential schema.
@@ -60,7 +76,8 @@ pub(super) const SCHEMA: &str = r#"{"version": 1, "id": "gov.example/resident-id
 /// The benefits office's policy.
 pub(super) const POLICY: &str = r#"{"version": 1, "schema": "gov.example/resident-id/v1", "clauses": [
   {"field": "birth_date", "op": "age>=", "years": 18},
-  {"field": "region", "op": "=", "value": "north"}
+  {"field": "region", "op": "=", "value": "north"},
+  {"field": "region", "op": "disclose"}
 ]}"#;
 
 fn person(birth: &str, region: &str, name: &str) -> BTreeMap<String, Value> {
@@ -90,7 +107,7 @@ pub(super) fn run<R: RngCore + CryptoRng>(
     say(out, "")?;
     say(out, "8. Keys for the identity statement")?;
     let keys = KeyDir::new(cfg.data_dir.join("keys"));
-    let st = StatementId::IdentityV1;
+    let st = StatementId::IdentityV2;
     let (pk, vk) = load_or_setup(&keys, st, REVOCATION_DEPTH, rng, out)?;
     register_vk(ledger, st, REVOCATION_DEPTH, &vk, out)?;
 
@@ -217,8 +234,87 @@ pub(super) fn run<R: RngCore + CryptoRng>(
         "10. The benefits office states its policy for today and issues a challenge",
     )?;
     let policy = IdentityPolicy::from_json(POLICY)?;
-    let scope = Scope(label_to_field("benefits-2026")?);
-    let context = Context(Fr::rand(rng));
+    // The office's key and its scope label, registered by the ledger's
+    // admin (a fresh name per run: a long-lived ledger keeps old ones).
+    let office = AgencySigner::generate(&format!("benefits-{:04x}", rng.next_u32() & 0xffff), rng);
+    let snooper = AgencySigner::generate(&format!("snooper-{:04x}", rng.next_u32() & 0xffff), rng);
+    let origin = ledger.session.origin.clone();
+    for (a, label) in [(&office, "benefits-2026"), (&snooper, "snoop-2026")] {
+        let r = ledger.session.client.submit(
+            &ledger
+                .keys
+                .admin
+                .register_agency(&origin, a.agency(vec![label.into()])),
+        )?;
+        r.verify(&ledger.session.log)?;
+        say(
+            out,
+            format!(
+                "  agency {} registered for scope label {label:?}: entry {}",
+                a.name(),
+                r.index
+            ),
+        )?;
+    }
+    let now = clock::now();
+    let request_for = |signer: &AgencySigner, rng: &mut R| {
+        let mut r = PresentationRequest {
+            format: REQUEST_FORMAT.into(),
+            version: REQUEST_VERSION,
+            ledger: origin.clone(),
+            agency: signer.name().into(),
+            statement: st,
+            policy_name: "adult-resident-north".into(),
+            policy: serde_json::from_str(POLICY).unwrap_or_default(),
+            scope_label: "benefits-2026".into(),
+            challenge: Fr::rand(rng),
+            issued_at: now,
+            expires_at: now + 600,
+            signature: EntrySignature::default(),
+        };
+        signer.sign(&mut r);
+        r
+    };
+    let office_request = request_for(&office, rng);
+    say(
+        out,
+        format!(
+            "  signed request: agency {}, policy {:?}, scope label {:?}, challenge {}, expires at {} (signature {}...)",
+            office_request.agency,
+            office_request.policy_name,
+            office_request.scope_label,
+            to_decimal(&office_request.challenge),
+            office_request.expires_at,
+            &office_request.to_json().split("\"signature\": \"").nth(1).unwrap_or("").chars().take(16).collect::<String>()
+        ),
+    )?;
+    // The resident's side: the request is checked against the ledger and
+    // the scope derived from it, never taken from the office.
+    let checked = ledger
+        .session
+        .check_request(&office_request, clock::now())?;
+    say(
+        out,
+        format!(
+            "  the resident checks it against the office's registration on the ledger and derives the scope Poseidon(\"zkgov.scope.v1\", {}, \"benefits-2026\") = {}",
+            office_request.agency, checked.scope
+        ),
+    )?;
+    let borrowed = request_for(&snooper, rng);
+    match ledger.session.check_request(&borrowed, clock::now()) {
+        Err(e) => {
+            flags.borrowed_scope_refused = true;
+            say(
+                out,
+                format!(
+                    "  {} asking for the office's label: refused before proving ({e})",
+                    snooper.name()
+                ),
+            )?;
+        }
+        Ok(_) => say(out, "  !! a borrowed scope was accepted (this is a bug)")?,
+    }
+    let (scope, context) = (checked.scope, checked.context);
     let verifier = IdentityVerifier::new(
         &vk,
         schema.clone(),
@@ -227,11 +323,7 @@ pub(super) fn run<R: RngCore + CryptoRng>(
         scope,
     )?;
     let compiled = policy.compile(&schema, today)?;
-    say(out, format!("  today {today}: age >= 18 means born on or before {}; region = north; nothing disclosed", today.years_before(18)?))?;
-    say(
-        out,
-        format!("  scope \"benefits-2026\", challenge {context}"),
-    )?;
+    say(out, format!("  today {today}: age >= 18 means born on or before {}; region = north, and the region disclosed", today.years_before(18)?))?;
 
     say(out, "")?;
     say(out, "11. The resident proves, on their own machine")?;
@@ -267,7 +359,8 @@ pub(super) fn run<R: RngCore + CryptoRng>(
     )?;
     let t = Instant::now();
     let learned = verifier.verify(&Bundle::from_json(&json)?, &context, today)?;
-    flags.accepted = learned.disclosed.is_empty() && learned.issuer.is_none();
+    flags.accepted =
+        learned.disclosed == [("region".to_string(), json!("north"))] && learned.issuer.is_none();
     say(
         out,
         format!(
@@ -281,6 +374,12 @@ pub(super) fn run<R: RngCore + CryptoRng>(
         out,
         "    - its holder is at least 18 today and resident in the north region",
     )?;
+    for (name, value) in &learned.disclosed {
+        say(
+            out,
+            format!("    - disclosed {name} = {value} (from the bundle's opening of its disclosure commitment)"),
+        )?;
+    }
     say(
         out,
         format!("    - nullifier for this scope: {}", learned.nullifier),
@@ -378,10 +477,109 @@ pub(super) fn run<R: RngCore + CryptoRng>(
             checked.index, checked.checkpoint.size
         ),
     )?;
+
+    say(out, "")?;
+    say(out, "15. The log entry, as an outsider reads it")?;
+    let bytes = ledger.session.client.entry(checked.index)?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    if let EntryBody::ProofAnchor(a) = Entry::from_bytes(&bytes)?.body {
+        for (name, x) in st.public_input_names().iter().zip(&a.public_inputs) {
+            let d = to_decimal(x);
+            let short = if d.len() > 24 {
+                format!("{}...", &d[..24])
+            } else {
+                d
+            };
+            say(out, format!("  {name:<13} {short}"))?;
+        }
+        say(
+            out,
+            format!(
+                "  proof         {} bytes, so anyone can re-verify it",
+                a.proof.to_bytes().len()
+            ),
+        )?;
+        let opening = received.disclosure.as_ref();
+        let hidden = opening.is_some_and(|o| {
+            !text.contains(&to_decimal(&o.salt)) && !a.public_inputs.contains(&o.values[1])
+        }) && !text.contains("north");
+        flags.anchor_private = hidden;
+        say(
+            out,
+            format!(
+                "  not in it: the region, the birth date, the salt ({}); the office alone holds the opening",
+                if hidden { "checked" } else { "!! FOUND: this is a bug" }
+            ),
+        )?;
+    }
+    let report = crate::audit::audit_ledger(&ledger.session.client)?;
+    flags.audited = report.ok() && report.proofs_verified >= 1;
+    say(
+        out,
+        format!(
+            "  an auditor replays all {} entries and re-verifies {} anchored proofs: {} failures",
+            report.entries,
+            report.proofs_verified,
+            report.failures.len()
+        ),
+    )?;
+
     say(out, "")?;
     say(
         out,
-        "Done. The office never saw the resident's name, birth date, issuer or credential.",
+        "16. The resident's own presentation log (in their files only)",
+    )?;
+    let log = PresentationLog::for_holder(&cfg.data_dir.join("resident.json"));
+    log.append(&Presentation {
+        time: clock::now(),
+        agency: office_request.agency.clone(),
+        ledger: origin.clone(),
+        policy: office_request.policy_name.clone(),
+        statement: st,
+        scope_label: office_request.scope_label.clone(),
+        scope,
+        nullifier: learned.nullifier,
+        disclosed: learned
+            .disclosed
+            .iter()
+            .map(|(name, value)| DisclosedValue {
+                name: name.clone(),
+                value: value.clone(),
+            })
+            .collect(),
+        anchored_at: Some(checked.index),
+    })?;
+    let all = log.read()?;
+    flags.logged = all
+        .last()
+        .is_some_and(|p| p.agency == office_request.agency);
+    for p in all.iter().rev().take(3).rev() {
+        let shown = p
+            .disclosed
+            .iter()
+            .map(|d| format!("{} = {}", d.name, d.value))
+            .collect::<Vec<_>>()
+            .join(", ");
+        say(
+            out,
+            format!(
+                "  {} {} asked {}: disclosed {shown}; anchored as entry {:?}",
+                p.time, p.agency, p.policy, p.anchored_at
+            ),
+        )?;
+    }
+    say(
+        out,
+        format!(
+            "  ({} presentations in {})",
+            all.len(),
+            log.path().display()
+        ),
+    )?;
+    say(out, "")?;
+    say(
+        out,
+        "Done. The office never saw the resident's name, birth date, issuer or credential; the ledger never saw the region.",
     )?;
     Ok(flags)
 }

@@ -178,6 +178,10 @@ impl DemoOutcome {
             && i.expired_refused
             && i.replay_refused
             && i.anchored
+            && i.borrowed_scope_refused
+            && i.anchor_private
+            && i.audited
+            && i.logged
     }
 }
 
@@ -265,7 +269,7 @@ pub fn run<R: RngCore + CryptoRng>(
 
     say(out, "1. Keys")?;
     let keys = KeyDir::new(cfg.data_dir.join("keys"));
-    let (pk, vk) = load_or_setup(&keys, StatementId::RecordMembershipV1, cfg.depth, rng, out)?;
+    let (pk, vk) = load_or_setup(&keys, StatementId::RecordMembershipV2, cfg.depth, rng, out)?;
     say(out, format!("  verifying key digest {}", vk.digest()))?;
 
     say(out, "")?;
@@ -412,8 +416,12 @@ pub fn run<R: RngCore + CryptoRng>(
             }
             Ok(())
         };
+    // The disclosed use_class rewritten in the bundle's opening (2 -> 1): it
+    // no longer opens the commitment the proof is bound to.
     let mut forged = received.clone();
-    forged.public_inputs[2 + 2] = Fr::from(1u64); // disclosed use_class 2 -> 1
+    if let Some(o) = forged.disclosure.as_mut() {
+        o.values[2] = Fr::from(1u64);
+    }
     refuse(
         "tampered disclosed value",
         Bundle::from_json(&forged.to_json()).and_then(|b| {
@@ -447,7 +455,7 @@ pub fn run<R: RngCore + CryptoRng>(
         out,
     )?;
     let mut relabelled = received.clone();
-    relabelled.public_inputs[12] = next_session.context.0;
+    relabelled.public_inputs[5] = next_session.context.0; // `context`
     refuse(
         "challenge rewritten in the bundle",
         verify_record(&relabelled, &vk, &next_session).map(|_| ()),
@@ -623,7 +631,7 @@ fn anchor(
     again: &Bundle,
     outcome: &mut DemoOutcome,
 ) -> Result<(), ProverError> {
-    register_vk(l, StatementId::RecordMembershipV1, cfg.depth, vk, out)?;
+    register_vk(l, StatementId::RecordMembershipV2, cfg.depth, vk, out)?;
     let root_receipt = l.session.publish_root(
         &l.keys.land,
         PARCELS,

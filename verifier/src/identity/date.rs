@@ -100,6 +100,11 @@ impl Date {
             .ok_or_else(|| VerifyError::MalformedDate(format!("{self} minus {n} years")))
     }
 
+    /// The UTC day of a Unix time (seconds).
+    pub fn from_unix(secs: u64) -> Date {
+        Date((secs / 86_400) as i64)
+    }
+
     /// The integer written in credentials and public inputs: `days + 2^31`.
     pub fn encode(self) -> u64 {
         (self.0 + DATE_BIAS) as u64

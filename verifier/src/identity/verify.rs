@@ -117,9 +117,9 @@ impl<'a> IdentityVerifier<'a> {
         context: &Context,
         today: Date,
     ) -> Result<IdentityOutcome, VerifyError> {
-        if bundle.statement != StatementId::IdentityV1 {
+        if bundle.statement != StatementId::IdentityV2 {
             return Err(VerifyError::StatementMismatch {
-                expected: StatementId::IdentityV1.to_string(),
+                expected: StatementId::IdentityV2.to_string(),
                 got: bundle.statement.to_string(),
             });
         }
@@ -174,7 +174,7 @@ impl<'a> IdentityVerifier<'a> {
         if p.context != *context {
             return Err(mismatch("context", context, &p.context));
         }
-        let disclosed = check_disclosed(&policy.policy, &p.disclosed)?
+        let disclosed = check_disclosed(&policy.policy, &bundle.opened(&p.disclosure)?)?
             .into_iter()
             .map(|(i, v)| {
                 let name = self
@@ -185,7 +185,7 @@ impl<'a> IdentityVerifier<'a> {
                 (name, self.schema.decode(i, v))
             })
             .collect();
-        bundle.verify(StatementId::IdentityV1, self.vk)?;
+        bundle.verify(StatementId::IdentityV2, self.vk)?;
         Ok(IdentityOutcome {
             policy: (*name).to_owned(),
             issuers_root: p.issuers_root,

@@ -1,9 +1,10 @@
-//! `zkgov holder new`: the citizen's secret file.
+//! `zkgov holder new`: the citizen's secret file; `zkgov holder
+//! presentations`: the citizen's own log of who verified what.
 
 use std::path::PathBuf;
 
 use rand::rngs::OsRng;
-use zkgov_prover::HolderSecret;
+use zkgov_prover::{HolderSecret, PresentationLog};
 use zkgov_verifier::to_decimal;
 
 use crate::exit::CliError;
@@ -16,10 +17,22 @@ pub(crate) enum Cmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// List every presentation made with this holder secret (agency, policy, time, what was disclosed).
+    Presentations {
+        /// The holder secret file (its log is kept beside it).
+        #[arg(long)]
+        holder: PathBuf,
+        /// Print the log's JSON lines as they are.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub(crate) fn exec(c: Cmd) -> Result<(), CliError> {
-    let Cmd::New { out } = c;
+    let out = match c {
+        Cmd::New { out } => out,
+        Cmd::Presentations { holder, json } => return presentations(&holder, json),
+    };
     let h = HolderSecret::generate(&mut OsRng);
     h.write(&out)?;
     println!("{}", to_decimal(&h.commitment()));
@@ -27,5 +40,38 @@ pub(crate) fn exec(c: Cmd) -> Result<(), CliError> {
         "owner secret written to {} (keep it private); the line above is your owner commitment",
         out.display()
     );
+    Ok(())
+}
+
+fn presentations(holder: &std::path::Path, json: bool) -> Result<(), CliError> {
+    let log = PresentationLog::for_holder(holder);
+    let all = log.read()?;
+    if json {
+        for p in &all {
+            println!("{}", serde_json::to_string(p).unwrap_or_default());
+        }
+        return Ok(());
+    }
+    if all.is_empty() {
+        println!("no presentations recorded in {}", log.path().display());
+    }
+    for p in &all {
+        let shown = if p.disclosed.is_empty() {
+            "nothing".to_owned()
+        } else {
+            p.disclosed
+                .iter()
+                .map(|d| format!("{} = {}", d.name, d.value))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let anchored = p
+            .anchored_at
+            .map_or_else(String::new, |i| format!(", anchored as ledger entry {i}"));
+        println!(
+            "{} {} asked {} ({}, scope label {}): disclosed {shown}{anchored}",
+            p.time, p.agency, p.policy, p.statement, p.scope_label
+        );
+    }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The subcommands, one module each (cargo's `src/bin/cargo/commands/`).
 
 mod accredit;
+mod agency;
 mod authority;
 mod challenge;
 mod demo;
@@ -54,6 +55,9 @@ enum Command {
     /// Ledger authorities (admin, registry authority, issuer, accreditation authority).
     #[command(subcommand)]
     Authority(authority::Cmd),
+    /// Agencies (relying parties): their keys and signed presentation requests.
+    #[command(subcommand)]
+    Agency(agency::Cmd),
     /// Print a fresh random challenge (a field element) for a verifier session.
     Challenge,
     /// Prove a statement.
@@ -88,6 +92,7 @@ pub(crate) fn exec(cli: Cli) -> Result<(), CliError> {
         Command::Revoke(a) => revoke::exec(a),
         Command::Accredit(a) => accredit::exec(a),
         Command::Authority(c) => authority::exec(c),
+        Command::Agency(c) => agency::exec(c),
         Command::Challenge => challenge::exec(),
         Command::Prove(c) => prove::exec(c),
         Command::Verify(a) => verify::exec(a),

@@ -27,8 +27,8 @@ pub(crate) enum Statement {
 impl From<Statement> for StatementId {
     fn from(s: Statement) -> Self {
         match s {
-            Statement::Record => StatementId::RecordMembershipV1,
-            Statement::Identity => StatementId::IdentityV1,
+            Statement::Record => StatementId::RecordMembershipV2,
+            Statement::Identity => StatementId::IdentityV2,
         }
     }
 }

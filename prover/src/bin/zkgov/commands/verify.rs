@@ -8,8 +8,8 @@ use zkgov_params::KeyDir;
 use zkgov_prover::clock::date_or_today;
 use zkgov_verifier::{
     identity::IdentityPolicy, identity::IdentityVerifier, identity::Schema, snarkjs, to_decimal,
-    verify_record, Bundle, Context, MerkleRoot, Policy, RecordRequest, Scope, StatementId,
-    ValidatedVerifyingKey, RECORD_FIELDS,
+    verify_record, Bundle, Context, MerkleRoot, Policy, PresentationRequest, RecordRequest, Scope,
+    StatementId, ValidatedVerifyingKey, RECORD_FIELDS,
 };
 
 use super::shared::{read, KeysArg};
@@ -23,8 +23,13 @@ pub(crate) struct Args {
     #[command(flatten)]
     keys: KeysArg,
     /// Policy the proof must satisfy (then --root, --scope and --context are required).
-    #[arg(long, requires_all = ["root", "scope", "context"])]
+    #[arg(long, requires_all = ["root", "scope", "context"], conflicts_with = "request")]
     policy: Option<PathBuf>,
+    /// The agency's own presentation request: its policy, the scope of its
+    /// agency and label, and its challenge are what the proof must match
+    /// (then --root is required).
+    #[arg(long, requires = "root", conflicts_with_all = ["scope", "context"])]
+    request: Option<PathBuf>,
     /// Field names for a record policy that names fields (comma-separated).
     #[arg(long, value_delimiter = ',')]
     schema: Vec<String>,
@@ -88,15 +93,39 @@ pub(crate) fn exec(a: Args) -> Result<(), CliError> {
     let bundle = Bundle::from_json(&read(bundle_path)?)?;
     let (vk, _) =
         KeyDir::new(&a.keys.keys).verifying_key_for(bundle.statement, &bundle.vk_digest)?;
-    let Some(policy) = &a.policy else {
+    if let Some(path) = &a.request {
+        let r = PresentationRequest::from_json(&read(path)?)?;
+        let root = a
+            .root
+            .as_deref()
+            .ok_or_else(|| CliError::Usage("--request needs --root".into()))?;
+        let asked = Asked {
+            root: MerkleRoot::from_decimal(root)?,
+            scope: Scope::for_agency(&r.agency, &r.scope_label)?,
+            context: Context(r.challenge),
+        };
+        let policy = (r.policy_name.clone(), r.policy.to_string());
+        return match bundle.statement {
+            StatementId::IdentityV2 => verify_identity(&a, policy, &bundle, &vk, asked),
+            StatementId::RecordMembershipV2 => {
+                verify_record_bundle(&a, &policy.1, &bundle, &vk, asked)
+            }
+        };
+    }
+    let Some(policy_path) = &a.policy else {
         return print_statement(&bundle, &vk);
     };
     let asked = a
         .asked()?
         .ok_or_else(|| CliError::Usage("--policy needs --root, --scope and --context".into()))?;
+    let name = policy_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let policy = (name, read(policy_path)?);
     match bundle.statement {
-        StatementId::IdentityV1 => verify_identity(&a, policy, &bundle, &vk, asked),
-        StatementId::RecordMembershipV1 => verify_record_bundle(&a, policy, &bundle, &vk, asked),
+        StatementId::IdentityV2 => verify_identity(&a, policy, &bundle, &vk, asked),
+        StatementId::RecordMembershipV2 => verify_record_bundle(&a, &policy.1, &bundle, &vk, asked),
     }
 }
 
@@ -117,7 +146,7 @@ fn verify_snarkjs(vk: &Path, proof: &Path, public: &Path) -> Result<(), CliError
 
 fn verify_identity(
     a: &Args,
-    policy_path: &Path,
+    (name, policy): (String, String),
     bundle: &Bundle,
     vk: &ValidatedVerifyingKey,
     asked: Asked,
@@ -129,14 +158,10 @@ fn verify_identity(
     };
     let schema = Schema::from_json(&read(schema)?)?;
     let today = date_or_today(a.today.as_deref())?;
-    let name = policy_path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let verifier = IdentityVerifier::new(
         vk,
         schema,
-        &[(name, IdentityPolicy::from_json(&read(policy_path)?)?)],
+        &[(name, IdentityPolicy::from_json(&policy)?)],
         vec![asked.root],
         asked.scope,
     )?;
@@ -159,14 +184,14 @@ fn verify_identity(
 
 fn verify_record_bundle(
     a: &Args,
-    policy_path: &Path,
+    policy: &str,
     bundle: &Bundle,
     vk: &ValidatedVerifyingKey,
     asked: Asked,
 ) -> Result<(), CliError> {
     let request = RecordRequest {
         accepted_roots: vec![asked.root],
-        policy: Policy::from_json(&read(policy_path)?)?.compile(RECORD_FIELDS, &a.schema)?,
+        policy: Policy::from_json(policy)?.compile(RECORD_FIELDS, &a.schema)?,
         scope: asked.scope,
         context: asked.context,
     };

@@ -1,8 +1,10 @@
 //! `zkgov ledger ...`: what the ledger operator and the authorities do.
 
+mod audit;
 mod demo_authorities;
 mod genesis;
 mod publish_root;
+mod register_agency;
 mod register_key;
 mod register_vk;
 mod serve;
@@ -22,6 +24,10 @@ pub(crate) enum Cmd {
     Genesis(genesis::Args),
     /// Admin: register a further authority's key on a served ledger.
     RegisterKey(register_key::Args),
+    /// Admin: register an agency (relying party) and the scope labels it may use.
+    RegisterAgency(register_agency::Args),
+    /// Auditor: replay the whole log and re-verify every anchored proof; names each failing entry.
+    Audit(audit::Args),
     /// Admin: register a verifying key from the key manifest on a served ledger.
     RegisterVk(register_vk::Args),
     /// Authority: publish a registry's signed root with its epoch and record count.
@@ -37,6 +43,8 @@ pub(crate) fn exec(c: Cmd) -> Result<(), CliError> {
         Cmd::Genesis(a) => genesis::exec(a),
         Cmd::RegisterKey(a) => register_key::exec(a),
         Cmd::RegisterVk(a) => register_vk::exec(a),
+        Cmd::RegisterAgency(a) => register_agency::exec(a),
+        Cmd::Audit(a) => audit::exec(a),
         Cmd::PublishRoot(a) => publish_root::exec(a),
         Cmd::DemoAuthorities(a) => demo_authorities::exec(a),
     }

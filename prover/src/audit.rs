@@ -1,0 +1,305 @@
+//! The auditor: replays a ledger from its entries alone and re-checks
+//! everything the ledger claims to have checked, naming every entry that
+//! fails.
+//!
+//! For the log as a whole: the latest checkpoint is signed by the log key
+//! the genesis names, for the genesis's origin, and the Merkle root of all
+//! entries (RFC 9162 leaf hashes) is the checkpoint's root. For each entry:
+//!
+//! - it decodes as a canonical entry of this version; the genesis is entry
+//!   0 and only there;
+//! - a signed entry (key, verifying-key and agency registrations, roots)
+//!   is signed for this log's origin by an authority of the right role, as
+//!   known at that point of the log; a root's registry is listed for its
+//!   authority and its epoch increases;
+//! - a proof anchor names a verifying key registered for its statement
+//!   before it; its root was published before it by the role that vouches
+//!   for the statement, and was current, or superseded at most the
+//!   genesis's grace window before the anchor's time; an identity proof's
+//!   date is within one day of the anchor's time; its root, scope and
+//!   nullifier are its public inputs'; the nullifier was not anchored
+//!   before in the scope; and **the proof verifies** against the registered
+//!   key and the anchored public inputs.
+//!
+//! The replay holds no secret and needs none: an anchor carries the
+//! disclosure commitment, never the disclosed values.
+
+use std::collections::{HashMap, HashSet};
+
+use zkgov_verifier::{
+    identity::Date, log::leaf_hash, log::verify_checkpoint, log::Hash, Authority, Entry, EntryBody,
+    Genesis, MerkleRoot, Nullifier, ProofAnchor, PublicInputs, Role, Scope, StatementId,
+    ValidatedVerifyingKey, VerifyingKeyDigest,
+};
+
+/// What the replay found.
+#[derive(Clone, Debug, Default)]
+pub struct AuditReport {
+    /// Entries replayed.
+    pub entries: u64,
+    /// Proof anchors whose proof was re-verified.
+    pub proofs_verified: u64,
+    /// Every failure: the entry's index (`None` for the log as a whole)
+    /// and what is wrong.
+    pub failures: Vec<(Option<u64>, String)>,
+}
+
+impl AuditReport {
+    /// Whether nothing failed.
+    pub fn ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+#[derive(Default)]
+struct Replay {
+    genesis: Option<Genesis>,
+    authorities: HashMap<String, Authority>,
+    vks: HashMap<VerifyingKeyDigest, (StatementId, ValidatedVerifyingKey)>,
+    /// `(role, root)` → when superseded.
+    roots: HashMap<(Role, MerkleRoot), Option<u64>>,
+    /// registry → (role, current root, its publication time).
+    current: HashMap<String, (Role, MerkleRoot, u64)>,
+    epochs: HashMap<String, u64>,
+    agencies: HashSet<String>,
+    nullifiers: HashSet<(Scope, Nullifier)>,
+    proofs: u64,
+}
+
+impl Replay {
+    fn origin(&self) -> &str {
+        self.genesis.as_ref().map_or("", |g| g.origin.as_str())
+    }
+
+    fn signer(&self, name: &str, allowed: impl Fn(Role) -> bool) -> Result<&Authority, String> {
+        let a = self
+            .authorities
+            .get(name)
+            .ok_or_else(|| format!("signed by {name:?}, not an authority at this point"))?;
+        if !allowed(a.role) {
+            return Err(format!("signed by {name:?}, a {}", a.role));
+        }
+        Ok(a)
+    }
+
+    fn check_signed(
+        &self,
+        name: &str,
+        allowed: impl Fn(Role) -> bool,
+        body: &EntryBody,
+    ) -> Result<Role, String> {
+        let a = self.signer(name, allowed)?;
+        a.public_key
+            .verify(self.origin(), body)
+            .map_err(|e| e.to_string())?;
+        Ok(a.role)
+    }
+
+    fn apply(&mut self, index: u64, entry: Entry) -> Result<(), String> {
+        if (index == 0) != matches!(entry.body, EntryBody::Genesis(_)) {
+            return Err("the genesis must be entry 0 and only there".into());
+        }
+        let admin = |r: Role| r == Role::Admin;
+        match &entry.body {
+            EntryBody::Genesis(g) => {
+                for a in &g.authorities {
+                    self.authorities.insert(a.name.clone(), a.clone());
+                }
+                self.genesis = Some(g.clone());
+            }
+            EntryBody::KeyRegistration(k) => {
+                self.check_signed(&k.registered_by, admin, &entry.body)?;
+                if self.authorities.contains_key(&k.authority.name) {
+                    return Err(format!("authority {:?} registered twice", k.authority.name));
+                }
+                self.authorities
+                    .insert(k.authority.name.clone(), k.authority.clone());
+            }
+            EntryBody::VkRegistration(v) => {
+                self.check_signed(&v.registered_by, admin, &entry.body)?;
+                let vk = ValidatedVerifyingKey::from_bytes(&v.vk, v.statement.num_public_inputs())
+                    .map_err(|e| e.to_string())?;
+                if vk.digest() != v.vk_digest {
+                    return Err("vk_digest does not match the key bytes".into());
+                }
+                self.vks.insert(v.vk_digest, (v.statement, vk));
+            }
+            EntryBody::AgencyRegistration(r) => {
+                self.check_signed(&r.registered_by, admin, &entry.body)?;
+                if !self.agencies.insert(r.agency.name.clone()) {
+                    return Err(format!("agency {:?} registered twice", r.agency.name));
+                }
+            }
+            EntryBody::RegistryRoot(r) => {
+                let role = self.check_signed(&r.authority, Role::publishes_roots, &entry.body)?;
+                if !self.authorities[&r.authority]
+                    .registries
+                    .contains(&r.registry_id)
+                {
+                    return Err(format!(
+                        "{:?} is not listed for registry {:?}",
+                        r.authority, r.registry_id
+                    ));
+                }
+                if self
+                    .epochs
+                    .get(&r.registry_id)
+                    .is_some_and(|e| r.epoch <= *e)
+                {
+                    return Err(format!("epoch {} does not increase", r.epoch));
+                }
+                self.epochs.insert(r.registry_id.clone(), r.epoch);
+                if let Some((old_role, old, _)) = self.current.get(&r.registry_id) {
+                    self.roots.insert((*old_role, *old), Some(r.published_at));
+                }
+                self.roots.insert((role, r.root), None);
+                self.current
+                    .insert(r.registry_id.clone(), (role, r.root, r.published_at));
+            }
+            EntryBody::ProofAnchor(a) => self.check_anchor(a)?,
+            EntryBody::ElectionEvent(_) => {
+                return Err("election events are not accepted by this version".into())
+            }
+        }
+        Ok(())
+    }
+
+    fn check_anchor(&mut self, a: &ProofAnchor) -> Result<(), String> {
+        let (statement, vk) = self
+            .vks
+            .get(&a.vk_digest)
+            .ok_or_else(|| format!("verifying key {} is not registered", a.vk_digest))?;
+        if *statement != a.statement {
+            return Err(format!(
+                "key {} is registered for {statement}, not {}",
+                a.vk_digest, a.statement
+            ));
+        }
+        let bundle = zkgov_verifier::Bundle {
+            statement: a.statement,
+            vk_digest: a.vk_digest,
+            public_inputs: a.public_inputs.clone(),
+            proof: a.proof.clone(),
+            disclosure: None,
+        };
+        let (root, role, scope, nullifier, today) =
+            match bundle.public().map_err(|e| e.to_string())? {
+                PublicInputs::Record(p) => {
+                    (p.root, Role::RegistryAuthority, p.scope, p.nullifier, None)
+                }
+                PublicInputs::Identity(p) => (
+                    p.issuers_root,
+                    Role::AccreditationAuthority,
+                    p.scope,
+                    p.nullifier,
+                    Some(p.today),
+                ),
+                #[allow(unreachable_patterns)]
+                _ => return Err(format!("{} is not anchorable", a.statement)),
+            };
+        if (root, scope, nullifier) != (a.root, a.scope, a.nullifier) {
+            return Err("root, scope or nullifier differ from the public inputs".into());
+        }
+        let superseded = self
+            .roots
+            .get(&(role, root))
+            .ok_or_else(|| format!("root {root} was not published by a {role} before it"))?;
+        let grace = self.genesis.as_ref().map_or(0, |g| g.root_grace(role));
+        if let Some(at) = superseded {
+            if a.anchored_at > at.saturating_add(grace) {
+                return Err(format!(
+                    "root {root} was superseded at {at}, more than {grace} s before the anchor's time {}",
+                    a.anchored_at
+                ));
+            }
+        }
+        if let Some(t) = today {
+            let day = zkgov_verifier::fr_to_u64(&t).and_then(|x| Date::decode(x).ok());
+            if day.is_none_or(|d| d.0.abs_diff(Date::from_unix(a.anchored_at).0) > 1) {
+                return Err("the proof's date is more than one day from the anchor's time".into());
+            }
+        }
+        if !self.nullifiers.insert((scope, nullifier)) {
+            return Err(format!(
+                "nullifier {nullifier} anchored twice in scope {scope}"
+            ));
+        }
+        bundle
+            .verify(a.statement, vk)
+            .map_err(|e| format!("the proof does not verify: {e}"))?;
+        self.proofs += 1;
+        Ok(())
+    }
+}
+
+/// Replays `entries` (the log's entry bytes, from index 0) against the
+/// signed `checkpoint` note covering exactly them.
+pub fn audit(entries: &[Vec<u8>], checkpoint: &str) -> AuditReport {
+    let mut replay = Replay::default();
+    let mut report = AuditReport {
+        entries: entries.len() as u64,
+        ..AuditReport::default()
+    };
+    let mut leaves: Vec<Hash> = Vec::with_capacity(entries.len());
+    for (i, bytes) in entries.iter().enumerate() {
+        leaves.push(leaf_hash(bytes));
+        let result = Entry::from_bytes(bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|e| replay.apply(i as u64, e));
+        if let Err(why) = result {
+            report.failures.push((Some(i as u64), why));
+        }
+    }
+    report.proofs_verified = replay.proofs;
+    match &replay.genesis {
+        None => report
+            .failures
+            .push((None, "the log has no genesis entry".into())),
+        Some(g) => match verify_checkpoint(checkpoint.as_bytes(), std::slice::from_ref(&g.log_key))
+        {
+            Err(e) => report.failures.push((
+                None,
+                format!("the checkpoint is not signed by the log key: {e}"),
+            )),
+            Ok(v) => {
+                let c = v.checkpoint;
+                if c.origin != g.origin {
+                    report.failures.push((
+                        None,
+                        format!("the checkpoint is for {:?}, not {:?}", c.origin, g.origin),
+                    ));
+                }
+                if c.size != entries.len() as u64 || c.root != zkgov_tlog::merkle::root_of(&leaves)
+                {
+                    report.failures.push((
+                        None,
+                        format!(
+                            "the entries do not hash to the checkpoint (size {}, {} entries replayed)",
+                            c.size,
+                            entries.len()
+                        ),
+                    ));
+                }
+            }
+        },
+    }
+    report
+}
+
+/// Fetches every entry under the ledger's latest checkpoint and audits
+/// them.
+pub fn audit_ledger(
+    client: &zkgov_ledger::http::LedgerClient,
+) -> Result<AuditReport, crate::ProverError> {
+    let checkpoint = client.checkpoint()?;
+    // The size, from the note itself (verified in `audit`).
+    let size = checkpoint
+        .lines()
+        .nth(1)
+        .and_then(|l| l.parse::<u64>().ok())
+        .ok_or_else(|| crate::ProverError::malformed("checkpoint", "no size line"))?;
+    let entries = (0..size)
+        .map(|i| client.entry(i))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(audit(&entries, &checkpoint))
+}
