@@ -1,4 +1,5 @@
-//! `zkgov prove record` and `zkgov prove identity`.
+//! `zkgov prove record` and `zkgov prove identity` (`zkgov prove zkey` is in
+//! `prove_zkey.rs`).
 
 use std::{path::PathBuf, time::Instant};
 
@@ -13,7 +14,10 @@ use zkgov_verifier::{
     ValidatedVerifyingKey, RECORD_FIELDS,
 };
 
-use super::shared::{read, write, KeysArg};
+use super::{
+    prove_zkey,
+    shared::{read, write, KeysArg},
+};
 use crate::exit::CliError;
 
 #[derive(clap::Subcommand)]
@@ -38,6 +42,9 @@ pub(crate) enum Cmd {
         #[command(flatten)]
         proof: ProofOutput,
     },
+    /// Prove with a snarkjs Groth16 key and a circom witness, as rapidsnark's
+    /// `prover` does: writes snarkjs proof.json and public.json.
+    Zkey(prove_zkey::Args),
     /// Prove record membership under a policy.
     Record {
         /// Registry file.
@@ -121,6 +128,7 @@ impl ProofOutput {
 
 pub(crate) fn exec(c: Cmd) -> Result<(), CliError> {
     match c {
+        Cmd::Zkey(a) => prove_zkey::exec(a),
         Cmd::Record {
             registry,
             holder,
