@@ -26,32 +26,29 @@ use crate::qap::{circom_h, libsnark_h, CosetDomain, Rows};
 use crate::{Groth16Error, Zkey};
 
 /// The key's points, in the one layout both key sources map to.
-#[derive(Clone, Debug)]
-struct KeyPoints {
+#[derive(Clone, Copy, Debug)]
+struct KeyView<'k> {
     alpha_g1: G1Affine,
     beta_g1: G1Affine,
     beta_g2: G2Affine,
     delta_g1: G1Affine,
     delta_g2: G2Affine,
     /// One per wire.
-    a: Vec<G1Affine>,
-    b1: Vec<G1Affine>,
-    b2: Vec<G2Affine>,
+    a: &'k [G1Affine],
+    b1: &'k [G1Affine],
+    b2: &'k [G2Affine],
     /// One per private wire.
-    l: Vec<G1Affine>,
-    h: Vec<G1Affine>,
+    l: &'k [G1Affine],
+    h: &'k [G1Affine],
     /// Wires before the private ones (`w_0` and the public inputs).
     num_instance: usize,
 }
 
 type BigInt = <Fr as PrimeField>::BigInt;
 
-fn msm_g1(bases: &[G1Affine], scalars: &[BigInt]) -> G1Projective {
-    let n = bases.len().min(scalars.len());
-    G1Projective::msm_bigint(&bases[..n], &scalars[..n])
-}
+use crate::msm::msm_g1;
 
-impl KeyPoints {
+impl KeyView<'_> {
     fn assemble(&self, w: &[Fr], h: &[Fr], r: Fr, s: Fr) -> Proof {
         let wb: Vec<BigInt> = w.par_iter().map(|x| x.into_bigint()).collect();
         let hb: Vec<BigInt> = h.par_iter().map(|x| x.into_bigint()).collect();
@@ -59,20 +56,20 @@ impl KeyPoints {
         let ((a, b1), (b2, (l, hh))) = rayon::join(
             || {
                 rayon::join(
-                    || msm_g1(&self.a, &wb),
+                    || msm_g1(self.a, &wb),
                     || {
                         if r.is_zero() {
                             G1Projective::zero()
                         } else {
-                            msm_g1(&self.b1, &wb)
+                            msm_g1(self.b1, &wb)
                         }
                     },
                 )
             },
             || {
                 rayon::join(
-                    || G2Projective::msm_bigint(&self.b2, &wb),
-                    || rayon::join(|| msm_g1(&self.l, private), || msm_g1(&self.h, &hb)),
+                    || G2Projective::msm_bigint(self.b2, &wb),
+                    || rayon::join(|| msm_g1(self.l, private), || msm_g1(self.h, &hb)),
                 )
             },
         );
@@ -101,9 +98,7 @@ impl KeyPoints {
 /// the witness map and the multi-scalar multiplications.
 #[derive(Clone, Debug)]
 pub struct CircomProver {
-    points: KeyPoints,
-    vk: ValidatedVerifyingKey,
-    n_public: usize,
+    zkey: Zkey,
     domain: CosetDomain,
     a_rows: Rows,
     b_rows: Rows,
@@ -123,46 +118,53 @@ impl CircomProver {
             )
         };
         let (a_rows, b_rows) = (rows(&zkey.a_coefs), rows(&zkey.b_coefs));
+        let mut zkey = zkey;
+        // The rows replace the coefficient lists.
+        zkey.a_coefs = Vec::new();
+        zkey.b_coefs = Vec::new();
         Ok(CircomProver {
-            points: KeyPoints {
-                alpha_g1: zkey.vk.key().alpha_g1,
-                beta_g1: zkey.beta_g1,
-                beta_g2: zkey.vk.key().beta_g2,
-                delta_g1: zkey.delta_g1,
-                delta_g2: zkey.vk.key().delta_g2,
-                a: zkey.a,
-                b1: zkey.b1,
-                b2: zkey.b2,
-                l: zkey.c,
-                h: zkey.h,
-                num_instance: zkey.n_public + 1,
-            },
-            vk: zkey.vk,
-            n_public: zkey.n_public,
+            zkey,
             domain,
             a_rows,
             b_rows,
         })
     }
 
+    fn view(&self) -> KeyView<'_> {
+        let z = &self.zkey;
+        KeyView {
+            alpha_g1: z.vk.key().alpha_g1,
+            beta_g1: z.beta_g1,
+            beta_g2: z.vk.key().beta_g2,
+            delta_g1: z.delta_g1,
+            delta_g2: z.vk.key().delta_g2,
+            a: &z.a,
+            b1: &z.b1,
+            b2: &z.b2,
+            l: &z.c,
+            h: &z.h,
+            num_instance: z.n_public + 1,
+        }
+    }
+
     /// The verifying key of the zkey.
     pub fn verifying_key(&self) -> &ValidatedVerifyingKey {
-        &self.vk
+        &self.zkey.vk
     }
 
     /// The public signals of `witness` (wires `1..=nPublic`), as snarkjs
     /// writes them to `public.json`.
     pub fn public_signals<'w>(&self, witness: &'w [Fr]) -> Result<&'w [Fr], Groth16Error> {
         self.check_witness(witness)?;
-        Ok(&witness[1..=self.n_public])
+        Ok(&witness[1..=self.zkey.n_public])
     }
 
     fn check_witness(&self, witness: &[Fr]) -> Result<(), Groth16Error> {
-        if witness.len() != self.points.a.len() {
+        if witness.len() != self.zkey.n_vars {
             return Err(Groth16Error::WitnessShape(format!(
                 "{} wires, the key has {}",
                 witness.len(),
-                self.points.a.len()
+                self.zkey.n_vars
             )));
         }
         if !witness[0].is_one() {
@@ -176,8 +178,8 @@ impl CircomProver {
     /// satisfy the circuit gives [`Groth16Error::Unsatisfied`].
     pub fn prove_with(&self, witness: &[Fr], r: Fr, s: Fr) -> Result<Proof, Groth16Error> {
         let proof = self.prove_unchecked(witness, r, s)?;
-        let public = &witness[1..=self.n_public];
-        if proof.check_points().is_err() || self.vk.verify(&proof, public).is_err() {
+        let public = &witness[1..=self.zkey.n_public];
+        if proof.check_points().is_err() || self.zkey.vk.verify(&proof, public).is_err() {
             return Err(Groth16Error::Unsatisfied);
         }
         Ok(proof)
@@ -198,7 +200,7 @@ impl CircomProver {
     pub fn prove_unchecked(&self, witness: &[Fr], r: Fr, s: Fr) -> Result<Proof, Groth16Error> {
         self.check_witness(witness)?;
         let h = circom_h(&self.domain, &self.a_rows, &self.b_rows, witness);
-        Ok(self.points.assemble(witness, &h, r, s))
+        Ok(self.view().assemble(witness, &h, r, s))
     }
 }
 
@@ -208,7 +210,7 @@ impl CircomProver {
 /// `Groth16::create_proof_with_reduction_and_matrices`.
 #[derive(Clone, Debug)]
 pub struct MatrixProver {
-    points: KeyPoints,
+    pk: ProvingKey<Bn254>,
     rows: [Rows; 3],
     num_inputs: usize,
     domain: CosetDomain,
@@ -219,7 +221,7 @@ impl MatrixProver {
     /// the key was made for, `num_inputs` counts the instance wires with
     /// `w_0`, `num_constraints` the rows.
     pub fn new(
-        pk: &ProvingKey<Bn254>,
+        pk: ProvingKey<Bn254>,
         matrices: &[Matrix<Fr>],
         num_inputs: usize,
         num_constraints: usize,
@@ -272,51 +274,47 @@ impl MatrixProver {
             )));
         }
         Ok(MatrixProver {
-            points: KeyPoints {
-                alpha_g1: pk.vk.alpha_g1,
-                beta_g1: pk.beta_g1,
-                beta_g2: pk.vk.beta_g2,
-                delta_g1: pk.delta_g1,
-                delta_g2: pk.vk.delta_g2,
-                a: pk.a_query.clone(),
-                b1: pk.b_g1_query.clone(),
-                b2: pk.b_g2_query.clone(),
-                l: pk.l_query.clone(),
-                h: pk.h_query.clone(),
-                num_instance: num_inputs,
-            },
+            pk,
             rows,
             num_inputs,
             domain,
         })
     }
 
+    /// The proving key.
+    pub fn proving_key(&self) -> &ProvingKey<Bn254> {
+        &self.pk
+    }
+
+    fn view(&self) -> KeyView<'_> {
+        let pk = &self.pk;
+        KeyView {
+            alpha_g1: pk.vk.alpha_g1,
+            beta_g1: pk.beta_g1,
+            beta_g2: pk.vk.beta_g2,
+            delta_g1: pk.delta_g1,
+            delta_g2: pk.vk.delta_g2,
+            a: &pk.a_query,
+            b1: &pk.b_g1_query,
+            b2: &pk.b_g2_query,
+            l: &pk.l_query,
+            h: &pk.h_query,
+            num_instance: self.num_inputs,
+        }
+    }
+
     /// The proof for the full assignment `w` (instance with `w_0 = 1`,
     /// then witness) with blinding `r`, `s`. Not verified here: the caller
     /// holds the verifying key.
     pub fn prove(&self, w: &[Fr], r: Fr, s: Fr) -> Result<Proof, Groth16Error> {
-        if w.len() != self.points.a.len() || !w.first().is_some_and(|x| x.is_one()) {
+        let n_wires = self.pk.a_query.len();
+        if w.len() != n_wires || !w.first().is_some_and(|x| x.is_one()) {
             return Err(Groth16Error::WitnessShape(format!(
-                "{} wires (wire 0 must be 1), the key has {}",
-                w.len(),
-                self.points.a.len()
+                "{} wires (wire 0 must be 1), the key has {n_wires}",
+                w.len()
             )));
         }
         let h = libsnark_h(&self.domain, &self.rows, self.num_inputs, w);
-        Ok(self.points.assemble(w, &h, r, s))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ark_ec::AffineRepr;
-
-    #[test]
-    fn identity_points_are_skipped_by_msm() {
-        let g = G1Affine::generator();
-        let bases = [g, G1Affine::zero(), g];
-        let s = [Fr::from(2u64), Fr::from(5u64), Fr::from(3u64)].map(|x| x.into_bigint());
-        assert_eq!(msm_g1(&bases, &s), g * Fr::from(5u64));
+        Ok(self.view().assemble(w, &h, r, s))
     }
 }

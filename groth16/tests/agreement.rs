@@ -132,7 +132,8 @@ fn zkgov_vk(pk: &ProvingKey<Bn254>) -> VerifyingKey {
 fn agree(c: &RandomCircuit, seed: u64) {
     let p = prepare(c, seed);
     let full = assignment(c);
-    let ours = MatrixProver::new(&p.pk, &p.matrices, p.num_inputs, p.num_constraints).unwrap();
+    let ours =
+        MatrixProver::new(p.pk.clone(), &p.matrices, p.num_inputs, p.num_constraints).unwrap();
     let mut rng = ChaCha20Rng::seed_from_u64(seed ^ 0x5eed);
     let (r, s) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
     let theirs = Groth16::<Bn254>::create_proof_with_reduction_and_matrices(
@@ -166,7 +167,8 @@ fn a_fixed_seed_gives_arkworks_proof() {
         steps: 40,
     };
     let p = prepare(&c, 3);
-    let ours = MatrixProver::new(&p.pk, &p.matrices, p.num_inputs, p.num_constraints).unwrap();
+    let ours =
+        MatrixProver::new(p.pk.clone(), &p.matrices, p.num_inputs, p.num_constraints).unwrap();
     // `Groth16::prove` draws r, then s.
     let theirs = Groth16::<Bn254>::create_random_proof_with_reduction(
         c.clone(),
@@ -189,10 +191,29 @@ fn shapes_that_do_not_fit_are_refused() {
         steps: 10,
     };
     let p = prepare(&c, 7);
-    assert!(MatrixProver::new(&p.pk, &p.matrices[..2], p.num_inputs, p.num_constraints).is_err());
-    assert!(MatrixProver::new(&p.pk, &p.matrices, p.num_inputs + 1, p.num_constraints).is_err());
-    assert!(MatrixProver::new(&p.pk, &p.matrices, p.num_inputs, p.num_constraints + 1).is_err());
-    let ours = MatrixProver::new(&p.pk, &p.matrices, p.num_inputs, p.num_constraints).unwrap();
+    assert!(MatrixProver::new(
+        p.pk.clone(),
+        &p.matrices[..2],
+        p.num_inputs,
+        p.num_constraints
+    )
+    .is_err());
+    assert!(MatrixProver::new(
+        p.pk.clone(),
+        &p.matrices,
+        p.num_inputs + 1,
+        p.num_constraints
+    )
+    .is_err());
+    assert!(MatrixProver::new(
+        p.pk.clone(),
+        &p.matrices,
+        p.num_inputs,
+        p.num_constraints + 1
+    )
+    .is_err());
+    let ours =
+        MatrixProver::new(p.pk.clone(), &p.matrices, p.num_inputs, p.num_constraints).unwrap();
     let mut full = assignment(&c);
     full.pop();
     assert!(ours.prove(&full, Fr::one(), Fr::one()).is_err());
