@@ -10,8 +10,6 @@
 //!   snarkjs fixture, with and without the final verification. With
 //!   `ZKGOV_BENCH_ZKEY=DIR/NAME` (a `NAME.zkey` and `NAME.wtns` made by
 //!   `interop/make-zkey-fixture.sh`) the same on that key.
-//! - `msm-g1-8192-random-scalars`: `ark-ec`'s `VariableBaseMSM` and
-//!   zkgov's batch-affine MSM on the same 8,192 points and scalars.
 //! - `batch-verify-1000`: 1,000 proofs for one key checked one by one and as
 //!   one batch.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -19,7 +17,7 @@
 use std::hint::black_box;
 
 use ark_bn254::{Bn254, Fr};
-use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
+use ark_ec::CurveGroup;
 use ark_ff::{Field, UniformRand};
 use ark_groth16::Groth16;
 use ark_relations::gr1cs::{
@@ -83,30 +81,6 @@ fn bench_core(c: &mut Criterion) {
     });
     g.bench_function("zkgov-matrix-prover", |b| {
         b.iter(|| ours.prove(black_box(&full), r, s).unwrap())
-    });
-    g.finish();
-}
-
-fn bench_msm(c: &mut Criterion) {
-    let mut rng = ChaCha20Rng::seed_from_u64(13);
-    let n = 8192;
-    let g = ark_bn254::G1Affine::generator();
-    let step = g * Fr::rand(&mut rng);
-    let mut acc = g.into_group();
-    let mut bases = Vec::with_capacity(n);
-    for _ in 0..n {
-        acc += step;
-        bases.push(acc);
-    }
-    let bases = ark_bn254::G1Projective::normalize_batch(&bases);
-    let scalars: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
-    let mut g = c.benchmark_group("msm-g1-8192-random-scalars");
-    g.sample_size(20);
-    g.bench_function("ark-ec-variable-base-msm", |b| {
-        b.iter(|| ark_bn254::G1Projective::msm(&bases, black_box(&scalars)).unwrap())
-    });
-    g.bench_function("zkgov-batch-affine", |b| {
-        b.iter(|| zkgov_groth16::msm_g1(&bases, black_box(&scalars)))
     });
     g.finish();
 }
@@ -192,5 +166,5 @@ fn bench_batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_msm, bench_core, bench_zkey, bench_batch);
+criterion_group!(benches, bench_core, bench_zkey, bench_batch);
 criterion_main!(benches);

@@ -7,7 +7,6 @@
 //! | snarkjs proving keys and circom witnesses, read with bounded, validated parsing | [`Zkey`], [`read_wtns`] |
 //! | a prover for a snarkjs key (circom's QAP reduction, H on the odd coset) | [`CircomProver`] |
 //! | a prover for an `ark-groth16` key and its constraint matrices (libsnark reduction, same proofs as `ark-groth16`) | [`MatrixProver`] |
-//! | multi-scalar multiplication in G1 with batch-affine buckets (what both provers use for their G1 queries) | [`msm_g1`] |
 //! | errors | [`Groth16Error`], [`ErrorKind`], [`FileKind`] |
 //!
 //! Both provers build their per-key context once (key points, sparse rows,
@@ -16,14 +15,12 @@
 
 mod binfile;
 mod error;
-mod msm;
 mod prover;
 mod qap;
 mod wtns;
 mod zkey;
 
 pub use error::{ErrorKind, FileKind, Groth16Error};
-pub use msm::msm as msm_g1;
 pub use prover::{CircomProver, MatrixProver};
 pub use wtns::read_wtns;
 pub use zkey::Zkey;

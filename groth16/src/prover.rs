@@ -46,7 +46,13 @@ struct KeyView<'k> {
 
 type BigInt = <Fr as PrimeField>::BigInt;
 
-use crate::msm::msm_g1;
+/// `ark-ec`'s MSM, which already drops zero scalars and gives scalars of
+/// at most 1, 8, 16, 32 and 64 bits (and their negatives) their own cheaper
+/// passes: witnesses of Poseidon-heavy circuits are mostly such values.
+fn msm_g1(bases: &[G1Affine], scalars: &[BigInt]) -> G1Projective {
+    let n = bases.len().min(scalars.len());
+    G1Projective::msm_bigint(&bases[..n], &scalars[..n])
+}
 
 impl KeyView<'_> {
     fn assemble(&self, w: &[Fr], h: &[Fr], r: Fr, s: Fr) -> Proof {
