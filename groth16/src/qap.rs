@@ -159,7 +159,7 @@ impl CosetDomain {
     }
 
     /// Domain evaluations to coset evaluations, in place.
-    fn to_coset(&self, v: &mut Vec<Fr>) {
+    fn domain_to_coset(&self, v: &mut Vec<Fr>) {
         self.domain.ifft_in_place(v);
         v.par_iter_mut()
             .zip(self.powers.par_iter())
@@ -168,7 +168,7 @@ impl CosetDomain {
     }
 
     /// Coset evaluations to coefficients, in place.
-    fn from_coset(&self, v: &mut Vec<Fr>) {
+    fn coset_to_coefficients(&self, v: &mut Vec<Fr>) {
         self.domain.ifft_in_place(v);
         v.par_iter_mut()
             .zip(self.inverse_powers.par_iter())
@@ -189,8 +189,8 @@ pub(crate) fn circom_h(d: &CosetDomain, a_rows: &Rows, b_rows: &Rows, w: &[Fr]) 
         .map(|(x, y)| *x * y)
         .collect();
     rayon::join(
-        || rayon::join(|| d.to_coset(&mut a), || d.to_coset(&mut b)),
-        || d.to_coset(&mut c),
+        || rayon::join(|| d.domain_to_coset(&mut a), || d.domain_to_coset(&mut b)),
+        || d.domain_to_coset(&mut c),
     );
     a.par_iter_mut()
         .zip(b.par_iter())
@@ -216,14 +216,14 @@ pub(crate) fn libsnark_h(
     rows[1].eval_into(w, &mut b);
     rows[2].eval_into(w, &mut c);
     rayon::join(
-        || rayon::join(|| d.to_coset(&mut a), || d.to_coset(&mut b)),
-        || d.to_coset(&mut c),
+        || rayon::join(|| d.domain_to_coset(&mut a), || d.domain_to_coset(&mut b)),
+        || d.domain_to_coset(&mut c),
     );
     let z_inv = d.z_inv;
     a.par_iter_mut()
         .zip(b.par_iter())
         .zip(c.par_iter())
         .for_each(|((x, y), z)| *x = (*x * y - z) * z_inv);
-    d.from_coset(&mut a);
+    d.coset_to_coefficients(&mut a);
     a
 }
