@@ -1,5 +1,4 @@
-//! `zkgov prove record` and `zkgov prove identity` (`zkgov prove zkey` is in
-//! `prove_zkey.rs`).
+//! `zkgov prove record` and `zkgov prove identity`.
 
 use std::{path::PathBuf, time::Instant};
 
