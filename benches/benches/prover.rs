@@ -29,14 +29,16 @@ use rand_chacha::ChaCha20Rng;
 use zkgov_benches::record_fixture;
 use zkgov_circuits::record::RecordMembershipCircuit;
 use zkgov_groth16::{read_wtns, CircomProver, MatrixProver, Zkey};
-use zkgov_verifier::{Proof, StatementId};
+use zkgov_verifier::Proof;
 
 fn bench_core(c: &mut Criterion) {
     let f = record_fixture(20, 64);
     let cs = ConstraintSystem::<Fr>::new_ref();
     cs.set_optimization_goal(OptimizationGoal::Constraints);
     cs.set_mode(SynthesisMode::Setup);
-    zkgov_params::blank_circuit(StatementId::RecordMembershipV1, f.depth)
+    // The matrices do not depend on the witness.
+    RecordMembershipCircuit::new(f.depth, f.witness.clone())
+        .unwrap()
         .generate_constraints(cs.clone())
         .unwrap();
     cs.finalize();
