@@ -23,3 +23,7 @@ echo "circomlibjs EdDSA-Poseidon vectors: regenerated and identical"
 
 # One profile (release) for tests and the demo, so the workspace builds once.
 ZKGOV_REQUIRE_NODE=1 cargo test --release --workspace
+
+# zkgov prove zkey next to snarkjs groth16 prove on the same zkey and witness
+# (every proof checked with snarkjs groth16 verify).
+bash scripts/prover-side-by-side.sh

@@ -41,6 +41,10 @@ pub enum ProverError {
     /// A ledger operation failed.
     #[error(transparent)]
     Ledger(#[from] zkgov_ledger::LedgerError),
+    /// A snarkjs key or circom witness is malformed, or the witness does
+    /// not satisfy the circuit.
+    #[error(transparent)]
+    Groth16(#[from] zkgov_groth16::Groth16Error),
     /// The Groth16 prover failed.
     #[error("proving failed: {0}")]
     Proving(String),

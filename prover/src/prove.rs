@@ -7,20 +7,23 @@
 //! gadget's partial rounds leave long linear combinations). The matrices
 //! depend only on the circuit's shape, so [`PreparedProver`] builds them
 //! once, from the blank circuit the key was made from, and each proof only
-//! synthesises the witness (no matrices) and runs the QAP reduction and the
-//! multi-exponentiations (`create_proof_with_reduction_and_matrices`). Every
+//! synthesises the witness (no matrices); the QAP reduction and the
+//! multi-exponentiations run on `zkgov_groth16::MatrixProver`, whose proofs
+//! are those of `ark-groth16`'s `create_proof_with_reduction_and_matrices`
+//! for the same `r`, `s` (tested there). Every
 //! proof is still verified before it is handed out, so a key and matrices
 //! that did not match would be caught.
 
 use ark_bn254::Bn254;
 use ark_ff::UniformRand;
-use ark_groth16::{Groth16, ProvingKey};
+use ark_groth16::ProvingKey;
 use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystem, Matrix, OptimizationGoal, SynthesisError,
-    SynthesisMode, R1CS_PREDICATE_LABEL,
+    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisError, SynthesisMode,
+    R1CS_PREDICATE_LABEL,
 };
 use rand::{CryptoRng, RngCore};
 use zkgov_circuits::record::{RecordMembershipCircuit, RecordWitness};
+use zkgov_groth16::MatrixProver;
 use zkgov_verifier::{
     Bundle, CompiledPolicy, Context, DisclosureOpening, Fr, MerkleRoot, Proof, Scope, StatementId,
     ValidatedVerifyingKey,
@@ -30,10 +33,8 @@ use crate::{holder::HolderSecret, registry::Registry, ProverError};
 
 /// A proving key with the constraint matrices of its circuit.
 pub struct PreparedProver {
-    pk: ProvingKey<Bn254>,
-    matrices: Vec<Matrix<Fr>>,
+    core: MatrixProver,
     num_inputs: usize,
-    num_constraints: usize,
 }
 
 impl PreparedProver {
@@ -62,17 +63,13 @@ impl PreparedProver {
                 "the proving key is for another circuit than {statement} at depth {depth}"
             )));
         }
-        Ok(PreparedProver {
-            pk,
-            matrices,
-            num_inputs,
-            num_constraints: cs.num_constraints(),
-        })
+        let core = MatrixProver::new(pk, &matrices, num_inputs, cs.num_constraints())?;
+        Ok(PreparedProver { core, num_inputs })
     }
 
     /// The proving key.
     pub fn proving_key(&self) -> &ProvingKey<Bn254> {
-        &self.pk
+        self.core.proving_key()
     }
 
     /// A zero-knowledge proof for `circuit` (fresh `r`, `s` from `rng`).
@@ -91,28 +88,17 @@ impl PreparedProver {
         circuit.generate_constraints(cs.clone()).map_err(err)?;
         let mut full = cs.instance_assignment().map_err(err)?;
         full.extend(cs.witness_assignment().map_err(err)?);
-        if full.len() != self.pk.a_query.len() || cs.num_instance_variables() != self.num_inputs {
+        if full.len() != self.proving_key().a_query.len()
+            || cs.num_instance_variables() != self.num_inputs
+        {
             return Err(ProverError::Proving(
                 "the circuit's shape differs from the proving key's".into(),
             ));
         }
         let (r, s) = (Fr::rand(rng), Fr::rand(rng));
-        let p = Groth16::<Bn254>::create_proof_with_reduction_and_matrices(
-            &self.pk,
-            r,
-            s,
-            &self.matrices,
-            self.num_inputs,
-            self.num_constraints,
-            &full,
-        )
-        .map_err(err)?;
+        let proof = self.core.prove(&full, r, s);
         full.iter_mut().for_each(zeroize::Zeroize::zeroize);
-        Ok(Proof {
-            a: p.a,
-            b: p.b,
-            c: p.c,
-        })
+        Ok(proof?)
     }
 }
 

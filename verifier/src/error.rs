@@ -97,6 +97,14 @@ pub enum VerifyError {
     /// The pairing check failed: the proof is not valid for these public inputs.
     #[error("invalid proof: the pairing check failed for these public inputs")]
     InvalidProof,
+    /// A batch of proofs for one key does not verify: `invalid` lists the
+    /// positions, in the order given, of every proof that fails on its own
+    /// (found by bisection).
+    #[error("invalid proofs in the batch at positions {invalid:?}")]
+    InvalidBatch {
+        /// Positions of the invalid proofs.
+        invalid: Vec<usize>,
+    },
     /// A transparency-log proof, checkpoint or signed note failed (see
     /// [`zkgov_tlog::TlogError`]).
     #[error(transparent)]
@@ -145,7 +153,9 @@ impl VerifyError {
                 zkgov_tlog::ErrorKind::Mismatch => ErrorKind::Mismatch,
                 zkgov_tlog::ErrorKind::InvalidProof => ErrorKind::InvalidProof,
             },
-            VerifyError::InvalidProof | VerifyError::BadSignature(_) => ErrorKind::InvalidProof,
+            VerifyError::InvalidProof
+            | VerifyError::InvalidBatch { .. }
+            | VerifyError::BadSignature(_) => ErrorKind::InvalidProof,
             VerifyError::StatementMismatch { .. }
             | VerifyError::KeyDigestMismatch { .. }
             | VerifyError::PublicInputMismatch { .. }

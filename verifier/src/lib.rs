@@ -17,7 +17,7 @@
 //! | statements and their public inputs, defined once | [`StatementId`], [`RecordPublicInputs`], [`IdentityPublicInputs`], [`MerkleRoot`], [`Nullifier`], [`Scope`], [`Context`], [`PolicyHash`], [`DisclosureCommitment`], [`RECORD_FIELDS`] |
 //! | the disclosure commitment and its opening | [`disclosure_commitment`], [`DisclosureOpening`] |
 //! | the predicate language | [`Policy`], [`CompiledPolicy`], [`SlotConstraint`] |
-//! | Groth16 | [`ValidatedVerifyingKey`], [`Proof`], [`VerifyingKeyDigest`] |
+//! | Groth16 (one proof, or a batch for one key: [`ValidatedVerifyingKey::verify_batch`]) | [`ValidatedVerifyingKey`], [`Proof`], [`VerifyingKeyDigest`] |
 //! | bundles and the agency's record check | [`Bundle`], [`RecordRequest`], [`verify_record`], [`RecordVerifier`], [`RecordOutcome`] |
 //! | identity credentials and the agency's identity check | [`identity`]: [`identity::IdentityVerifier`], [`identity::Schema`], [`identity::IdentityPolicy`], [`identity::Date`], [`identity::Credential`] |
 //! | ledger entries (typed, versioned; canonical bytes are the log leaves) | [`Entry`], [`EntryBody`], [`Authority`], [`Role`], [`RegistryRoot`], [`ProofAnchor`], ... |

@@ -67,6 +67,10 @@ impl ExitStatus {
                     l if l.code() == ErrorCode::Malformed => ExitStatus::Malformed,
                     _ => ExitStatus::Invalid,
                 },
+                ProverError::Groth16(g) => match g.kind() {
+                    zkgov_groth16::ErrorKind::Invalid => ExitStatus::Invalid,
+                    _ => ExitStatus::Malformed,
+                },
                 ProverError::NotInRegistry | ProverError::Circuit(_) | ProverError::Proving(_) => {
                     ExitStatus::Invalid
                 }

@@ -12,6 +12,7 @@ mod issue;
 mod issuer;
 mod ledger;
 mod prove;
+mod prove_zkey;
 mod receipt;
 mod registry;
 mod revoke;

@@ -22,7 +22,10 @@ use zkgov_verifier::{
     RECORD_FIELDS,
 };
 
-use super::shared::{read, write, KeysArg};
+use super::{
+    prove_zkey,
+    shared::{read, write, KeysArg},
+};
 use crate::exit::CliError;
 
 #[derive(clap::Subcommand)]
@@ -47,6 +50,9 @@ pub(crate) enum Cmd {
         #[command(flatten)]
         proof: ProofOutput,
     },
+    /// Prove with a snarkjs Groth16 key and a circom witness, as rapidsnark's
+    /// `prover` does: writes snarkjs proof.json and public.json.
+    Zkey(prove_zkey::Args),
     /// Prove record membership under a policy.
     Record {
         /// Registry file.
@@ -218,6 +224,7 @@ impl ProofOutput {
 
 pub(crate) fn exec(c: Cmd) -> Result<(), CliError> {
     match c {
+        Cmd::Zkey(a) => prove_zkey::exec(a),
         Cmd::Record {
             registry,
             holder,

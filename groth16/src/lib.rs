@@ -1,0 +1,26 @@
+//! # zkgov-groth16
+//!
+//! Groth16 proving over BN254 for zkgov and for circom users:
+//!
+//! | what | items |
+//! |---|---|
+//! | snarkjs proving keys and circom witnesses, read with bounded, validated parsing | [`Zkey`], [`read_wtns`] |
+//! | a prover for a snarkjs key (circom's QAP reduction, H on the odd coset) | [`CircomProver`] |
+//! | a prover for an `ark-groth16` key and its constraint matrices (libsnark reduction, same proofs as `ark-groth16`) | [`MatrixProver`] |
+//! | errors | [`Groth16Error`], [`ErrorKind`], [`FileKind`] |
+//!
+//! Both provers build their per-key context once (key points, sparse rows,
+//! the evaluation domain and the coset's shift powers); a proof runs the
+//! witness map with in-place FFTs and five multi-scalar multiplications.
+
+mod binfile;
+mod error;
+mod prover;
+mod qap;
+mod wtns;
+mod zkey;
+
+pub use error::{ErrorKind, FileKind, Groth16Error};
+pub use prover::{CircomProver, MatrixProver};
+pub use wtns::read_wtns;
+pub use zkey::Zkey;

@@ -1,0 +1,326 @@
+//! The proving core: per-key contexts built once, and the proof assembled
+//! from the witness and `h` with multi-scalar multiplications.
+//!
+//! With wires `w` (`w_0 = 1`, then the public inputs, then the private
+//! wires), `h` from the witness map and blinding scalars `r`, `s`:
+//!
+//! ```text
+//! A = alpha_1 + sum_i w_i A_i + r delta_1
+//! B = beta_2  + sum_i w_i B2_i + s delta_2         (and B1 likewise in G1)
+//! C = sum_{i private} w_i L_i + sum_j h_j H_j + s A + r B1 - r s delta_1
+//! ```
+//!
+//! exactly as `ark-groth16` and snarkjs assemble it, so the same key,
+//! witness, `r` and `s` give the same proof bytes as `ark-groth16`.
+
+use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
+use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ff::{One, PrimeField, UniformRand, Zero};
+use ark_groth16::ProvingKey;
+use ark_relations::gr1cs::Matrix;
+use rand::{CryptoRng, RngCore};
+use rayon::prelude::*;
+use zkgov_verifier::{Proof, ValidatedVerifyingKey};
+
+use crate::qap::{circom_h, libsnark_h, CosetDomain, Rows};
+use crate::{Groth16Error, Zkey};
+
+/// The key's points, in the one layout both key sources map to.
+#[derive(Clone, Copy, Debug)]
+struct KeyView<'k> {
+    alpha_g1: G1Affine,
+    beta_g1: G1Affine,
+    beta_g2: G2Affine,
+    delta_g1: G1Affine,
+    delta_g2: G2Affine,
+    /// One per wire.
+    a: &'k [G1Affine],
+    b1: &'k [G1Affine],
+    b2: &'k [G2Affine],
+    /// One per private wire.
+    l: &'k [G1Affine],
+    h: &'k [G1Affine],
+    /// Wires before the private ones (`w_0` and the public inputs).
+    num_instance: usize,
+}
+
+type BigInt = <Fr as PrimeField>::BigInt;
+
+/// `ark-ec`'s MSM, which already drops zero scalars and gives scalars of
+/// at most 1, 8, 16, 32 and 64 bits (and their negatives) their own cheaper
+/// passes: witnesses of Poseidon-heavy circuits are mostly such values.
+fn msm_g1(bases: &[G1Affine], scalars: &[BigInt]) -> G1Projective {
+    let n = bases.len().min(scalars.len());
+    G1Projective::msm_bigint(&bases[..n], &scalars[..n])
+}
+
+impl KeyView<'_> {
+    fn assemble(&self, w: &[Fr], h: &[Fr], r: Fr, s: Fr) -> Proof {
+        let wb: Vec<BigInt> = w.par_iter().map(|x| x.into_bigint()).collect();
+        let hb: Vec<BigInt> = h.par_iter().map(|x| x.into_bigint()).collect();
+        let private = &wb[self.num_instance..];
+        let ((a, b1), (b2, (l, hh))) = rayon::join(
+            || {
+                rayon::join(
+                    || msm_g1(self.a, &wb),
+                    || {
+                        if r.is_zero() {
+                            G1Projective::zero()
+                        } else {
+                            msm_g1(self.b1, &wb)
+                        }
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || G2Projective::msm_bigint(self.b2, &wb),
+                    || rayon::join(|| msm_g1(self.l, private), || msm_g1(self.h, &hb)),
+                )
+            },
+        );
+        let g_a = a + self.alpha_g1 + self.delta_g1 * r;
+        let g1_b = if r.is_zero() {
+            G1Projective::zero()
+        } else {
+            b1 + self.beta_g1 + self.delta_g1 * s
+        };
+        let g_b = b2 + self.beta_g2 + self.delta_g2 * s;
+        let g_c = g_a * s + g1_b * r - self.delta_g1 * (r * s) + l + hh;
+        let [a, c] = {
+            let v = G1Projective::normalize_batch(&[g_a, g_c]);
+            [v[0], v[1]]
+        };
+        Proof {
+            a,
+            b: g_b.into_affine(),
+            c,
+        }
+    }
+}
+
+/// A prover for one snarkjs proving key: the key's points, its A and B
+/// rows, the domain and the odd coset, built once; a proof computes only
+/// the witness map and the multi-scalar multiplications.
+#[derive(Clone, Debug)]
+pub struct CircomProver {
+    zkey: Zkey,
+    domain: CosetDomain,
+    a_rows: Rows,
+    b_rows: Rows,
+}
+
+impl CircomProver {
+    /// Builds the proving context of `zkey`.
+    pub fn new(zkey: Zkey) -> Result<Self, Groth16Error> {
+        let domain = CosetDomain::circom(zkey.domain_size)?;
+        let n = zkey.domain_size;
+        let rows = |coefs: &[crate::zkey::Coef]| {
+            Rows::from_triples(
+                n,
+                coefs
+                    .iter()
+                    .map(|c| (c.constraint as usize, c.signal, c.value)),
+            )
+        };
+        let (a_rows, b_rows) = (rows(&zkey.a_coefs), rows(&zkey.b_coefs));
+        let mut zkey = zkey;
+        // The rows replace the coefficient lists.
+        zkey.a_coefs = Vec::new();
+        zkey.b_coefs = Vec::new();
+        Ok(CircomProver {
+            zkey,
+            domain,
+            a_rows,
+            b_rows,
+        })
+    }
+
+    fn view(&self) -> KeyView<'_> {
+        let z = &self.zkey;
+        KeyView {
+            alpha_g1: z.vk.key().alpha_g1,
+            beta_g1: z.beta_g1,
+            beta_g2: z.vk.key().beta_g2,
+            delta_g1: z.delta_g1,
+            delta_g2: z.vk.key().delta_g2,
+            a: &z.a,
+            b1: &z.b1,
+            b2: &z.b2,
+            l: &z.c,
+            h: &z.h,
+            num_instance: z.n_public + 1,
+        }
+    }
+
+    /// The verifying key of the zkey.
+    pub fn verifying_key(&self) -> &ValidatedVerifyingKey {
+        &self.zkey.vk
+    }
+
+    /// The public signals of `witness` (wires `1..=nPublic`), as snarkjs
+    /// writes them to `public.json`.
+    pub fn public_signals<'w>(&self, witness: &'w [Fr]) -> Result<&'w [Fr], Groth16Error> {
+        self.check_witness(witness)?;
+        Ok(&witness[1..=self.zkey.n_public])
+    }
+
+    fn check_witness(&self, witness: &[Fr]) -> Result<(), Groth16Error> {
+        if witness.len() != self.zkey.n_vars {
+            return Err(Groth16Error::WitnessShape(format!(
+                "{} wires, the key has {}",
+                witness.len(),
+                self.zkey.n_vars
+            )));
+        }
+        if !witness[0].is_one() {
+            return Err(Groth16Error::WitnessShape("wire 0 is not 1".into()));
+        }
+        Ok(())
+    }
+
+    /// A proof for `witness` with blinding `r`, `s`, checked against the
+    /// key's verifying key before it is returned: a witness that does not
+    /// satisfy the circuit gives [`Groth16Error::Unsatisfied`].
+    pub fn prove_with(&self, witness: &[Fr], r: Fr, s: Fr) -> Result<Proof, Groth16Error> {
+        let proof = self.prove_unchecked(witness, r, s)?;
+        let public = &witness[1..=self.zkey.n_public];
+        if proof.check_points().is_err() || self.zkey.vk.verify(&proof, public).is_err() {
+            return Err(Groth16Error::Unsatisfied);
+        }
+        Ok(proof)
+    }
+
+    /// A zero-knowledge proof (fresh `r`, `s` from `rng`), checked as
+    /// [`CircomProver::prove_with`] does.
+    pub fn prove<R: RngCore + CryptoRng>(
+        &self,
+        witness: &[Fr],
+        rng: &mut R,
+    ) -> Result<Proof, Groth16Error> {
+        let (r, s) = (Fr::rand(rng), Fr::rand(rng));
+        self.prove_with(witness, r, s)
+    }
+
+    /// The proof without the final verification (what rapidsnark does).
+    pub fn prove_unchecked(&self, witness: &[Fr], r: Fr, s: Fr) -> Result<Proof, Groth16Error> {
+        self.check_witness(witness)?;
+        let h = circom_h(&self.domain, &self.a_rows, &self.b_rows, witness);
+        Ok(self.view().assemble(witness, &h, r, s))
+    }
+}
+
+/// A prover for one `ark-groth16` proving key and the constraint matrices
+/// of its circuit, with the libsnark reduction `ark-groth16` uses: the same
+/// assignment, `r` and `s` give the same proof as
+/// `Groth16::create_proof_with_reduction_and_matrices`.
+#[derive(Clone, Debug)]
+pub struct MatrixProver {
+    pk: ProvingKey<Bn254>,
+    rows: [Rows; 3],
+    num_inputs: usize,
+    domain: CosetDomain,
+}
+
+impl MatrixProver {
+    /// Builds the proving context. `matrices` are A, B, C of the circuit
+    /// the key was made for, `num_inputs` counts the instance wires with
+    /// `w_0`, `num_constraints` the rows.
+    pub fn new(
+        pk: ProvingKey<Bn254>,
+        matrices: &[Matrix<Fr>],
+        num_inputs: usize,
+        num_constraints: usize,
+    ) -> Result<Self, Groth16Error> {
+        let [a, b, c] = matrices else {
+            return Err(Groth16Error::KeyShape(format!(
+                "{} matrices, expected A, B, C",
+                matrices.len()
+            )));
+        };
+        let n_wires = pk.a_query.len();
+        let rows = |m: &Matrix<Fr>| -> Result<Rows, Groth16Error> {
+            if m.len() != num_constraints {
+                return Err(Groth16Error::KeyShape(format!(
+                    "{} rows, expected {num_constraints}",
+                    m.len()
+                )));
+            }
+            let triples = m.iter().enumerate().flat_map(|(i, row)| {
+                row.iter()
+                    .map(move |(v, col)| (i, u32::try_from(*col).unwrap_or(u32::MAX), *v))
+            });
+            let rows = Rows::from_triples(num_constraints, triples);
+            if rows.width() > n_wires {
+                return Err(Groth16Error::KeyShape(format!(
+                    "a matrix names wire {}, the key has {n_wires}",
+                    rows.width() - 1
+                )));
+            }
+            Ok(rows)
+        };
+        let rows = [rows(a)?, rows(b)?, rows(c)?];
+        if num_inputs == 0
+            || num_inputs > n_wires
+            || pk.b_g1_query.len() != n_wires
+            || pk.b_g2_query.len() != n_wires
+            || pk.l_query.len() != n_wires - num_inputs
+            || pk.vk.gamma_abc_g1.len() != num_inputs
+        {
+            return Err(Groth16Error::KeyShape(format!(
+                "query sizes do not fit {n_wires} wires and {num_inputs} inputs"
+            )));
+        }
+        let domain = CosetDomain::libsnark(num_constraints + num_inputs)?;
+        if pk.h_query.len() + 1 != domain.size() {
+            return Err(Groth16Error::KeyShape(format!(
+                "H query of {} points for a domain of {}",
+                pk.h_query.len(),
+                domain.size()
+            )));
+        }
+        Ok(MatrixProver {
+            pk,
+            rows,
+            num_inputs,
+            domain,
+        })
+    }
+
+    /// The proving key.
+    pub fn proving_key(&self) -> &ProvingKey<Bn254> {
+        &self.pk
+    }
+
+    fn view(&self) -> KeyView<'_> {
+        let pk = &self.pk;
+        KeyView {
+            alpha_g1: pk.vk.alpha_g1,
+            beta_g1: pk.beta_g1,
+            beta_g2: pk.vk.beta_g2,
+            delta_g1: pk.delta_g1,
+            delta_g2: pk.vk.delta_g2,
+            a: &pk.a_query,
+            b1: &pk.b_g1_query,
+            b2: &pk.b_g2_query,
+            l: &pk.l_query,
+            h: &pk.h_query,
+            num_instance: self.num_inputs,
+        }
+    }
+
+    /// The proof for the full assignment `w` (instance with `w_0 = 1`,
+    /// then witness) with blinding `r`, `s`. Not verified here: the caller
+    /// holds the verifying key.
+    pub fn prove(&self, w: &[Fr], r: Fr, s: Fr) -> Result<Proof, Groth16Error> {
+        let n_wires = self.pk.a_query.len();
+        if w.len() != n_wires || !w.first().is_some_and(|x| x.is_one()) {
+            return Err(Groth16Error::WitnessShape(format!(
+                "{} wires (wire 0 must be 1), the key has {n_wires}",
+                w.len()
+            )));
+        }
+        let h = libsnark_h(&self.domain, &self.rows, self.num_inputs, w);
+        Ok(self.view().assemble(w, &h, r, s))
+    }
+}
