@@ -269,7 +269,7 @@ fn record_flow_on_a_served_ledger_from_first_command_to_receipt() {
             p(&f("me.json")),
             "--policy",
             p(&f("policy.json")),
-            "--scope",
+            "--unregistered-scope",
             "label:housing-2026",
             "--context",
             &challenge,

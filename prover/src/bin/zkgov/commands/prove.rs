@@ -77,9 +77,14 @@ pub(crate) struct ProofOutput {
     /// is derived from it, the policy and challenge taken from it.
     #[arg(long, requires = "ledger", conflicts_with_all = ["scope", "context"])]
     request: Option<PathBuf>,
-    /// Without --request: the scope, a canonical decimal field element or
-    /// `label:<text>`. Nothing checks who may use it: prefer --request.
-    #[arg(long, required_unless_present = "request", requires = "context")]
+    /// Without --request: a scope given by hand (a canonical decimal field
+    /// element or `label:<text>`). Nothing checks that it belongs to whoever
+    /// asks: answer agencies with --request.
+    #[arg(
+        long = "unregistered-scope",
+        required_unless_present = "request",
+        requires = "context"
+    )]
     scope: Option<String>,
     /// Without --request: the verifier's challenge (canonical decimal).
     #[arg(long, required_unless_present = "request")]
@@ -140,7 +145,8 @@ impl ProofOutput {
         let (Some(scope), Some(context), Some(policy)) = (&self.scope, &self.context, policy)
         else {
             return Err(CliError::Usage(
-                "give --request FILE --ledger URL, or --policy, --scope and --context".into(),
+                "give --request FILE --ledger URL, or --policy, --unregistered-scope and --context"
+                    .into(),
             ));
         };
         Ok(Asked {
