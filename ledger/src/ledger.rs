@@ -51,9 +51,9 @@ use serde::{Deserialize, Serialize};
 use zkgov_tlog::{key_id, note_text, signature_line};
 use zkgov_verifier::{
     encoding::b64_array, encoding::b64_encode, log::leaf_hash, log::Checkpoint, log::Hash,
-    log::NoteVerifier, Agency, AgencyRegistration, Authority, Bundle, Entry, EntryBody, Genesis,
-    KeyRegistration, MerkleRoot, Nullifier, ProofAnchor, PublicInputs, Receipt, RegistryRoot, Role,
-    Scope, StatementId, ValidatedVerifyingKey, VerifyingKeyDigest, VkRegistration,
+    log::NoteVerifier, Agency, AgencyRegistration, AnchorFacts, Authority, Bundle, Entry,
+    EntryBody, Genesis, KeyRegistration, MerkleRoot, Nullifier, ProofAnchor, Receipt, RegistryRoot,
+    Role, Scope, Staleness, StatementId, ValidatedVerifyingKey, VerifyingKeyDigest, VkRegistration,
 };
 
 use crate::{
@@ -318,9 +318,7 @@ impl State {
 /// A proof submission after its stateless checks and the pairing check.
 struct CheckedProof {
     anchor: ProofAnchor,
-    publisher: Role,
-    /// The proof's date, for identity proofs.
-    today: Option<zkgov_verifier::Fr>,
+    facts: AnchorFacts,
 }
 
 /// A submission after the checks of stage 1.
@@ -329,43 +327,40 @@ enum Checked {
     Vk(VkRegistration, Arc<ValidatedVerifyingKey>),
     Root(RegistryRoot),
     Agency(AgencyRegistration),
-    Proof(CheckedProof),
+    Proof(Box<CheckedProof>),
 }
 
-/// The freshness rules agencies apply, as the ledger applies them at `now`:
-/// the root is current or was superseded at most `grace` seconds ago, and
-/// the proof's date (identity proofs) is within one day of the ledger's.
+/// The freshness rules agencies apply ([`AnchorFacts::check_fresh`]), as
+/// the ledger applies them at `now`, refused with a typed reason.
 fn check_fresh(
-    root: &MerkleRoot,
+    facts: &AnchorFacts,
     status: RootStatus,
     grace: u64,
-    today: Option<zkgov_verifier::Fr>,
     now: u64,
 ) -> Result<(), LedgerError> {
-    if let Some(at) = status.superseded_at {
-        if now > at.saturating_add(grace) {
-            return Err(Refusal::RootSuperseded {
-                root: root.to_string(),
-                superseded_at: at,
-                grace_secs: grace,
-                now,
+    facts
+        .check_fresh(status.superseded_at, grace, now)
+        .map_err(|s| {
+            match s {
+                Staleness::RootSuperseded {
+                    superseded_at,
+                    grace_secs,
+                } => Refusal::RootSuperseded {
+                    root: facts.root.to_string(),
+                    superseded_at,
+                    grace_secs,
+                    now,
+                },
+                Staleness::DateOutOfRange {
+                    today,
+                    ledger_today,
+                } => Refusal::DateOutOfRange {
+                    today: today.map_or_else(|| "not a date".into(), |d| d.to_string()),
+                    ledger_today: ledger_today.to_string(),
+                },
             }
-            .into());
-        }
-    }
-    if let Some(t) = today {
-        use zkgov_verifier::identity::Date;
-        let ledger_today = Date::from_unix(now);
-        let date = zkgov_verifier::fr_to_u64(&t).and_then(|x| Date::decode(x).ok());
-        if date.is_none_or(|d| d.0.abs_diff(ledger_today.0) > 1) {
-            return Err(Refusal::DateOutOfRange {
-                today: date.map_or_else(|| zkgov_verifier::to_decimal(&t), |d| d.to_string()),
-                ledger_today: ledger_today.to_string(),
-            }
-            .into());
-        }
-    }
-    Ok(())
+            .into()
+        })
 }
 
 /// Batch-local view: the state plus what this batch accepted so far.
@@ -482,21 +477,16 @@ impl<'a> Overlay<'a> {
                     return Err(LedgerError::NullifierUsed { index });
                 }
                 // Again with the batch: a root superseded since stage 1.
+                let publisher = p.facts.publisher;
                 let status = self
-                    .root_status(&(p.publisher, p.anchor.root))
+                    .root_status(&(publisher, p.facts.root))
                     .ok_or_else(|| Refusal::RootNotPublished {
-                        root: p.anchor.root.to_string(),
-                        role: p.publisher,
+                        root: p.facts.root.to_string(),
+                        role: publisher,
                     })?;
-                check_fresh(
-                    &p.anchor.root,
-                    status,
-                    self.state.grace(p.publisher),
-                    p.today,
-                    now,
-                )?;
+                check_fresh(&p.facts, status, self.state.grace(publisher), now)?;
                 Accepted {
-                    publisher: Some(p.publisher),
+                    publisher: Some(publisher),
                     ..Accepted::plain(EntryBody::ProofAnchor(ProofAnchor {
                         anchored_at: now,
                         ..p.anchor
@@ -906,7 +896,7 @@ impl Ledger {
                 }
                 Checked::Vk(v, Arc::new(vk))
             }
-            Submission::Proof { bundle } => Checked::Proof(self.precheck_proof(&bundle)?),
+            Submission::Proof { bundle } => Checked::Proof(Box::new(self.precheck_proof(&bundle)?)),
         })
     }
 
@@ -919,23 +909,11 @@ impl Ledger {
                     .into(),
             ));
         }
-        let public = b.public()?;
         // Each statement's root must have been published by the role that
         // vouches for it.
-        let (root, publisher, scope, nullifier, today) = match public {
-            PublicInputs::Record(p) => {
-                (p.root, Role::RegistryAuthority, p.scope, p.nullifier, None)
-            }
-            PublicInputs::Identity(p) => (
-                p.issuers_root,
-                Role::AccreditationAuthority,
-                p.scope,
-                p.nullifier,
-                Some(p.today),
-            ),
-            #[allow(unreachable_patterns)]
-            _ => return Err(Refusal::NotAnchorable(b.statement.to_string()).into()),
-        };
+        let facts = b.public()?.anchor_facts();
+        let (root, publisher, scope, nullifier) =
+            (facts.root, facts.publisher, facts.scope, facts.nullifier);
         let vk = {
             let st = self.read_state()?;
             let (statement, vk) = st
@@ -956,13 +934,7 @@ impl Ledger {
                         root: root.to_string(),
                         role: publisher,
                     })?;
-            check_fresh(
-                &root,
-                *status,
-                st.grace(publisher),
-                today,
-                (self.shared.clock)(),
-            )?;
+            check_fresh(&facts, *status, st.grace(publisher), (self.shared.clock)())?;
             if let Some(&index) = st.nullifiers.get(&(scope, nullifier)) {
                 return Err(LedgerError::NullifierUsed { index });
             }
@@ -981,8 +953,7 @@ impl Ledger {
                 nullifier,
                 anchored_at: 0,
             },
-            publisher,
-            today,
+            facts,
         })
     }
 

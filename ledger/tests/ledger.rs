@@ -532,3 +532,67 @@ fn corrupted_entries_and_torn_files_are_refused() {
         .and_then(|s| Ledger::open(s, config(&k, None, &clock)));
     assert!(refused.is_err(), "a torn database was served");
 }
+
+#[test]
+fn agencies_are_registered_once_by_an_admin_with_usable_names_and_labels() {
+    use zkgov_ledger::{authority::AgencySigner, ErrorCode};
+    let (ledger, k) = memory_ledger();
+    let admin = signer(&k.admin, "admin", Role::Admin, &[]);
+    let office = AgencySigner::from_key("housing-office", SigningKey::from_bytes(&[21; 32]));
+    let code = |sub: Submission| ledger.submit(sub).map(|r| r.index).map_err(|e| e.code());
+    let register = |name: &str, labels: &[&str]| {
+        let mut a = office.agency(labels.iter().map(|l| l.to_string()).collect());
+        a.name = name.into();
+        admin.register_agency(ORIGIN, a)
+    };
+    // Not an admin: unauthorised, before anything is looked at.
+    let land = signer(
+        &k.land,
+        "land-registry",
+        Role::RegistryAuthority,
+        &["parcels"],
+    );
+    assert_eq!(
+        code(land.register_agency(ORIGIN, office.agency(vec!["housing-2027".into()]))),
+        Err(ErrorCode::Unauthorised)
+    );
+    // A signature over other content does not verify.
+    let Submission::AgencyRegistration(mut forged) = register("housing-office", &["housing-2027"])
+    else {
+        unreachable!()
+    };
+    forged.agency.scopes.push("benefits-2027".into());
+    assert_eq!(
+        code(Submission::AgencyRegistration(forged)),
+        Err(ErrorCode::InvalidSignature)
+    );
+    // Unusable names and labels are malformed.
+    assert_eq!(
+        code(register(&"x".repeat(32), &["housing-2027"])),
+        Err(ErrorCode::Malformed)
+    );
+    assert_eq!(
+        code(register("housing office", &["a"])),
+        Err(ErrorCode::Malformed)
+    );
+    assert_eq!(
+        code(register("housing-office", &[])),
+        Err(ErrorCode::Malformed)
+    );
+    assert_eq!(
+        code(register("housing-office", &["a b"])),
+        Err(ErrorCode::Malformed)
+    );
+    assert_eq!(
+        code(register("housing-office", &["a", "a"])),
+        Err(ErrorCode::Malformed)
+    );
+    // Registered once; its receipt is served by name; a second time is a duplicate.
+    let index = code(register("housing-office", &["housing-2027"])).unwrap();
+    assert_eq!(ledger.agency("housing-office").unwrap(), Some(index));
+    assert_eq!(ledger.agency("other-office").unwrap(), None);
+    assert_eq!(
+        code(register("housing-office", &["other-2027"])),
+        Err(ErrorCode::Duplicate)
+    );
+}

@@ -27,9 +27,9 @@
 use std::collections::{HashMap, HashSet};
 
 use zkgov_verifier::{
-    identity::Date, log::leaf_hash, log::verify_checkpoint, log::Hash, Authority, Entry, EntryBody,
-    Genesis, MerkleRoot, Nullifier, ProofAnchor, PublicInputs, Role, Scope, StatementId,
-    ValidatedVerifyingKey, VerifyingKeyDigest,
+    log::leaf_hash, log::verify_checkpoint, log::Hash, Authority, Entry, EntryBody, Genesis,
+    MerkleRoot, Nullifier, ProofAnchor, Role, Scope, StatementId, ValidatedVerifyingKey,
+    VerifyingKeyDigest,
 };
 
 /// What the replay found.
@@ -182,21 +182,9 @@ impl Replay {
             proof: a.proof.clone(),
             disclosure: None,
         };
-        let (root, role, scope, nullifier, today) =
-            match bundle.public().map_err(|e| e.to_string())? {
-                PublicInputs::Record(p) => {
-                    (p.root, Role::RegistryAuthority, p.scope, p.nullifier, None)
-                }
-                PublicInputs::Identity(p) => (
-                    p.issuers_root,
-                    Role::AccreditationAuthority,
-                    p.scope,
-                    p.nullifier,
-                    Some(p.today),
-                ),
-                #[allow(unreachable_patterns)]
-                _ => return Err(format!("{} is not anchorable", a.statement)),
-            };
+        let facts = bundle.public().map_err(|e| e.to_string())?.anchor_facts();
+        let (root, role, scope, nullifier) =
+            (facts.root, facts.publisher, facts.scope, facts.nullifier);
         if (root, scope, nullifier) != (a.root, a.scope, a.nullifier) {
             return Err("root, scope or nullifier differ from the public inputs".into());
         }
@@ -205,20 +193,9 @@ impl Replay {
             .get(&(role, root))
             .ok_or_else(|| format!("root {root} was not published by a {role} before it"))?;
         let grace = self.genesis.as_ref().map_or(0, |g| g.root_grace(role));
-        if let Some(at) = superseded {
-            if a.anchored_at > at.saturating_add(grace) {
-                return Err(format!(
-                    "root {root} was superseded at {at}, more than {grace} s before the anchor's time {}",
-                    a.anchored_at
-                ));
-            }
-        }
-        if let Some(t) = today {
-            let day = zkgov_verifier::fr_to_u64(&t).and_then(|x| Date::decode(x).ok());
-            if day.is_none_or(|d| d.0.abs_diff(Date::from_unix(a.anchored_at).0) > 1) {
-                return Err("the proof's date is more than one day from the anchor's time".into());
-            }
-        }
+        facts
+            .check_fresh(*superseded, grace, a.anchored_at)
+            .map_err(|s| format!("not fresh at its anchoring time {}: {s}", a.anchored_at))?;
         if !self.nullifiers.insert((scope, nullifier)) {
             return Err(format!(
                 "nullifier {nullifier} anchored twice in scope {scope}"

@@ -22,6 +22,7 @@
 //! | identity credentials and the agency's identity check | [`identity`]: [`identity::IdentityVerifier`], [`identity::Schema`], [`identity::IdentityPolicy`], [`identity::Date`], [`identity::Credential`] |
 //! | ledger entries (typed, versioned; canonical bytes are the log leaves) | [`Entry`], [`EntryBody`], [`Authority`], [`Role`], [`RegistryRoot`], [`ProofAnchor`], ... |
 //! | agencies' signed presentation requests and the holder's checks | [`PresentationRequest`], [`CheckedRequest`], [`Agency`], [`Scope::for_agency`] |
+//! | what an anchor is keyed by, and the ledger's freshness rules | [`AnchorFacts`], [`Staleness`] |
 //! | receipts checked offline, the registry-root policy | [`Receipt`], [`RootPolicy`], [`check_anchor`] |
 //! | transparency-log checks (from `zkgov-tlog`) | [`log`]: checkpoints, signed notes, inclusion and consistency proofs |
 //! | snarkjs JSON both ways | [`snarkjs`] |
@@ -48,6 +49,7 @@ pub mod encoding;
 mod entry;
 mod error;
 mod field;
+mod freshness;
 mod groth16;
 pub mod identity;
 mod policy;
@@ -82,6 +84,7 @@ pub use error::{ErrorKind, VerifyError};
 pub use field::{
     from_bytes_be, from_bytes_le, label_to_field, parse_decimal, to_bytes_le, to_decimal, Fr,
 };
+pub use freshness::{AnchorFacts, Staleness, MAX_DATE_SKEW_DAYS};
 pub use groth16::{Proof, ValidatedVerifyingKey, VerifyingKey, VerifyingKeyDigest, PROOF_SIZE};
 pub use policy::{
     Clause, CompiledPolicy, FieldRef, Policy, Predicate, SetMode, SlotConstraint, SET_SIZE,

@@ -215,3 +215,105 @@ impl PresentationRequest {
             })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::{Signer, SigningKey};
+
+    const NOW: u64 = 1_800_000_000;
+
+    fn agency(key: &SigningKey) -> Agency {
+        Agency {
+            name: "housing-office".into(),
+            public_key: AuthorityKey(key.verifying_key()),
+            scopes: vec!["housing-2027".into()],
+        }
+    }
+
+    fn request(
+        key: &SigningKey,
+        edit: impl FnOnce(&mut PresentationRequest),
+    ) -> PresentationRequest {
+        let mut r = PresentationRequest {
+            format: REQUEST_FORMAT.into(),
+            version: REQUEST_VERSION,
+            ledger: "zkgov.test/log".into(),
+            agency: "housing-office".into(),
+            statement: StatementId::RecordMembershipV2,
+            policy_name: "housing-benefit".into(),
+            policy: serde_json::json!({"version": 1, "clauses": []}),
+            scope_label: "housing-2027".into(),
+            challenge: Fr::from(42u64),
+            issued_at: NOW,
+            expires_at: NOW + 600,
+            signature: EntrySignature::default(),
+        };
+        edit(&mut r);
+        r.signature = EntrySignature(Some(key.sign(&r.signing_message()).to_bytes()));
+        r
+    }
+
+    #[test]
+    fn the_holder_derives_the_scope_and_refuses_every_bad_request() {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let a = agency(&key);
+        let ok = request(&key, |_| {});
+        let checked = ok.check("zkgov.test/log", &a, NOW + 1).unwrap();
+        assert_eq!(
+            checked.scope,
+            Scope::for_agency("housing-office", "housing-2027").unwrap()
+        );
+        assert_eq!(checked.context, Context(Fr::from(42u64)));
+        // A round trip through JSON keeps the signature valid.
+        let again = PresentationRequest::from_json(&ok.to_json()).unwrap();
+        again.check("zkgov.test/log", &a, NOW).unwrap();
+
+        let refused = |r: &PresentationRequest, ledger: &str, a: &Agency, now: u64| {
+            r.check(ledger, a, now).unwrap_err()
+        };
+        let is_refusal = |e: VerifyError| matches!(e, VerifyError::RequestRefused(_));
+        assert!(is_refusal(refused(&ok, "zkgov.test/other", &a, NOW)));
+        let mut other_name = a.clone();
+        other_name.name = "other-office".into();
+        assert!(is_refusal(refused(&ok, "zkgov.test/log", &other_name, NOW)));
+        let other_key = agency(&SigningKey::from_bytes(&[4; 32]));
+        assert!(matches!(
+            refused(&ok, "zkgov.test/log", &other_key, NOW),
+            VerifyError::BadSignature(_)
+        ));
+        let mut edited = ok.clone();
+        edited.scope_label = "other-2027".into();
+        assert!(matches!(
+            refused(&edited, "zkgov.test/log", &a, NOW),
+            VerifyError::BadSignature(_)
+        ));
+        let unsigned = PresentationRequest {
+            signature: EntrySignature(None),
+            ..ok.clone()
+        };
+        assert!(is_refusal(refused(&unsigned, "zkgov.test/log", &a, NOW)));
+        let borrowed = request(&key, |r| r.scope_label = "benefits-2027".into());
+        assert!(is_refusal(refused(&borrowed, "zkgov.test/log", &a, NOW)));
+        assert!(is_refusal(refused(&ok, "zkgov.test/log", &a, NOW + 601)));
+        ok.check("zkgov.test/log", &a, NOW + 600).unwrap();
+        let future = request(&key, |r| {
+            r.issued_at = NOW + MAX_REQUEST_SKEW + 1;
+            r.expires_at = r.issued_at + 10;
+        });
+        assert!(is_refusal(refused(&future, "zkgov.test/log", &a, NOW)));
+        let long = request(&key, |r| r.expires_at = NOW + MAX_REQUEST_LIFETIME + 1);
+        assert!(is_refusal(refused(&long, "zkgov.test/log", &a, NOW)));
+        // Another version or format does not read.
+        let v2 = ok.to_json().replace("\"version\": 1", "\"version\": 2");
+        assert!(matches!(
+            PresentationRequest::from_json(&v2),
+            Err(VerifyError::UnsupportedVersion { .. })
+        ));
+        let fmt = ok.to_json().replace(REQUEST_FORMAT, "zkgov-bundle");
+        assert!(matches!(
+            PresentationRequest::from_json(&fmt),
+            Err(VerifyError::MalformedRequest(_))
+        ));
+    }
+}

@@ -53,7 +53,7 @@ pub fn keys() -> Keys {
 
 pub const ORIGIN: &str = "zkgov.test/ledger";
 
-fn signer(key: &SigningKey, name: &str, role: Role, registries: &[&str]) -> AuthoritySigner {
+pub fn signer(key: &SigningKey, name: &str, role: Role, registries: &[&str]) -> AuthoritySigner {
     AuthoritySigner::from_key(
         name,
         role,
