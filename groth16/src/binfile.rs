@@ -81,7 +81,7 @@ impl<'a> Reader<'a> {
                 what: what(),
             });
         }
-        Ok(Fq::new_unchecked(v))
+        Ok(Fq::new_unchecked(v)) // ok: snarkjs writes Montgomery form; v < q was checked just above
     }
 
     /// A G1 point: `x, y` in Montgomery form, `(0, 0)` for the identity;
@@ -92,7 +92,7 @@ impl<'a> Reader<'a> {
         if x.is_zero() && y.is_zero() {
             return Ok(G1Affine::zero());
         }
-        let p = G1Affine::new_unchecked(x, y); // checked on the next line
+        let p = G1Affine::new_unchecked(x, y); // ok: is_on_curve is checked on the next line (cofactor 1)
         if !p.is_on_curve() {
             return Err(Groth16Error::BadPoint {
                 file: self.file,
@@ -114,7 +114,7 @@ impl<'a> Reader<'a> {
         if x.is_zero() && y.is_zero() {
             return Ok(G2Affine::zero());
         }
-        let p = G2Affine::new_unchecked(x, y); // checked on the next line
+        let p = G2Affine::new_unchecked(x, y); // ok: on-curve (and subgroup when asked) checked on the next line
         if !p.is_on_curve() || (subgroup && !p.is_in_correct_subgroup_assuming_on_curve()) {
             return Err(Groth16Error::BadPoint {
                 file: self.file,

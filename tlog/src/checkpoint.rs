@@ -180,6 +180,7 @@ mod tests {
                 "{body:?}: {e}"
             );
             assert!(
+                // ok: a test: the variant is matched above; this checks the message names the reason
                 e.to_string().contains(why),
                 "{body:?}: {e} (expected {why:?})"
             );
