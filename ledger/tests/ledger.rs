@@ -596,3 +596,30 @@ fn agencies_are_registered_once_by_an_admin_with_usable_names_and_labels() {
         Err(ErrorCode::Duplicate)
     );
 }
+
+#[test]
+fn back_dated_root_publications_are_refused() {
+    let (ledger, k) = memory_ledger();
+    let now = 1_800_000_000; // the memory ledger's clock
+    let refused = |sub: Submission| match ledger.submit(sub) {
+        Err(LedgerError::Refused(Refusal::BackDated(at))) => at,
+        other => panic!("expected a back-dated refusal, got {other:?}"),
+    };
+    // More than the clock skew before the ledger's clock.
+    let at = now - zkgov_ledger::ledger::MAX_CLOCK_SKEW - 1;
+    assert_eq!(
+        refused(root_submission(&k.land, 1, Fr::from(5u64), 3, at)),
+        at
+    );
+    // Within the skew: accepted; then a later epoch dated before it is refused.
+    ledger
+        .submit(root_submission(&k.land, 1, Fr::from(5u64), 3, now))
+        .unwrap();
+    assert_eq!(
+        refused(root_submission(&k.land, 2, Fr::from(6u64), 3, now - 1)),
+        now - 1
+    );
+    ledger
+        .submit(root_submission(&k.land, 2, Fr::from(6u64), 3, now))
+        .unwrap();
+}

@@ -299,6 +299,38 @@ fn the_ledger_serves_no_disclosed_value_or_salt_while_the_agency_reads_them() {
         report.failures.iter().any(|(i, _)| i.is_none()),
         "the checkpoint no longer matches"
     );
+
+    // The same anchor twice, and an anchor whose time puts its date out of
+    // range, are named too.
+    let honest: Vec<Vec<u8>> = (0..size)
+        .map(|i| w.ledger.entry(i).unwrap().unwrap())
+        .collect();
+    let mut twice = honest.clone();
+    twice.push(honest[last].clone());
+    let report = zkgov_prover::audit(&twice, &w.ledger.checkpoint().unwrap().note);
+    assert!(
+        report
+            .failures
+            .iter()
+            .any(|(i, why)| *i == Some(size) && why.contains("anchored twice")),
+        "{:?}",
+        report.failures
+    );
+    let mut late = honest.clone();
+    let mut e = Entry::from_bytes(&late[last]).unwrap();
+    if let EntryBody::ProofAnchor(a) = &mut e.body {
+        a.anchored_at += 3 * 86_400;
+    }
+    late[last] = e.to_bytes();
+    let report = zkgov_prover::audit(&late, &w.ledger.checkpoint().unwrap().note);
+    assert!(
+        report
+            .failures
+            .iter()
+            .any(|(i, why)| *i == Some(last as u64) && why.contains("not fresh")),
+        "{:?}",
+        report.failures
+    );
 }
 
 #[test]
