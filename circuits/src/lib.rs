@@ -29,6 +29,7 @@ macro_rules! namespace {
 mod checked;
 pub mod cmp;
 pub mod eddsa;
+pub mod eligibility;
 mod error;
 #[cfg(any(test, feature = "test-harness"))]
 pub mod harness;

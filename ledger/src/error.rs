@@ -16,7 +16,7 @@
 //! | 409 | `nullifier-used` (with `index`), `duplicate`, `stale-epoch` | it conflicts with what the log already holds |
 //! | 408 | `timeout` | the request body did not arrive in time |
 //! | 413 | `too-large` | the request body is over the limit |
-//! | 422 | `refused` | well formed and valid (a proof that verifies), but the ledger's rules refuse it: no registered key, a root not published by the role that vouches for it, an empty registry, a time in the future |
+//! | 422 | `refused`, `root-superseded`, `stale-date`, `outside-window` | well formed and valid (a proof that verifies), but the ledger's rules refuse it: no registered key, a root not published by the role that vouches for it, an empty registry, a time in the future, an unknown election or a roll too small; a root superseded beyond its grace window; a date far from the ledger's; a ballot outside its election's window or a decryption before the close |
 //! | 503 | `busy` (with `Retry-After`), `closed`, `halted` | the ledger cannot take it now |
 //! | 500 | `internal` | storage failed; never caused by client input |
 //!
@@ -57,6 +57,9 @@ pub enum ErrorCode {
     RootSuperseded,
     /// A proof whose `today` is more than one day from the ledger's date.
     StaleDate,
+    /// A ballot outside its election's window, or a decryption before it
+    /// closed.
+    OutsideWindow,
     /// The request body is too large.
     TooLarge,
     /// The request body did not arrive in time.
@@ -86,7 +89,10 @@ impl ErrorCode {
             ErrorCode::NullifierUsed | ErrorCode::Duplicate | ErrorCode::StaleEpoch => 409,
             ErrorCode::Timeout => 408,
             ErrorCode::TooLarge => 413,
-            ErrorCode::Refused | ErrorCode::RootSuperseded | ErrorCode::StaleDate => 422,
+            ErrorCode::Refused
+            | ErrorCode::RootSuperseded
+            | ErrorCode::StaleDate
+            | ErrorCode::OutsideWindow => 422,
             ErrorCode::Busy | ErrorCode::Closed | ErrorCode::Halted => 503,
             ErrorCode::Internal => 500,
             ErrorCode::Unreachable => 502,
@@ -108,6 +114,7 @@ impl ErrorCode {
             ErrorCode::Refused => "refused",
             ErrorCode::RootSuperseded => "root-superseded",
             ErrorCode::StaleDate => "stale-date",
+            ErrorCode::OutsideWindow => "outside-window",
             ErrorCode::TooLarge => "too-large",
             ErrorCode::Timeout => "timeout",
             ErrorCode::Busy => "busy",
@@ -214,9 +221,36 @@ pub enum Refusal {
     /// This statement is not anchored by this ledger.
     #[error("statement {0} is not anchorable")]
     NotAnchorable(String),
-    /// This entry type is not accepted yet.
-    #[error("{0} entries are not accepted yet")]
-    NotSupported(&'static str),
+    /// No election of this id is defined.
+    #[error("no election {0:?} is defined")]
+    UnknownElection(String),
+    /// A ballot outside the election's window, a decryption before its
+    /// close, or a definition whose window is over.
+    #[error("election {election:?} accepts ballots from {opens_at} until {closes_at} and decryptions from {closes_at}; the ledger's clock is {now}")]
+    OutsideWindow {
+        /// The election.
+        election: String,
+        /// Opening time.
+        opens_at: u64,
+        /// Closing time.
+        closes_at: u64,
+        /// The ledger's clock.
+        now: u64,
+    },
+    /// The roll is not the registry's current root.
+    #[error("the roll is not the current root of registry {registry:?}")]
+    RollNotCurrent {
+        /// The registry.
+        registry: String,
+    },
+    /// The roll is too small to hide a voter among.
+    #[error("the roll has {voters} voters; an election needs at least {min}")]
+    RollTooSmall {
+        /// Voters on the roll.
+        voters: u64,
+        /// The minimum.
+        min: u64,
+    },
 }
 
 /// What is already in the log (HTTP 409).
@@ -240,6 +274,20 @@ pub enum Duplicate {
         /// Root.
         root: String,
     },
+    /// An election of this id is defined.
+    #[error("election {0:?} is already defined")]
+    Election(String),
+    /// This trustee already published its partial decryption.
+    #[error("trustee {trustee} already published its partial decryption of {election:?}")]
+    Decryption {
+        /// The election.
+        election: String,
+        /// The trustee.
+        trustee: u32,
+    },
+    /// The election's result is published.
+    #[error("the result of {0:?} is already published")]
+    ElectionResult(String),
 }
 
 /// Why an operation on the ledger failed.
@@ -353,6 +401,7 @@ impl LedgerError {
             LedgerError::Unauthorised(_) => ErrorCode::Unauthorised,
             LedgerError::Refused(Refusal::RootSuperseded { .. }) => ErrorCode::RootSuperseded,
             LedgerError::Refused(Refusal::DateOutOfRange { .. }) => ErrorCode::StaleDate,
+            LedgerError::Refused(Refusal::OutsideWindow { .. }) => ErrorCode::OutsideWindow,
             LedgerError::Refused(_) => ErrorCode::Refused,
             LedgerError::Duplicate(_) => ErrorCode::Duplicate,
             LedgerError::StaleEpoch { .. } => ErrorCode::StaleEpoch,

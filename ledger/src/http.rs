@@ -11,6 +11,7 @@
 //! | `GET /v1/nullifiers/{scope}/{nullifier}` | `{"used", "index"}` |
 //! | `GET /v1/roots/{registry_id}` | published roots with their indices |
 //! | `GET /v1/genesis` | the genesis entry (origin, log key, authorities) |
+//! | `GET /v1/elections/{id}` | where an election stands: `{"definition", "ballots", "decryptions", "result"}` |
 //!
 //! Every path and query parameter goes through the same canonical parsers
 //! as bodies (an index is a decimal `u64` without leading zeros; scopes and
@@ -273,6 +274,16 @@ async fn agency(
     Ok(Json(blocking(move || l.receipt(index)).await?))
 }
 
+/// Where an election stands.
+async fn election(
+    State(App { ledger: l, .. }): State<App>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<crate::ElectionStatus>> {
+    Ok(Json(l.election(&id)?.ok_or_else(|| {
+        LedgerError::NotFound(format!("no election {id:?} is defined"))
+    })?))
+}
+
 async fn not_found() -> ApiError {
     ApiError(LedgerError::NotFound("no such route".into()))
 }
@@ -294,6 +305,7 @@ pub fn router_with(ledger: Ledger, config: ServeConfig) -> Router {
         .route("/v1/proofs/consistency", get(consistency))
         .route("/v1/nullifiers/{scope}/{nullifier}", get(nullifier))
         .route("/v1/agencies/{name}", get(agency))
+        .route("/v1/elections/{id}", get(election))
         // Registry ids may hold `/` (`revocation/<issuer>`).
         .route("/v1/roots/{*registry_id}", get(roots))
         .fallback(not_found)
@@ -493,6 +505,19 @@ impl LedgerClient {
                 .get(url, &format!("/v1/agencies/{}", path_segment(name)))?
                 .into_json()
                 .map_err(|e| bad_answer("agency receipt", e)),
+        }
+    }
+
+    /// Where the election `id` stands.
+    pub fn election(&self, id: &str) -> Result<crate::ElectionStatus, LedgerError> {
+        match self {
+            LedgerClient::InProcess(l) => l
+                .election(id)?
+                .ok_or_else(|| LedgerError::NotFound(format!("no election {id:?} is defined"))),
+            LedgerClient::Http(url) => self
+                .get(url, &format!("/v1/elections/{}", path_segment(id)))?
+                .into_json()
+                .map_err(|e| bad_answer("election status", e)),
         }
     }
 

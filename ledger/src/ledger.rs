@@ -56,6 +56,13 @@ use zkgov_verifier::{
     Role, Scope, Staleness, StatementId, ValidatedVerifyingKey, VerifyingKeyDigest, VkRegistration,
 };
 
+mod election;
+pub use election::ElectionStatus;
+
+use zkgov_verifier::election::{
+    CastBallot, DecryptionShare, Election, ElectionDefinition, ElectionResult,
+};
+
 use crate::{
     error::{Duplicate, Refusal, Unauthorised},
     store::{Storage, StoredCheckpoint, StoredEntry},
@@ -104,6 +111,15 @@ pub enum Submission {
         /// The bundle.
         bundle: Box<Bundle>,
     },
+    /// Define an election (signed by an election authority).
+    ElectionDefinition(Box<ElectionDefinition>),
+    /// Cast a ballot: the ledger verifies both proofs and records its
+    /// nullifier, within the election's window.
+    Ballot(Box<CastBallot>),
+    /// A trustee's partial decryption, after the election closed.
+    DecryptionShare(Box<DecryptionShare>),
+    /// An election's result, checked against the partial decryptions.
+    ElectionResult(Box<ElectionResult>),
 }
 
 /// Registry root known to the ledger.
@@ -167,6 +183,7 @@ struct State {
     epochs: HashMap<String, u64>,
     agencies: HashMap<String, (Agency, u64)>,
     nullifiers: HashMap<(Scope, Nullifier), u64>,
+    elections: HashMap<String, election::ElectionState>,
     checkpoint: Option<StoredCheckpoint>,
     genesis: Option<Genesis>,
 }
@@ -182,6 +199,8 @@ struct Accepted {
     publisher: Option<Role>,
     /// The root a registry root supersedes.
     supersedes: Option<(Role, MerkleRoot)>,
+    /// The checked election of a definition.
+    election: Option<Arc<Election>>,
 }
 
 impl Accepted {
@@ -191,6 +210,7 @@ impl Accepted {
             vk: None,
             publisher: None,
             supersedes: None,
+            election: None,
         }
     }
 
@@ -198,6 +218,7 @@ impl Accepted {
     fn nullifier_key(&self) -> Option<(String, String)> {
         match &self.body {
             EntryBody::ProofAnchor(p) => Some((p.scope.to_string(), p.nullifier.to_string())),
+            EntryBody::Ballot(b) => election::ballot_nullifier_key(b),
             _ => None,
         }
     }
@@ -261,7 +282,10 @@ impl State {
                 self.agencies
                     .insert(r.agency.name.clone(), (r.agency.clone(), index));
             }
-            EntryBody::ElectionEvent(_) => {}
+            EntryBody::ElectionDefinition(_)
+            | EntryBody::Ballot(_)
+            | EntryBody::DecryptionShare(_)
+            | EntryBody::ElectionResult(_) => self.apply_election(index, a),
         }
     }
 
@@ -281,6 +305,9 @@ impl State {
                     .current
                     .get(&r.registry_id)
                     .map(|(role, root, _)| (*role, *root));
+            }
+            EntryBody::ElectionDefinition(d) => {
+                a.election = Some(Arc::new(Election::new((**d).clone())?));
             }
             _ => {}
         }
@@ -328,6 +355,10 @@ enum Checked {
     Root(RegistryRoot),
     Agency(AgencyRegistration),
     Proof(Box<CheckedProof>),
+    Election(Box<ElectionDefinition>, Arc<Election>),
+    Ballot(Box<CastBallot>),
+    Decryption(Box<DecryptionShare>),
+    Result(Box<ElectionResult>),
 }
 
 /// The freshness rules agencies apply ([`AnchorFacts::check_fresh`]), as
@@ -471,6 +502,10 @@ impl<'a> Overlay<'a> {
             }
             Checked::Root(r) => self.validate_root(origin, r, now)?,
             Checked::Agency(r) => self.validate_agency(origin, r)?,
+            Checked::Election(d, el) => self.validate_definition(origin, d, el, now)?,
+            Checked::Ballot(b) => self.validate_ballot(b, now)?,
+            Checked::Decryption(d) => self.validate_decryption(d, now)?,
+            Checked::Result(r) => self.validate_result(r)?,
             Checked::Proof(p) => {
                 let key = (p.anchor.scope, p.anchor.nullifier);
                 if let Some(index) = self.nullifier_used(&key) {
@@ -897,6 +932,16 @@ impl Ledger {
                 Checked::Vk(v, Arc::new(vk))
             }
             Submission::Proof { bundle } => Checked::Proof(Box::new(self.precheck_proof(&bundle)?)),
+            Submission::ElectionDefinition(d) => {
+                let el = Election::new((*d).clone())?;
+                Checked::Election(d, Arc::new(el))
+            }
+            Submission::Ballot(b) => {
+                self.precheck_ballot(&b)?;
+                Checked::Ballot(b)
+            }
+            Submission::DecryptionShare(d) => Checked::Decryption(d),
+            Submission::ElectionResult(r) => Checked::Result(r),
         })
     }
 

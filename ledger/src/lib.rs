@@ -20,5 +20,5 @@ pub mod store;
 pub mod tree;
 
 pub use error::{Duplicate, ErrorBody, ErrorCode, LedgerError, Refusal, Unauthorised};
-pub use ledger::{Ledger, LedgerConfig, Submission};
+pub use ledger::{ElectionStatus, Ledger, LedgerConfig, Submission};
 pub use zkgov_verifier::Receipt;

@@ -19,6 +19,8 @@ pub enum BlankCircuit {
     Record(Box<RecordMembershipCircuit>),
     /// Identity (fixed depths).
     Identity(Box<IdentityCircuit>),
+    /// Ballot eligibility at some roll depth.
+    Eligibility(Box<zkgov_circuits::eligibility::EligibilityCircuit>),
 }
 
 impl ConstraintSynthesizer<Fr> for BlankCircuit {
@@ -29,6 +31,7 @@ impl ConstraintSynthesizer<Fr> for BlankCircuit {
         match self {
             BlankCircuit::Record(c) => c.generate_constraints(cs),
             BlankCircuit::Identity(c) => c.generate_constraints(cs),
+            BlankCircuit::Eligibility(c) => c.generate_constraints(cs),
         }
     }
 }
@@ -38,7 +41,7 @@ impl ConstraintSynthesizer<Fr> for BlankCircuit {
 /// depths, and its keys are filed under [`REVOCATION_DEPTH`].
 pub fn key_depth(statement: StatementId, requested: usize) -> usize {
     match statement {
-        StatementId::RecordMembershipV2 => requested,
+        StatementId::RecordMembershipV2 | StatementId::BallotEligibilityV1 => requested,
         StatementId::IdentityV2 => REVOCATION_DEPTH,
     }
 }
@@ -50,6 +53,9 @@ pub fn blank_circuit(statement: StatementId, depth: usize) -> BlankCircuit {
             BlankCircuit::Record(Box::new(RecordMembershipCircuit::blank(depth)))
         }
         StatementId::IdentityV2 => BlankCircuit::Identity(Box::new(IdentityCircuit::blank())),
+        StatementId::BallotEligibilityV1 => BlankCircuit::Eligibility(Box::new(
+            zkgov_circuits::eligibility::EligibilityCircuit::blank(depth),
+        )),
     }
 }
 

@@ -21,15 +21,23 @@
 //!   before in the scope; and **the proof verifies** against the registered
 //!   key and the anchored public inputs.
 //!
+//! - election entries are collected per election, with what their
+//!   definition rests on at its place in the log (its signer, its
+//!   eligibility key, its roll as then current), and each election is
+//!   then audited in five steps ([`crate::election::audit`]).
+//!
 //! The replay holds no secret and needs none: an anchor carries the
-//! disclosure commitment, never the disclosed values.
+//! disclosure commitment, never the disclosed values; a ballot only
+//! ciphertexts and proofs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::election::audit::{check_election, ElectionEntries, ElectionReport};
 
 use zkgov_verifier::{
-    log::leaf_hash, log::verify_checkpoint, log::Hash, Authority, Entry, EntryBody, Genesis,
-    MerkleRoot, Nullifier, ProofAnchor, Role, Scope, StatementId, ValidatedVerifyingKey,
-    VerifyingKeyDigest,
+    election::ElectionDefinition, log::leaf_hash, log::verify_checkpoint, log::Hash, Authority,
+    Entry, EntryBody, Genesis, MerkleRoot, Nullifier, ProofAnchor, Role, Scope, StatementId,
+    ValidatedVerifyingKey, VerifyingKeyDigest,
 };
 
 /// What the replay found.
@@ -42,6 +50,8 @@ pub struct AuditReport {
     /// Every failure: the entry's index (`None` for the log as a whole)
     /// and what is wrong.
     pub failures: Vec<(Option<u64>, String)>,
+    /// Each election's audit (its failures are also in `failures`).
+    pub elections: Vec<ElectionReport>,
 }
 
 impl AuditReport {
@@ -64,6 +74,10 @@ struct Replay {
     agencies: HashSet<String>,
     nullifiers: HashSet<(Scope, Nullifier)>,
     proofs: u64,
+    /// `(registry, root)` → its epoch and leaf count.
+    leaf_counts: HashMap<(String, MerkleRoot), (u64, u64)>,
+    /// Each election's entries, checked after the replay.
+    elections: BTreeMap<String, ElectionEntries>,
 }
 
 impl Replay {
@@ -153,15 +167,87 @@ impl Replay {
                     self.roots.insert((*old_role, *old), Some(r.published_at));
                 }
                 self.roots.insert((role, r.root), None);
+                self.leaf_counts
+                    .insert((r.registry_id.clone(), r.root), (r.epoch, r.leaf_count));
                 self.current
                     .insert(r.registry_id.clone(), (role, r.root, r.published_at));
             }
             EntryBody::ProofAnchor(a) => self.check_anchor(a)?,
-            EntryBody::ElectionEvent(_) => {
-                return Err("election events are not accepted by this version".into())
+            EntryBody::ElectionDefinition(d) => {
+                let e = self.elections.entry(d.election_id.clone()).or_default();
+                if e.definition.is_some() {
+                    return Err(format!("election {:?} defined twice", d.election_id));
+                }
+                e.definition = Some((index, (**d).clone()));
+                let context = self.definition_context(d, &entry.body);
+                let e = self.elections.entry(d.election_id.clone()).or_default();
+                match context {
+                    Ok(vk) => e.vk = vk,
+                    Err(why) => e.context_failure = Some(why),
+                }
+            }
+            EntryBody::Ballot(b) => {
+                self.elections
+                    .entry(b.election_id.clone())
+                    .or_default()
+                    .ballots
+                    .push((index, (**b).clone()));
+            }
+            EntryBody::DecryptionShare(d) => {
+                self.elections
+                    .entry(d.election_id.clone())
+                    .or_default()
+                    .partials
+                    .push((index, (**d).clone()));
+            }
+            EntryBody::ElectionResult(r) => {
+                self.elections
+                    .entry(r.election_id.clone())
+                    .or_default()
+                    .results
+                    .push((index, (**r).clone()));
             }
         }
         Ok(())
+    }
+
+    /// What a definition rests on, as known at its place in the log: its
+    /// signer, its eligibility key and its roll. Returns the key (checked
+    /// later with the rest of the election).
+    fn definition_context(
+        &self,
+        d: &ElectionDefinition,
+        body: &EntryBody,
+    ) -> Result<Option<ValidatedVerifyingKey>, String> {
+        self.check_signed(&d.authority, |r| r == Role::ElectionAuthority, body)?;
+        let vk = match self.vks.get(&d.eligibility_vk) {
+            Some((StatementId::BallotEligibilityV1, vk)) => Some(vk.clone()),
+            Some((other, _)) => {
+                return Err(format!(
+                    "the eligibility key {} is registered for {other}",
+                    d.eligibility_vk
+                ))
+            }
+            None => None,
+        };
+        match self.current.get(&d.roll.registry_id) {
+            Some((Role::RegistryAuthority, root, _)) if *root == d.roll.root => {}
+            _ => return Err(format!(
+                "the roll {} is not the current root of registry {:?} when the election is defined",
+                d.roll.root, d.roll.registry_id
+            )),
+        }
+        match self
+            .leaf_counts
+            .get(&(d.roll.registry_id.clone(), d.roll.root))
+        {
+            Some(&(epoch, count)) if epoch == d.roll.epoch && count == d.roll.leaf_count => {}
+            _ => return Err("the roll's epoch or size differs from its publication".into()),
+        }
+        if d.roll.leaf_count < zkgov_verifier::election::MIN_ROLL_SIZE {
+            return Err(format!("the roll has only {} voters", d.roll.leaf_count));
+        }
+        Ok(vk)
     }
 
     fn check_anchor(&mut self, a: &ProofAnchor) -> Result<(), String> {
@@ -228,6 +314,15 @@ pub fn audit(entries: &[Vec<u8>], checkpoint: &str) -> AuditReport {
         }
     }
     report.proofs_verified = replay.proofs;
+    for (id, entries) in &replay.elections {
+        let r = check_election(id, entries);
+        for f in &r.failures {
+            report
+                .failures
+                .push((f.entry, format!("election {id:?}: {f}")));
+        }
+        report.elections.push(r);
+    }
     match &replay.genesis {
         None => report
             .failures

@@ -21,6 +21,7 @@ mod anchoring;
 mod audit;
 pub mod clock;
 pub mod demo;
+pub mod election;
 mod error;
 mod holder;
 mod identity;

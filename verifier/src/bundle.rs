@@ -187,6 +187,11 @@ impl Bundle {
             StatementId::IdentityV2 => {
                 PublicInputs::Identity(IdentityPublicInputs::from_slice(&self.public_inputs)?)
             }
+            StatementId::BallotEligibilityV1 => {
+                return Err(bad(
+                    "a ballot-eligibility proof travels inside its ballot, never as a bundle",
+                ))
+            }
         })
     }
 

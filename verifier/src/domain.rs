@@ -23,6 +23,10 @@ pub enum Label {
     DisclosureV1,
     /// Leading input of an agency's scope.
     ScopeV1,
+    /// Leading input of a voter's nullifier for an election.
+    BallotNullifierV1,
+    /// Prefix of the SHA-256 ballot hash.
+    BallotHashV1,
 }
 
 impl Label {
@@ -35,6 +39,8 @@ impl Label {
             Label::CredentialV1 => "zkgov.credential.v1",
             Label::DisclosureV1 => "zkgov.disclosure.v1",
             Label::ScopeV1 => "zkgov.scope.v1",
+            Label::BallotNullifierV1 => "zkgov.ballot-nullifier.v1",
+            Label::BallotHashV1 => "zkgov.ballot-hash.v1",
         }
     }
 
@@ -59,6 +65,8 @@ mod tests {
             Label::CredentialV1,
             Label::DisclosureV1,
             Label::ScopeV1,
+            Label::BallotNullifierV1,
+            Label::BallotHashV1,
         ];
         for (i, a) in all.iter().enumerate() {
             assert!(a.as_str().len() <= 31);

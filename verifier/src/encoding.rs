@@ -79,15 +79,18 @@ pub(crate) mod base64_bytes {
 }
 
 /// Serde for a list of field elements written as canonical decimals.
-pub(crate) mod decimals {
+pub mod decimals {
+    //! A list of field elements as canonical decimal strings.
     use super::*;
     use crate::field::{parse_decimal, to_decimal, Fr};
 
-    pub(crate) fn serialize<S: Serializer>(v: &[Fr], s: S) -> Result<S::Ok, S::Error> {
+    /// Writes each element as its canonical decimal.
+    pub fn serialize<S: Serializer>(v: &[Fr], s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(v.iter().map(to_decimal))
     }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Fr>, D::Error> {
+    /// Reads canonical decimals, refusing any other spelling.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Fr>, D::Error> {
         let v = <Vec<std::borrow::Cow<'de, str>>>::deserialize(d)?;
         v.iter()
             .enumerate()

@@ -10,7 +10,10 @@
 //! | `registry-root` | the registry's authority | root, epoch and leaf count of a registry |
 //! | `proof-anchor` | anyone with a valid proof | statement, key digest, public inputs (disclosed values only as their commitment), the proof bytes, nullifier |
 //! | `agency-registration` | an admin | a relying party's name, key and the scope labels it may use |
-//! | `election-event` | an election authority | reserved for the election issue; refused for now |
+//! | `election-definition` | an election authority | options, rules, roll, trustees' commitments, quorum, window ([`crate::election`]) |
+//! | `ballot` | any voter on the roll, once | ciphertexts, ballot proof, eligibility proof, nullifier |
+//! | `decryption-share` | a trustee, after the close | partial decryption of the aggregate with its proofs |
+//! | `election-result` | anyone, once the quorum has decrypted | the counts, the trustees combined, the aggregate |
 //!
 //! Every field is typed: roots, scopes and nullifiers are canonical
 //! decimals, digests 64 lower-case hex digits, keys and signatures standard
@@ -29,6 +32,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{
+    election::{CastBallot, DecryptionShare, ElectionDefinition, ElectionResult},
     encoding::{b64_array, b64_encode, base64_bytes, de_parsed, decimals, hex32},
     field::Fr,
     groth16::{Proof, VerifyingKeyDigest},
@@ -217,14 +221,14 @@ impl<'de> Deserialize<'de> for ProofDigest {
     }
 }
 
-mod proof_bytes {
+pub(crate) mod proof_bytes {
     use super::*;
 
-    pub(super) fn serialize<S: Serializer>(p: &Proof, s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(p: &Proof, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&b64_encode(&p.to_bytes()))
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Proof, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Proof, D::Error> {
         de_parsed(d, |s| {
             let bytes = crate::encoding::b64_decode(s, "proof").map_err(bad)?;
             Proof::from_bytes(&bytes)
@@ -382,22 +386,6 @@ pub struct ProofAnchor {
     pub anchored_at: u64,
 }
 
-/// Reserved for election events.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ElectionEvent {
-    /// Election identifier.
-    pub election_id: String,
-    /// Event kind.
-    pub event: String,
-    /// Event data.
-    pub data: serde_json::Value,
-    /// Authority.
-    pub authority: String,
-    /// Authority's signature.
-    pub signature: EntrySignature,
-}
-
 /// The typed content of an entry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
@@ -414,8 +402,14 @@ pub enum EntryBody {
     ProofAnchor(ProofAnchor),
     /// See [`AgencyRegistration`].
     AgencyRegistration(AgencyRegistration),
-    /// See [`ElectionEvent`].
-    ElectionEvent(ElectionEvent),
+    /// See [`ElectionDefinition`].
+    ElectionDefinition(Box<ElectionDefinition>),
+    /// See [`CastBallot`].
+    Ballot(Box<CastBallot>),
+    /// See [`DecryptionShare`].
+    DecryptionShare(Box<DecryptionShare>),
+    /// See [`ElectionResult`].
+    ElectionResult(Box<ElectionResult>),
 }
 
 impl EntryBody {
@@ -428,7 +422,10 @@ impl EntryBody {
             EntryBody::RegistryRoot(_) => "registry-root",
             EntryBody::ProofAnchor(_) => "proof-anchor",
             EntryBody::AgencyRegistration(_) => "agency-registration",
-            EntryBody::ElectionEvent(_) => "election-event",
+            EntryBody::ElectionDefinition(_) => "election-definition",
+            EntryBody::Ballot(_) => "ballot",
+            EntryBody::DecryptionShare(_) => "decryption-share",
+            EntryBody::ElectionResult(_) => "election-result",
         }
     }
 
@@ -438,9 +435,13 @@ impl EntryBody {
             EntryBody::KeyRegistration(k) => Some(&mut k.signature),
             EntryBody::VkRegistration(v) => Some(&mut v.signature),
             EntryBody::RegistryRoot(r) => Some(&mut r.signature),
-            EntryBody::ElectionEvent(e) => Some(&mut e.signature),
+            EntryBody::ElectionDefinition(e) => Some(&mut e.signature),
             EntryBody::AgencyRegistration(a) => Some(&mut a.signature),
-            EntryBody::Genesis(_) | EntryBody::ProofAnchor(_) => None,
+            EntryBody::Genesis(_)
+            | EntryBody::ProofAnchor(_)
+            | EntryBody::Ballot(_)
+            | EntryBody::DecryptionShare(_)
+            | EntryBody::ElectionResult(_) => None,
         }
     }
 }
@@ -450,9 +451,13 @@ fn signature_of(body: &EntryBody) -> Option<EntrySignature> {
         EntryBody::KeyRegistration(k) => Some(k.signature),
         EntryBody::VkRegistration(v) => Some(v.signature),
         EntryBody::RegistryRoot(r) => Some(r.signature),
-        EntryBody::ElectionEvent(e) => Some(e.signature),
+        EntryBody::ElectionDefinition(e) => Some(e.signature),
         EntryBody::AgencyRegistration(a) => Some(a.signature),
-        EntryBody::Genesis(_) | EntryBody::ProofAnchor(_) => None,
+        EntryBody::Genesis(_)
+        | EntryBody::ProofAnchor(_)
+        | EntryBody::Ballot(_)
+        | EntryBody::DecryptionShare(_)
+        | EntryBody::ElectionResult(_) => None,
     }
 }
 

@@ -142,6 +142,51 @@ pub enum VerifyError {
     /// A credential file is malformed.
     #[error("malformed credential: {0}")]
     MalformedCredential(String),
+    /// An election definition, trustee record or partial decryption is
+    /// malformed or inconsistent.
+    #[error("malformed election data: {0}")]
+    MalformedElection(String),
+    /// A ballot is malformed (wrong shape, unreadable proof), or the
+    /// selection breaks the election's rules.
+    #[error("malformed ballot: {0}")]
+    MalformedBallot(String),
+    /// A well-formed ballot whose proof does not verify.
+    #[error("invalid ballot: {0}")]
+    InvalidBallot(&'static str),
+    /// A trustee's proofs of knowledge of its coefficients do not verify.
+    #[error("trustee {trustee}'s coefficient commitments do not verify")]
+    BadCommitments {
+        /// The trustee's index.
+        trustee: u32,
+    },
+    /// A share is inconsistent with its dealer's commitments.
+    #[error("the share from trustee {dealer} to trustee {recipient} is inconsistent with trustee {dealer}'s commitments")]
+    BadShare {
+        /// The dealer's index.
+        dealer: u32,
+        /// The recipient's index.
+        recipient: u32,
+    },
+    /// A partial decryption's Chaum-Pedersen proof does not verify.
+    #[error("trustee {trustee}'s partial decryption of option {option} does not verify")]
+    InvalidDecryption {
+        /// The trustee's index.
+        trustee: u32,
+        /// The option.
+        option: usize,
+    },
+    /// Fewer trustees than the quorum took part.
+    #[error("{have} trustees decrypted; the quorum is {need}")]
+    QuorumNotMet {
+        /// Distinct trustees.
+        have: usize,
+        /// The quorum.
+        need: usize,
+    },
+    /// A result does not follow from the aggregate and the partial
+    /// decryptions.
+    #[error("the tally does not check: {0}")]
+    TallyMismatch(String),
 }
 
 impl VerifyError {
@@ -155,12 +200,18 @@ impl VerifyError {
             },
             VerifyError::InvalidProof
             | VerifyError::InvalidBatch { .. }
-            | VerifyError::BadSignature(_) => ErrorKind::InvalidProof,
+            | VerifyError::BadSignature(_)
+            | VerifyError::InvalidBallot(_)
+            | VerifyError::BadCommitments { .. }
+            | VerifyError::BadShare { .. }
+            | VerifyError::InvalidDecryption { .. }
+            | VerifyError::TallyMismatch(_) => ErrorKind::InvalidProof,
             VerifyError::StatementMismatch { .. }
             | VerifyError::KeyDigestMismatch { .. }
             | VerifyError::PublicInputMismatch { .. }
             | VerifyError::RootRefused(_)
-            | VerifyError::RequestRefused(_) => ErrorKind::Mismatch,
+            | VerifyError::RequestRefused(_)
+            | VerifyError::QuorumNotMet { .. } => ErrorKind::Mismatch,
             _ => ErrorKind::Malformed,
         }
     }

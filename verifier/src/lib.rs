@@ -45,6 +45,7 @@ pub mod babyjub;
 mod bundle;
 mod disclosure;
 mod domain;
+pub mod election;
 pub mod encoding;
 mod entry;
 mod error;
@@ -76,9 +77,9 @@ pub use bundle::{
 pub use disclosure::{disclosure_commitment, DisclosureOpening};
 pub use domain::Label;
 pub use entry::{
-    signing_message, Agency, AgencyRegistration, Authority, AuthorityKey, ElectionEvent, Entry,
-    EntryBody, EntrySignature, Genesis, KeyRegistration, ProofAnchor, ProofDigest, RegistryRoot,
-    Role, VkRegistration, ENTRY_VERSION,
+    signing_message, Agency, AgencyRegistration, Authority, AuthorityKey, Entry, EntryBody,
+    EntrySignature, Genesis, KeyRegistration, ProofAnchor, ProofDigest, RegistryRoot, Role,
+    VkRegistration, ENTRY_VERSION,
 };
 pub use error::{ErrorKind, VerifyError};
 pub use field::{
@@ -96,8 +97,9 @@ pub use request::{
     REQUEST_VERSION,
 };
 pub use statement::{
-    Context, DisclosureCommitment, IdentityInputVars, IdentityPublicInputs, InputSlot, MerkleRoot,
-    Nullifier, PolicyHash, RecordInputVars, RecordPublicInputs, Scope, StatementId, RECORD_FIELDS,
+    Context, DisclosureCommitment, EligibilityInputVars, EligibilityPublicInputs,
+    IdentityInputVars, IdentityPublicInputs, InputSlot, MerkleRoot, Nullifier, PolicyHash,
+    RecordInputVars, RecordPublicInputs, Scope, StatementId, RECORD_FIELDS,
 };
 
 /// The README's examples, compiled as doctests.

@@ -262,17 +262,24 @@ pub enum StatementId {
     RecordMembershipV2,
     /// Identity credential, version 1: see [`IdentityPublicInputs`].
     IdentityV2,
+    /// Ballot eligibility, version 1: see [`EligibilityPublicInputs`].
+    BallotEligibilityV1,
 }
 
 impl StatementId {
     /// Every known statement.
-    pub const ALL: [StatementId; 2] = [StatementId::RecordMembershipV2, StatementId::IdentityV2];
+    pub const ALL: [StatementId; 3] = [
+        StatementId::RecordMembershipV2,
+        StatementId::IdentityV2,
+        StatementId::BallotEligibilityV1,
+    ];
 
     /// The identifier written in bundles and manifests.
     pub const fn as_str(self) -> &'static str {
         match self {
             StatementId::RecordMembershipV2 => "zkgov/record-membership/v2",
             StatementId::IdentityV2 => "zkgov/identity/v2",
+            StatementId::BallotEligibilityV1 => "zkgov/ballot-eligibility/v1",
         }
     }
 
@@ -289,6 +296,7 @@ impl StatementId {
         match self {
             StatementId::RecordMembershipV2 => RecordPublicInputs::names(),
             StatementId::IdentityV2 => IdentityPublicInputs::names(),
+            StatementId::BallotEligibilityV1 => EligibilityPublicInputs::names(),
         }
     }
 
@@ -297,6 +305,7 @@ impl StatementId {
         match self {
             StatementId::RecordMembershipV2 => RecordPublicInputs::LEN,
             StatementId::IdentityV2 => IdentityPublicInputs::LEN,
+            StatementId::BallotEligibilityV1 => EligibilityPublicInputs::LEN,
         }
     }
 }
@@ -377,6 +386,27 @@ public_inputs! {
         nullifier: Nullifier,
         /// Verifier challenge.
         context: Context,
+    }
+}
+
+public_inputs! {
+    /// Public inputs of ballot eligibility, in this order:
+    /// `roll_root, election, nullifier, ballot_hash`.
+    ///
+    /// `election` is the election id read as a field element;
+    /// `nullifier = Poseidon("zkgov.ballot-nullifier.v1", secret,
+    /// election)`; `ballot_hash` is
+    /// [`crate::election::ballot::ballot_hash`] of the ballot the proof
+    /// goes with.
+    pub struct EligibilityPublicInputs, EligibilityInputVars {
+        /// Root of the electoral roll.
+        roll_root: MerkleRoot,
+        /// The election id as a field element.
+        election: Fr,
+        /// The voter's nullifier for this election.
+        nullifier: Nullifier,
+        /// Hash of the encrypted ballot.
+        ballot_hash: Fr,
     }
 }
 

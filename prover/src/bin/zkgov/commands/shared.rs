@@ -22,6 +22,8 @@ pub(crate) enum Statement {
     Record,
     /// Identity credential.
     Identity,
+    /// Ballot eligibility (the Groth16 part of a ballot).
+    Eligibility,
 }
 
 impl From<Statement> for StatementId {
@@ -29,6 +31,7 @@ impl From<Statement> for StatementId {
         match s {
             Statement::Record => StatementId::RecordMembershipV2,
             Statement::Identity => StatementId::IdentityV2,
+            Statement::Eligibility => StatementId::BallotEligibilityV1,
         }
     }
 }

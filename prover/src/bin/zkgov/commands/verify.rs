@@ -110,6 +110,7 @@ pub(crate) fn exec(a: Args) -> Result<(), CliError> {
             StatementId::RecordMembershipV2 => {
                 verify_record_bundle(&a, &policy.1, &bundle, &vk, asked)
             }
+            StatementId::BallotEligibilityV1 => Err(not_a_bundle()),
         };
     }
     let Some(policy_path) = &a.policy else {
@@ -126,7 +127,14 @@ pub(crate) fn exec(a: Args) -> Result<(), CliError> {
     match bundle.statement {
         StatementId::IdentityV2 => verify_identity(&a, policy, &bundle, &vk, asked),
         StatementId::RecordMembershipV2 => verify_record_bundle(&a, &policy.1, &bundle, &vk, asked),
+        StatementId::BallotEligibilityV1 => Err(not_a_bundle()),
     }
+}
+
+fn not_a_bundle() -> CliError {
+    CliError::Usage(
+        "a ballot-eligibility proof is checked with its ballot: zkgov election audit".into(),
+    )
 }
 
 fn verify_snarkjs(vk: &Path, proof: &Path, public: &Path) -> Result<(), CliError> {

@@ -1,0 +1,14 @@
+//! Elections from every side but the ledger's: the electoral commission's
+//! roll, the trustees' key ceremony and decryption, the voter's ballot,
+//! the tally and the audit. The cryptography and its protocol notes are in
+//! [`zkgov_verifier::election`]; this module adds proving, files and
+//! parallel replay.
+
+pub mod audit;
+mod roll;
+mod trustee;
+mod voter;
+
+pub use roll::{ElectoralRoll, MAX_ROLL};
+pub use trustee::{ceremony, TrusteeKit};
+pub use voter::cast_ballot;
