@@ -40,7 +40,7 @@ impl LedgerSession {
 
     /// Submits and checks the receipt against the log key before handing
     /// it out.
-    fn submit(&self, sub: &Submission) -> Result<Receipt, ProverError> {
+    pub(crate) fn submit(&self, sub: &Submission) -> Result<Receipt, ProverError> {
         let r = self.client.submit(sub)?;
         r.verify(&self.log)?;
         Ok(r)

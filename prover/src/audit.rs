@@ -232,10 +232,12 @@ impl Replay {
         };
         match self.current.get(&d.roll.registry_id) {
             Some((Role::RegistryAuthority, root, _)) if *root == d.roll.root => {}
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "the roll {} is not the current root of registry {:?} when the election is defined",
                 d.roll.root, d.roll.registry_id
-            )),
+            ))
+            }
         }
         match self
             .leaf_counts

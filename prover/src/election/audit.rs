@@ -29,7 +29,9 @@ use rand::rngs::OsRng;
 use rayon::prelude::*;
 use zkgov_verifier::{
     election::{
-        group::aggregate, CastBallot, DecryptionShare, Election, ElectionDefinition, ElectionResult,
+        decryption::PartialDecryption,
+        group::{aggregate, Ciphertext},
+        CastBallot, DecryptionShare, Election, ElectionDefinition, ElectionResult,
     },
     Fr, ValidatedVerifyingKey,
 };
@@ -113,6 +115,12 @@ pub struct ElectionReport {
     pub result: Option<ElectionResult>,
     /// Every failure, by step.
     pub failures: Vec<ElectionFailure>,
+    /// The checked election, when step 1 passed.
+    pub election: Option<Election>,
+    /// The sum of the valid ballots (what trustees decrypt).
+    pub aggregate: Vec<Ciphertext>,
+    /// The valid partial decryptions.
+    pub partials: Vec<PartialDecryption>,
 }
 
 impl ElectionReport {
@@ -253,6 +261,7 @@ pub fn check_election(id: &str, e: &ElectionEntries) -> ElectionReport {
         }
     }
     report.valid_partials = partials.len() as u64;
+    report.partials = partials.iter().map(|p| (*p).clone()).collect();
 
     // 5. The result.
     if e.results.len() > 1 {
@@ -269,6 +278,8 @@ pub fn check_election(id: &str, e: &ElectionEntries) -> ElectionReport {
         }
     }
     report.failures = failures;
+    report.aggregate = agg;
+    report.election = Some(election);
     report
 }
 

@@ -6,9 +6,10 @@
 
 pub mod audit;
 mod roll;
+mod session;
 mod trustee;
 mod voter;
 
 pub use roll::{ElectoralRoll, MAX_ROLL};
 pub use trustee::{ceremony, TrusteeKit};
-pub use voter::cast_ballot;
+pub use voter::{cast_ballot, prove_eligibility, voter_nullifier};

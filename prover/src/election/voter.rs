@@ -4,7 +4,7 @@ use rand::{CryptoRng, RngCore};
 use zkgov_circuits::eligibility::{ballot_nullifier, EligibilityCircuit, EligibilityWitness};
 use zkgov_verifier::{
     election::{
-        ballot::{ballot_hash, encrypt_ballot},
+        ballot::{ballot_hash, encrypt_ballot, EncryptedBallot},
         CastBallot, Election,
     },
     Nullifier, ValidatedVerifyingKey,
@@ -26,14 +26,37 @@ pub fn cast_ballot<R: RngCore + CryptoRng>(
     votes: &[u64],
     rng: &mut R,
 ) -> Result<CastBallot, ProverError> {
+    let nullifier = voter_nullifier(election, voter);
+    let ballot = encrypt_ballot(&election.statement(&nullifier), votes, rng)?;
+    let cast = prove_eligibility(pk, vk, election, roll, voter, ballot, rng)?;
+    election.verify_cast(vk, &cast, rng)?;
+    Ok(cast)
+}
+
+/// The voter's nullifier for `election`.
+pub fn voter_nullifier(election: &Election, voter: &HolderSecret) -> Nullifier {
+    Nullifier(ballot_nullifier(voter.expose(), &election.field()))
+}
+
+/// The eligibility half alone: proves that `voter` is on `roll` and binds
+/// the proof to `ballot`'s hash, whatever the ballot holds (only the
+/// eligibility proof is checked here: tests and the demo use it to cast a
+/// ballot that breaks the rules, which the ledger must refuse).
+pub fn prove_eligibility<R: RngCore + CryptoRng>(
+    pk: &PreparedProver,
+    vk: &ValidatedVerifyingKey,
+    election: &Election,
+    roll: &ElectoralRoll,
+    voter: &HolderSecret,
+    ballot: EncryptedBallot,
+    rng: &mut R,
+) -> Result<CastBallot, ProverError> {
     if roll.root() != election.definition().roll.root {
         return Err(ProverError::malformed(
             "roll",
             "this roll's root is not the election's",
         ));
     }
-    let nullifier = Nullifier(ballot_nullifier(voter.expose(), &election.field()));
-    let ballot = encrypt_ballot(&election.statement(&nullifier), votes, rng)?;
     let witness = EligibilityWitness {
         secret: *voter.expose(),
         path: roll.path_of(voter)?,
@@ -44,11 +67,14 @@ pub fn cast_ballot<R: RngCore + CryptoRng>(
     let eligibility = pk.prove(circuit, rng)?;
     let cast = CastBallot {
         election_id: election.id().to_owned(),
-        nullifier,
+        nullifier: voter_nullifier(election, voter),
         ballot,
         eligibility,
         cast_at: 0,
     };
-    election.verify_cast(vk, &cast, rng)?;
+    vk.verify(
+        &cast.eligibility,
+        &election.eligibility_inputs(&cast).to_vec(),
+    )?;
     Ok(cast)
 }
