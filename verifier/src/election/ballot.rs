@@ -274,6 +274,26 @@ pub fn encrypt_ballot<R: RngCore + CryptoRng>(
             "the selection breaks the election's rules (per-option maximum or total limits)",
         ));
     }
+    encrypt_ballot_unchecked(st, votes, rng)
+}
+
+/// [`encrypt_ballot`] without the rules check, for tests and
+/// demonstrations of a cheating voter: when `votes` break the rules, the
+/// ballot's range proof cannot be valid (the prover commits to values
+/// that are not the ones the verifier derives) and every verifier refuses
+/// it. Refuses only a wrong number of votes.
+pub fn encrypt_ballot_unchecked<R: RngCore + CryptoRng>(
+    st: &BallotStatement<'_>,
+    votes: &[u64],
+    rng: &mut R,
+) -> Result<EncryptedBallot, VerifyError> {
+    if votes.len() != st.rules.options() {
+        return Err(malformed(format!(
+            "{} votes for {} options",
+            votes.len(),
+            st.rules.options()
+        )));
+    }
     let (gg, hh, k) = (g(), h(), *st.key);
     let r: Vec<Scalar> = votes.iter().map(|_| Scalar::random(rng)).collect();
     let mut t = st.transcript();
@@ -317,15 +337,19 @@ pub fn encrypt_ballot<R: RngCore + CryptoRng>(
         .collect();
     // Range: the values behind the commitments the verifier derives.
     let rules = st.rules;
-    let total: u64 = votes.iter().sum(); // ok: allowed votes, <= 16 * 65535
+    let total = votes.iter().fold(0u64, |a, v| a.wrapping_add(*v));
     let big_r: Scalar = r.iter().sum();
     let mut values = Vec::with_capacity(rules.ranges());
     let mut blindings = Vec::with_capacity(rules.ranges());
     for ((v, r), m) in votes.iter().zip(&r).zip(&rules.max_per_option) {
-        values.extend([*v, m - v]);
+        // Wrapping only when the votes break the rules (unchecked).
+        values.extend([*v, m.wrapping_sub(*v)]);
         blindings.extend([*r, -r]);
     }
-    values.extend([total - rules.min_total, rules.max_total - total]);
+    values.extend([
+        total.wrapping_sub(rules.min_total),
+        rules.max_total.wrapping_sub(total),
+    ]);
     blindings.extend([big_r, -big_r]);
     values.resize(rules.ranges(), 0);
     blindings.resize(rules.ranges(), Scalar::ZERO);

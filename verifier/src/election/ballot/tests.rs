@@ -105,6 +105,23 @@ fn two_in_a_yes_no_option_is_refused() {
 }
 
 #[test]
+fn an_unchecked_ballot_that_breaks_the_rules_fails_its_range_proof() {
+    let k = key();
+    let n = Nullifier(Fr::from(9u64));
+    let rules = SelectionRules::single_choice(3);
+    let s = st("e1", &n, &k, &rules);
+    for votes in [[2, 0, 0], [1, 1, 0], [0, 0, 0]] {
+        let b = encrypt_ballot_unchecked(&s, &votes, &mut rng(50)).unwrap();
+        assert!(
+            range_refused(verify_ballot(&s, &b, &mut rng(51))),
+            "{votes:?}"
+        );
+    }
+    let ok = encrypt_ballot_unchecked(&s, &[0, 0, 1], &mut rng(52)).unwrap();
+    verify_ballot(&s, &ok, &mut rng(53)).unwrap();
+}
+
+#[test]
 fn a_total_over_the_limit_is_refused() {
     let k = key();
     let n = Nullifier(Fr::from(6u64));
