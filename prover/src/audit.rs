@@ -365,15 +365,5 @@ pub fn audit(entries: &[Vec<u8>], checkpoint: &str) -> AuditReport {
 pub fn audit_ledger(
     client: &zkgov_ledger::http::LedgerClient,
 ) -> Result<AuditReport, crate::ProverError> {
-    let checkpoint = client.checkpoint()?;
-    // The size, from the note itself (verified in `audit`).
-    let size = checkpoint
-        .lines()
-        .nth(1)
-        .and_then(|l| l.parse::<u64>().ok())
-        .ok_or_else(|| crate::ProverError::malformed("checkpoint", "no size line"))?;
-    let entries = (0..size)
-        .map(|i| client.entry(i))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(audit(&entries, &checkpoint))
+    Ok(crate::LogExport::fetch(client)?.audit())
 }

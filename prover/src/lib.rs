@@ -23,6 +23,7 @@ pub mod clock;
 pub mod demo;
 pub mod election;
 mod error;
+mod export;
 mod holder;
 mod identity;
 mod presentation;
@@ -32,6 +33,7 @@ mod registry;
 pub use anchoring::{revocation_registry, LedgerSession, ACCREDITED_REGISTRY};
 pub use audit::{audit, audit_ledger, AuditReport};
 pub use error::ProverError;
+pub use export::{LogExport, EXPORT_FORMAT};
 pub use holder::HolderSecret;
 pub use identity::{
     accredit_in_file, issue_to_files, prove_identity, read_text, revoke_in_file, write_public,

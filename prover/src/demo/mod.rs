@@ -5,10 +5,15 @@
 //! use?"; one citizen proves it without saying which parcel; the office
 //! verifies and learns only what the policy discloses plus a nullifier for
 //! its scope. Then a tampered bundle, a wrong root, a replayed challenge and
-//! a citizen who does not qualify are all refused.
+//! a citizen who does not qualify are all refused. The second part
+//! ([`identity`]) proves identity attributes to a benefits office; the
+//! third ([`election`]) runs a city election with threshold trustees and
+//! audits it.
 
+mod election;
 mod identity;
 
+pub use election::ElectionOutcomeFlags;
 pub use identity::IdentityOutcomeFlags;
 
 use std::{
@@ -55,6 +60,8 @@ pub struct DemoConfig {
     pub ledger: Option<String>,
     /// The demo authorities' keys, as written by `zkgov ledger demo-authorities`.
     pub authority_keys: Option<PathBuf>,
+    /// Number of voters in the election.
+    pub voters: usize,
 }
 
 /// The demo's authorities (admin, land registry, accreditation authority,
@@ -69,6 +76,10 @@ pub struct DemoAuthorities {
     pub accreditation: AuthoritySigner,
     /// The civil registry's ledger key (an issuer: publishes its revocation root).
     pub civil: AuthoritySigner,
+    /// The electoral commission: publishes the electoral roll.
+    pub commission: AuthoritySigner,
+    /// The election board (an election authority).
+    pub board: AuthoritySigner,
 }
 
 /// Ledger name of the demo's accreditation authority.
@@ -79,6 +90,12 @@ pub const CIVIL_REGISTRY: &str = "civil-registry";
 pub const LAND_REGISTRY: &str = "land-registry";
 /// Registry id of the demo's parcels.
 pub const PARCELS: &str = "parcels";
+/// Ledger name of the demo's electoral commission.
+pub const ELECTORAL_COMMISSION: &str = "electoral-commission";
+/// Registry id of the demo's electoral roll.
+pub const ELECTORAL_ROLL: &str = "electoral-roll";
+/// Ledger name of the demo's election authority.
+pub const ELECTION_BOARD: &str = "election-board";
 
 impl DemoAuthorities {
     /// Fresh keys.
@@ -103,11 +120,25 @@ impl DemoAuthorities {
                 vec![revocation_registry(CIVIL_REGISTRY)],
                 rng,
             ),
+            commission: AuthoritySigner::generate(
+                ELECTORAL_COMMISSION,
+                Role::RegistryAuthority,
+                vec![ELECTORAL_ROLL.into()],
+                rng,
+            ),
+            board: AuthoritySigner::generate(ELECTION_BOARD, Role::ElectionAuthority, vec![], rng),
         }
     }
 
-    fn all(&self) -> [&AuthoritySigner; 4] {
-        [&self.admin, &self.land, &self.accreditation, &self.civil]
+    fn all(&self) -> [&AuthoritySigner; 6] {
+        [
+            &self.admin,
+            &self.land,
+            &self.accreditation,
+            &self.civil,
+            &self.commission,
+            &self.board,
+        ]
     }
 
     /// The genesis naming them (public keys only).
@@ -139,6 +170,8 @@ impl DemoAuthorities {
             land: read(LAND_REGISTRY)?,
             accreditation: read(ACCREDITATION_AUTHORITY)?,
             civil: read(CIVIL_REGISTRY)?,
+            commission: read(ELECTORAL_COMMISSION)?,
+            board: read(ELECTION_BOARD)?,
         })
     }
 }
@@ -161,6 +194,8 @@ pub struct DemoOutcome {
     pub ledger_refused_repeat: bool,
     /// The benefits-office (identity) part.
     pub identity: identity::IdentityOutcomeFlags,
+    /// The election part.
+    pub election: election::ElectionOutcomeFlags,
 }
 
 impl DemoOutcome {
@@ -182,6 +217,7 @@ impl DemoOutcome {
             && i.anchor_private
             && i.audited
             && i.logged
+            && self.election.all()
     }
 }
 
@@ -528,6 +564,7 @@ pub fn run<R: RngCore + CryptoRng>(
     say(out, "Nothing about the citizen's identity or parcel left their machine beyond the lines in step 5.")?;
     say(out, "")?;
     outcome.identity = identity::run(cfg, &ledger, rng, out)?;
+    outcome.election = election::run(cfg, &ledger, rng, out)?;
     if let Some(l) = ledger.in_process {
         l.close();
     }

@@ -25,6 +25,9 @@ pub(crate) struct Args {
     /// The demo authorities' key directory (from `zkgov ledger demo-authorities`).
     #[arg(long)]
     authority_keys: Option<PathBuf>,
+    /// Number of voters in the election.
+    #[arg(long, default_value_t = 300)]
+    voters: usize,
 }
 
 pub(crate) fn exec(a: Args) -> Result<(), CliError> {
@@ -34,6 +37,7 @@ pub(crate) fn exec(a: Args) -> Result<(), CliError> {
         data_dir: a.data_dir,
         records: a.records,
         depth: a.depth,
+        voters: a.voters,
     };
     let outcome = demo::run(&cfg, &mut OsRng, &mut std::io::stdout())?;
     if !outcome.as_expected() {
