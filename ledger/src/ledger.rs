@@ -504,7 +504,7 @@ impl<'a> Overlay<'a> {
             Checked::Agency(r) => self.validate_agency(origin, r)?,
             Checked::Election(d, el) => self.validate_definition(origin, d, el, now)?,
             Checked::Ballot(b) => self.validate_ballot(b, now)?,
-            Checked::Decryption(d) => self.validate_decryption(d, now)?,
+            Checked::Decryption(d) => self.validate_decryption(*d, now)?,
             Checked::Result(r) => self.validate_result(r)?,
             Checked::Proof(p) => {
                 let key = (p.anchor.scope, p.anchor.nullifier);

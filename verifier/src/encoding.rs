@@ -80,7 +80,6 @@ pub(crate) mod base64_bytes {
 
 /// Serde for a list of field elements written as canonical decimals.
 pub mod decimals {
-    //! A list of field elements as canonical decimal strings.
     use super::*;
     use crate::field::{parse_decimal, to_decimal, Fr};
 

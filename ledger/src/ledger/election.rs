@@ -293,7 +293,7 @@ impl Overlay<'_> {
 
     pub(super) fn validate_decryption(
         &mut self,
-        d: Box<DecryptionShare>,
+        d: DecryptionShare,
         now: u64,
     ) -> Result<Accepted, LedgerError> {
         if d.decrypted_at != 0 {
@@ -320,7 +320,7 @@ impl Overlay<'_> {
         Ok(Accepted::plain(EntryBody::DecryptionShare(Box::new(
             DecryptionShare {
                 decrypted_at: now,
-                ..*d
+                ..d
             },
         ))))
     }
