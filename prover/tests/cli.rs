@@ -318,6 +318,8 @@ fn demo_runs_end_to_end() {
         "200",
         "--depth",
         "8",
+        "--voters",
+        "30",
     ]);
     let t = text(&o);
     assert_eq!(code(&o), 0, "{t}");
@@ -360,8 +362,19 @@ fn demo_runs_end_to_end() {
         identity.contains("replayed in another session: refused"),
         "{t}"
     );
+    let (identity, election) = identity.split_once("part 3").unwrap();
     assert_eq!(identity.matches(": refused (").count(), 2, "{t}");
     assert!(identity.contains("anchored: entry"), "{t}");
+    // The election: three refusals with their codes, a tally, the audit.
+    assert!(election.contains("refused (nullifier-used)"), "{t}");
+    assert_eq!(
+        election.matches("refused (invalid-proof)").count(),
+        2,
+        "{t}"
+    );
+    assert!(election.contains("range proof does not verify"), "{t}");
+    assert!(election.contains("matches the votes cast"), "{t}");
+    assert!(election.contains("all pass"), "{t}");
     // Second run reuses the pinned keys.
     let o = zkgov(&[
         "demo",
@@ -371,6 +384,8 @@ fn demo_runs_end_to_end() {
         "50",
         "--depth",
         "8",
+        "--voters",
+        "12",
     ]);
     assert_eq!(code(&o), 0);
     assert!(text(&o).contains("keys loaded"));
@@ -605,6 +620,8 @@ fn demo_anchors_on_a_served_ledger() {
         "100",
         "--depth",
         "8",
+        "--voters",
+        "30",
         "--ledger",
         &url,
         "--authority-keys",
