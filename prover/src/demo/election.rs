@@ -247,6 +247,7 @@ pub(super) fn run<R: RngCore + CryptoRng>(
             ErrorCode::InvalidProof,
             out,
         )?;
+    // ok: the demo's cheating voter; the ledger must refuse this ballot
     let two = encrypt_ballot_unchecked(
         &election.statement(&voter_nullifier(&election, &voters[n - 1])),
         &[2, 0, 0],

@@ -274,7 +274,7 @@ pub fn encrypt_ballot<R: RngCore + CryptoRng>(
             "the selection breaks the election's rules (per-option maximum or total limits)",
         ));
     }
-    encrypt_ballot_unchecked(st, votes, rng)
+    encrypt_ballot_unchecked(st, votes, rng) // ok: the rules were checked just above
 }
 
 /// [`encrypt_ballot`] without the rules check, for tests and
@@ -285,6 +285,19 @@ pub fn encrypt_ballot<R: RngCore + CryptoRng>(
 pub fn encrypt_ballot_unchecked<R: RngCore + CryptoRng>(
     st: &BallotStatement<'_>,
     votes: &[u64],
+    rng: &mut R,
+) -> Result<EncryptedBallot, VerifyError> {
+    build_ballot(st, votes, st.rules, rng)
+}
+
+/// The prover: the transcript absorbs `st` (its rules included), while the
+/// range proof's values are computed from `value_rules` — `st.rules` for
+/// every real prover; other rules only in the tests' cheating prover,
+/// whose ballot the verifier must refuse.
+pub(crate) fn build_ballot<R: RngCore + CryptoRng>(
+    st: &BallotStatement<'_>,
+    votes: &[u64],
+    value_rules: &SelectionRules,
     rng: &mut R,
 ) -> Result<EncryptedBallot, VerifyError> {
     if votes.len() != st.rules.options() {
@@ -336,19 +349,19 @@ pub fn encrypt_ballot_unchecked<R: RngCore + CryptoRng>(
         })
         .collect();
     // Range: the values behind the commitments the verifier derives.
-    let rules = st.rules;
+    let (rules, vr) = (st.rules, value_rules);
     let total = votes.iter().fold(0u64, |a, v| a.wrapping_add(*v));
     let big_r: Scalar = r.iter().sum();
     let mut values = Vec::with_capacity(rules.ranges());
     let mut blindings = Vec::with_capacity(rules.ranges());
-    for ((v, r), m) in votes.iter().zip(&r).zip(&rules.max_per_option) {
+    for ((v, r), m) in votes.iter().zip(&r).zip(&vr.max_per_option) {
         // Wrapping only when the votes break the rules (unchecked).
         values.extend([*v, m.wrapping_sub(*v)]);
         blindings.extend([*r, -r]);
     }
     values.extend([
-        total.wrapping_sub(rules.min_total),
-        rules.max_total.wrapping_sub(total),
+        total.wrapping_sub(vr.min_total),
+        vr.max_total.wrapping_sub(total),
     ]);
     blindings.extend([big_r, -big_r]);
     values.resize(rules.ranges(), 0);
@@ -477,8 +490,7 @@ pub fn ballot_hash(ballot: &EncryptedBallot) -> Fr {
     let digest = d.finalize();
     let mut be = [0u8; 32];
     be[1..].copy_from_slice(&digest[..31]);
-    // ok: 31 bytes, below 2^248 < r
-    <Fr as ark_ff::PrimeField>::from_be_bytes_mod_order(&be)
+    <Fr as ark_ff::PrimeField>::from_be_bytes_mod_order(&be) // ok: 31 bytes, below 2^248 < r
 }
 
 #[cfg(test)]

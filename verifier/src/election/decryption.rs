@@ -280,7 +280,7 @@ mod tests {
     }
 
     fn setup(n: u32, k: usize) -> Setup {
-        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(2);
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(2); // ok: test
         let (dealers, all): (Vec<Dealer>, Vec<_>) = (1..=n)
             .map(|i| Dealer::new("e", i, k, &mut rng).unwrap())
             .unzip();
