@@ -4,6 +4,8 @@
 // Benchmark fixtures: a failure aborts the benchmark, which is what we want.
 #![allow(clippy::expect_used)]
 
+pub mod election;
+
 use ark_bn254::Bn254;
 use ark_groth16::ProvingKey;
 use rand::{Rng, SeedableRng};

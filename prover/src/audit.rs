@@ -48,7 +48,7 @@ pub struct AuditReport {
     /// Proof anchors whose proof was re-verified.
     pub proofs_verified: u64,
     /// Every failure: the entry's index (`None` for the log as a whole)
-    /// and what is wrong.
+    /// and what is wrong; the log's own first, then each election's.
     pub failures: Vec<(Option<u64>, String)>,
     /// Each election's audit (its failures are also in `failures`).
     pub elections: Vec<ElectionReport>,
@@ -316,15 +316,6 @@ pub fn audit(entries: &[Vec<u8>], checkpoint: &str) -> AuditReport {
         }
     }
     report.proofs_verified = replay.proofs;
-    for (id, entries) in &replay.elections {
-        let r = check_election(id, entries);
-        for f in &r.failures {
-            report
-                .failures
-                .push((f.entry, format!("election {id:?}: {f}")));
-        }
-        report.elections.push(r);
-    }
     match &replay.genesis {
         None => report
             .failures
@@ -356,6 +347,16 @@ pub fn audit(entries: &[Vec<u8>], checkpoint: &str) -> AuditReport {
                 }
             }
         },
+    }
+    // Last, so that the log's own failures come first in `failures`.
+    for (id, entries) in &replay.elections {
+        let r = check_election(id, entries);
+        for f in &r.failures {
+            report
+                .failures
+                .push((f.entry, format!("election {id:?}: {f}")));
+        }
+        report.elections.push(r);
     }
     report
 }

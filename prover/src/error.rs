@@ -26,6 +26,9 @@ pub enum ProverError {
     /// The holder's record is not in the registry.
     #[error("no record in the registry belongs to this owner secret")]
     NotInRegistry,
+    /// The voter's commitment is not on the electoral roll.
+    #[error("this voter's commitment is not on the electoral roll")]
+    NotOnRoll,
     /// The witness does not satisfy the statement.
     #[error(transparent)]
     Circuit(#[from] zkgov_circuits::CircuitError),

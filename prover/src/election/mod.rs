@@ -11,5 +11,8 @@ mod trustee;
 mod voter;
 
 pub use roll::{ElectoralRoll, MAX_ROLL};
-pub use trustee::{ceremony, TrusteeKit};
+pub use trustee::{
+    ceremony, combine_shares, deal, trustees_of, CommitmentsFile, KeyFile, ShareFile, TrusteeKit,
+    COMMITMENTS_FORMAT, KEY_FORMAT, SHARE_FORMAT,
+};
 pub use voter::{cast_ballot, prove_eligibility, voter_nullifier};

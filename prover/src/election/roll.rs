@@ -76,7 +76,7 @@ impl ElectoralRoll {
             .commitments
             .iter()
             .position(|x| *x == c)
-            .ok_or_else(|| ProverError::malformed("roll", "this voter is not on the roll"))?;
+            .ok_or(ProverError::NotOnRoll)?;
         Ok(self.tree.path(i as u64)?)
     }
 

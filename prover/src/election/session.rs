@@ -4,16 +4,32 @@
 use zkgov_ledger::{authority::AuthoritySigner, Submission};
 use zkgov_verifier::{
     election::{
-        decryption::PartialDecryption, CastBallot, DecryptionShare, ElectionDefinition,
+        decryption::PartialDecryption, CastBallot, DecryptionShare, Election, ElectionDefinition,
         ElectionResult,
     },
-    EntryBody, EntrySignature, Receipt,
+    Entry, EntryBody, EntrySignature, Receipt,
 };
 
 use super::audit::ElectionReport;
 use crate::{audit_ledger, LedgerSession, ProverError};
 
 impl LedgerSession {
+    /// The election `id` as defined on the log: its definition entry,
+    /// read by index and checked again here ([`Election::new`]).
+    pub fn election(&self, id: &str) -> Result<Election, ProverError> {
+        let status = self.client.election(id)?;
+        match Entry::from_bytes(&self.client.entry(status.definition)?)?.body {
+            EntryBody::ElectionDefinition(d) if d.election_id == id => Ok(Election::new(*d)?),
+            _ => Err(ProverError::malformed(
+                "election",
+                format!(
+                    "entry {} is not the definition of {id:?}",
+                    status.definition
+                ),
+            )),
+        }
+    }
+
     /// Signs `def` as `authority` (an election authority) and submits it.
     pub fn define_election(
         &self,

@@ -71,11 +71,21 @@ impl ExitStatus {
                     zkgov_groth16::ErrorKind::Invalid => ExitStatus::Invalid,
                     _ => ExitStatus::Malformed,
                 },
-                ProverError::NotInRegistry | ProverError::Circuit(_) | ProverError::Proving(_) => {
-                    ExitStatus::Invalid
-                }
+                ProverError::NotInRegistry
+                | ProverError::NotOnRoll
+                | ProverError::Circuit(_)
+                | ProverError::Proving(_) => ExitStatus::Invalid,
                 _ => ExitStatus::Malformed,
             },
+        }
+    }
+
+    /// The ledger's stable error code, when the ledger refused or could not
+    /// be reached (printed beside the label, for scripts).
+    pub(crate) fn ledger_code(e: &CliError) -> Option<ErrorCode> {
+        match e {
+            CliError::Lib(ProverError::Ledger(l)) => Some(l.code()),
+            _ => None,
         }
     }
 

@@ -9,6 +9,10 @@
 //! | 0 | success (for `verify`: the proof is valid and proves what was asked) |
 //! | 1 | invalid: a proof that does not verify or proves something else, a statement that is false, a refusal by the ledger |
 //! | 2 | malformed input or usage: unreadable files, non-canonical numbers, missing keys |
+//!
+//! The error is printed on standard error after `INVALID` or `ERROR`; a
+//! ledger's refusal also carries its stable code, as in
+//! `INVALID (nullifier-used): ...`.
 
 mod commands;
 mod exit;
@@ -23,7 +27,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let status = exit::ExitStatus::of(&e);
-            eprintln!("{}: {e}", status.label());
+            match exit::ExitStatus::ledger_code(&e) {
+                Some(code) => eprintln!("{} ({code}): {e}", status.label()),
+                None => eprintln!("{}: {e}", status.label()),
+            }
             status.into()
         }
     }

@@ -5,6 +5,7 @@ mod agency;
 mod authority;
 mod challenge;
 mod demo;
+mod election;
 mod export;
 mod hash;
 mod holder;
@@ -75,6 +76,9 @@ enum Command {
     /// The ledger: serve it, make its genesis, register keys, publish roots.
     #[command(subcommand)]
     Ledger(ledger::Cmd),
+    /// Elections: roll, key ceremony, definition, ballots, decryption, tally and audit.
+    #[command(subcommand)]
+    Election(election::Cmd),
     /// Ledger receipts.
     #[command(subcommand)]
     Receipt(receipt::Cmd),
@@ -101,6 +105,7 @@ pub(crate) fn exec(cli: Cli) -> Result<(), CliError> {
         Command::Export(c) => export::exec(c),
         Command::Ledger(c) => ledger::exec(c),
         Command::Receipt(c) => receipt::exec(c),
+        Command::Election(c) => election::exec(c),
         Command::Demo(a) => demo::exec(a),
     }
 }

@@ -2,6 +2,7 @@
 
 mod audit;
 mod demo_authorities;
+mod export;
 mod genesis;
 mod publish_root;
 mod register_agency;
@@ -28,6 +29,8 @@ pub(crate) enum Cmd {
     RegisterAgency(register_agency::Args),
     /// Auditor: replay the whole log and re-verify every anchored proof; names each failing entry.
     Audit(audit::Args),
+    /// Auditor: write every entry under the latest checkpoint to one file (for `election audit --export`).
+    Export(export::Args),
     /// Admin: register a verifying key from the key manifest on a served ledger.
     RegisterVk(register_vk::Args),
     /// Authority: publish a registry's signed root with its epoch and record count.
@@ -45,6 +48,7 @@ pub(crate) fn exec(c: Cmd) -> Result<(), CliError> {
         Cmd::RegisterVk(a) => register_vk::exec(a),
         Cmd::RegisterAgency(a) => register_agency::exec(a),
         Cmd::Audit(a) => audit::exec(a),
+        Cmd::Export(a) => export::exec(a),
         Cmd::PublishRoot(a) => publish_root::exec(a),
         Cmd::DemoAuthorities(a) => demo_authorities::exec(a),
     }
