@@ -14,7 +14,6 @@ use std::{
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use rayon::prelude::*;
 use zkgov_ledger::{
     authority::AuthoritySigner, http::LedgerClient, ledger::default_root_grace,
     store::MemoryStorage, Ledger, LedgerConfig,
@@ -132,10 +131,13 @@ impl ElectionFixture {
         .expect("ballot")
     }
 
-    /// One ballot per voter, made in parallel.
+    /// One ballot per voter, one after the other: the prover's
+    /// multi-scalar multiplications use both cores already, and arkworks
+    /// 0.6 builds a rayon pool per MSM chunk, whose threads pile up (9,000
+    /// after a few minutes, gigabytes of stacks) when proofs run inside
+    /// rayon workers.
     pub fn ballots(&self) -> Vec<CastBallot> {
         (0..self.voters.len())
-            .into_par_iter()
             .map(|i| {
                 let mut rng = ChaCha20Rng::seed_from_u64(i as u64); // ok: benchmark fixture
                 self.ballot(i, &mut rng)

@@ -354,7 +354,11 @@ fn an_election_from_the_command_line() {
     // Voting twice: the nullifier is used.
     let o = cast(&holders[0], "0,0,1", None);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(text(&o).contains("nullifier"), "{}", text(&o));
+    assert!(
+        text(&o).contains("INVALID (nullifier-used)"),
+        "{}",
+        text(&o)
+    );
     // Off the roll: no path to prove.
     let o = cast(&outsider, "1,0,0", None);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -380,7 +384,11 @@ fn an_election_from_the_command_line() {
     };
     let o = decrypt(1);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(text(&o).contains("outside-window"), "{}", text(&o));
+    assert!(
+        text(&o).contains("INVALID (outside-window)"),
+        "{}",
+        text(&o)
+    );
     while now() <= closes_at {
         std::thread::sleep(std::time::Duration::from_millis(250));
     }
