@@ -323,7 +323,8 @@ fn record_flow_on_a_served_ledger_from_first_command_to_receipt() {
         t.contains("nullifier already used in this scope (entry 3)"),
         "{t}"
     );
-    assert_eq!(t.matches("nullifier").count(), 1, "{t}");
+    assert_eq!(t.matches("nullifier already used").count(), 1, "{t}");
+    assert!(t.contains("INVALID (nullifier-used)"), "{t}");
 
     // A further authority registered by the admin.
     ok(&[
