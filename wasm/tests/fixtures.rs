@@ -164,7 +164,8 @@ fn write_fixtures_with_native_verdicts() {
         ("another challenge asked", &vk, good.clone(), request(&root, "7"), Some("mismatch")),
         ("another root asked", &vk, good.clone(), request("12345", "6"), Some("mismatch")),
         ("another session's bundle", &vk, bundle2.to_json(), req.clone(), Some("mismatch")),
-        ("another key", &other_vk, bundle_other_key.to_json(), req.clone(), Some("mismatch")),
+        ("a bundle for another key", &vk, bundle_other_key.to_json(), req.clone(), Some("mismatch")),
+        ("another key given", &other_vk, good.clone(), req.clone(), Some("mismatch")),
         ("key digest edited", &vk, edit_json(&good, |v| {
             let d = v["vk_digest"].as_str().unwrap();
             let flipped = if d.starts_with('0') { "1" } else { "0" };
