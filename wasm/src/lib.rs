@@ -121,8 +121,7 @@ struct IdentityAsk {
 }
 
 fn read_ask<T: for<'de> Deserialize<'de>>(request_json: &str) -> Result<T, Failure> {
-    serde_json::from_str(request_json)
-        .map_err(|e| Failure::argument(format!("request JSON: {e}")))
+    serde_json::from_str(request_json).map_err(|e| Failure::argument(format!("request JSON: {e}")))
 }
 
 fn roots(r: &[String]) -> Result<Vec<MerkleRoot>, VerifyError> {
@@ -219,7 +218,12 @@ pub fn verify_identity_bundle(
 pub fn verify_receipt(receipt_json: &str, log_key: &str) -> Result<String, Failure> {
     let log = NoteVerifier::from_vkey(log_key).map_err(VerifyError::from)?;
     let v = Receipt::from_json(receipt_json)?.verify(&log)?;
-    let root: String = v.checkpoint.root.iter().map(|b| format!("{b:02x}")).collect();
+    let root: String = v
+        .checkpoint
+        .root
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     Ok(json!({
         "index": v.index,
         "kind": v.entry.kind().to_string(),

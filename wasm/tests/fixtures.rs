@@ -28,7 +28,8 @@ use zkgov_wasm::{verify_groth16, verify_record_bundle};
 
 const DEPTH: usize = 4;
 const ST: StatementId = StatementId::RecordMembershipV2;
-const POLICY: &str = r#"{"version":1,"clauses":[{"field":1,"op":">=","value":300},{"field":0,"op":"disclose"}]}"#;
+const POLICY: &str =
+    r#"{"version":1,"clauses":[{"field":1,"op":">=","value":300},{"field":0,"op":"disclose"}]}"#;
 
 fn out_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("ZKGOV_WASM_FIXTURES") {
@@ -126,6 +127,9 @@ fn time_ms(n: u32, mut f: impl FnMut()) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0 / f64::from(n)
 }
 
+/// (name, key bytes, bundle JSON, request JSON, the code required natively).
+type Case<'a> = (&'a str, &'a [u8], String, String, Option<&'a str>);
+
 #[test]
 fn write_fixtures_with_native_verdicts() {
     let s = setup(11);
@@ -140,55 +144,152 @@ fn write_fixtures_with_native_verdicts() {
     let req = request(&root, "6");
 
     // (name, vk, bundle, request, the verdict this test requires natively)
-    let mut cases: Vec<(&str, &[u8], String, String, Option<&str>)> = vec![
+    let mut cases: Vec<Case> = vec![
         ("valid", &vk, good.clone(), req.clone(), None),
-        ("other bundle's proof", &vk, {
-            let mut b = bundle.clone();
-            b.proof = bundle2.proof.clone();
-            b.to_json()
-        }, req.clone(), Some("invalid-proof")),
-        ("nullifier edited", &vk, {
-            let mut b = bundle.clone();
-            b.public_inputs[4] += Fr::from(1u64);
-            b.to_json()
-        }, req.clone(), Some("invalid-proof")),
-        ("scope and context edited, asked for", &vk, {
-            let mut b = bundle.clone();
-            b.public_inputs[3] = Fr::from(55u64);
-            b.public_inputs[5] = Fr::from(66u64);
-            b.to_json()
-        }, json!({
-            "roots": [root], "policy": serde_json::from_str::<Value>(POLICY).unwrap(),
-            "scope": "55", "context": "66",
-        }).to_string(), Some("invalid-proof")),
-        ("another challenge asked", &vk, good.clone(), request(&root, "7"), Some("mismatch")),
-        ("another root asked", &vk, good.clone(), request("12345", "6"), Some("mismatch")),
-        ("another session's bundle", &vk, bundle2.to_json(), req.clone(), Some("mismatch")),
-        ("a bundle for another key", &vk, bundle_other_key.to_json(), req.clone(), Some("mismatch")),
-        ("another key given", &other_vk, good.clone(), req.clone(), Some("mismatch")),
-        ("key digest edited", &vk, edit_json(&good, |v| {
-            let d = v["vk_digest"].as_str().unwrap();
-            let flipped = if d.starts_with('0') { "1" } else { "0" };
-            v["vk_digest"] = Value::from(format!("{flipped}{}", &d[1..]));
-        }), req.clone(), Some("mismatch")),
-        ("disclosed value edited", &vk, edit_json(&good, |v| {
-            v["disclosure"]["values"][0] = Value::from("4");
-        }), req.clone(), None),
-        ("version 1", &vk, edit_json(&good, |v| v["version"] = Value::from(1)), req.clone(), Some("malformed")),
-        ("non-canonical input", &vk, edit_json(&good, |v| {
-            let x = v["public_inputs"][5].as_str().unwrap().to_owned();
-            v["public_inputs"][5] = Value::from(format!("0{x}"));
-        }), req.clone(), Some("malformed")),
-        ("proof byte flipped", &vk, edit_json(&good, |v| {
-            let p = v["proof"].as_str().unwrap();
-            let c = if p.starts_with('A') { "B" } else { "A" };
-            v["proof"] = Value::from(format!("{c}{}", &p[1..]));
-        }), req.clone(), None),
-        ("truncated bundle", &vk, good[..good.len() / 2].to_owned(), req.clone(), Some("malformed")),
-        ("truncated key", &vk[..vk.len() - 1], good.clone(), req.clone(), Some("malformed")),
-        ("unknown request field", &vk, good.clone(), edit_json(&req, |v| {
-            v["extra"] = Value::from(1);
-        }), Some("malformed")),
+        (
+            "other bundle's proof",
+            &vk,
+            {
+                let mut b = bundle.clone();
+                b.proof = bundle2.proof.clone();
+                b.to_json()
+            },
+            req.clone(),
+            Some("invalid-proof"),
+        ),
+        (
+            "nullifier edited",
+            &vk,
+            {
+                let mut b = bundle.clone();
+                b.public_inputs[4] += Fr::from(1u64);
+                b.to_json()
+            },
+            req.clone(),
+            Some("invalid-proof"),
+        ),
+        (
+            "scope and context edited, asked for",
+            &vk,
+            {
+                let mut b = bundle.clone();
+                b.public_inputs[3] = Fr::from(55u64);
+                b.public_inputs[5] = Fr::from(66u64);
+                b.to_json()
+            },
+            json!({
+                "roots": [root], "policy": serde_json::from_str::<Value>(POLICY).unwrap(),
+                "scope": "55", "context": "66",
+            })
+            .to_string(),
+            Some("invalid-proof"),
+        ),
+        (
+            "another challenge asked",
+            &vk,
+            good.clone(),
+            request(&root, "7"),
+            Some("mismatch"),
+        ),
+        (
+            "another root asked",
+            &vk,
+            good.clone(),
+            request("12345", "6"),
+            Some("mismatch"),
+        ),
+        (
+            "another session's bundle",
+            &vk,
+            bundle2.to_json(),
+            req.clone(),
+            Some("mismatch"),
+        ),
+        (
+            "a bundle for another key",
+            &vk,
+            bundle_other_key.to_json(),
+            req.clone(),
+            Some("mismatch"),
+        ),
+        (
+            "another key given",
+            &other_vk,
+            good.clone(),
+            req.clone(),
+            Some("mismatch"),
+        ),
+        (
+            "key digest edited",
+            &vk,
+            edit_json(&good, |v| {
+                let d = v["vk_digest"].as_str().unwrap();
+                let flipped = if d.starts_with('0') { "1" } else { "0" };
+                v["vk_digest"] = Value::from(format!("{flipped}{}", &d[1..]));
+            }),
+            req.clone(),
+            Some("mismatch"),
+        ),
+        (
+            "disclosed value edited",
+            &vk,
+            edit_json(&good, |v| {
+                v["disclosure"]["values"][0] = Value::from("4");
+            }),
+            req.clone(),
+            None,
+        ),
+        (
+            "version 1",
+            &vk,
+            edit_json(&good, |v| v["version"] = Value::from(1)),
+            req.clone(),
+            Some("malformed"),
+        ),
+        (
+            "non-canonical input",
+            &vk,
+            edit_json(&good, |v| {
+                let x = v["public_inputs"][5].as_str().unwrap().to_owned();
+                v["public_inputs"][5] = Value::from(format!("0{x}"));
+            }),
+            req.clone(),
+            Some("malformed"),
+        ),
+        (
+            "proof byte flipped",
+            &vk,
+            edit_json(&good, |v| {
+                let p = v["proof"].as_str().unwrap();
+                let c = if p.starts_with('A') { "B" } else { "A" };
+                v["proof"] = Value::from(format!("{c}{}", &p[1..]));
+            }),
+            req.clone(),
+            None,
+        ),
+        (
+            "truncated bundle",
+            &vk,
+            good[..good.len() / 2].to_owned(),
+            req.clone(),
+            Some("malformed"),
+        ),
+        (
+            "truncated key",
+            &vk[..vk.len() - 1],
+            good.clone(),
+            req.clone(),
+            Some("malformed"),
+        ),
+        (
+            "unknown request field",
+            &vk,
+            good.clone(),
+            edit_json(&req, |v| {
+                v["extra"] = Value::from(1);
+            }),
+            Some("malformed"),
+        ),
     ];
     // The disclosed-value edit must be refused, whatever its kind.
     let mut out = Vec::new();
