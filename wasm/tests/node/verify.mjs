@@ -15,9 +15,9 @@ import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const target = process.env.CARGO_TARGET_DIR || join(root, "target");
-const pkg = process.env.ZKGOV_WASM_PKG || join(target, "wasm-pkg/node");
-const fixtures = process.env.ZKGOV_WASM_FIXTURES || join(target, "wasm-fixtures");
+const target = resolve(process.env.CARGO_TARGET_DIR || join(root, "target"));
+const pkg = resolve(process.env.ZKGOV_WASM_PKG || join(target, "wasm-pkg/node"));
+const fixtures = resolve(process.env.ZKGOV_WASM_FIXTURES || join(target, "wasm-fixtures"));
 
 const require = createRequire(import.meta.url);
 const zk = require(join(pkg, "zkgov_wasm.js"));
