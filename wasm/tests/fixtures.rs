@@ -117,14 +117,20 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-/// Mean milliseconds of `f` over `n` runs (after one warm-up run).
-fn time_ms(n: u32, mut f: impl FnMut()) -> f64 {
+/// Milliseconds of `f` over `n` runs after one warm-up: (mean, median,
+/// min). On a shared machine the minimum is the least disturbed.
+fn time_ms(n: u32, mut f: impl FnMut()) -> (f64, f64, f64) {
     f();
-    let t = Instant::now();
-    for _ in 0..n {
-        f();
-    }
-    t.elapsed().as_secs_f64() * 1000.0 / f64::from(n)
+    let mut v: Vec<f64> = (0..n)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    v.sort_by(f64::total_cmp);
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    (mean, v[v.len() / 2], v[0])
 }
 
 /// (name, key bytes, bundle JSON, request JSON, the code required natively).
@@ -328,15 +334,19 @@ fn write_fixtures_with_native_verdicts() {
         dir.join("timing-native.json"),
         json!({
             "runs": n,
-            "groth16_ms": groth16,
-            "record_bundle_ms": record,
+            "groth16_ms": groth16.0,
+            "groth16_median_ms": groth16.1,
+            "groth16_min_ms": groth16.2,
+            "record_bundle_ms": record.0,
+            "record_bundle_median_ms": record.1,
+            "record_bundle_min_ms": record.2,
             "rayon_threads": std::env::var("RAYON_NUM_THREADS").ok(),
         })
         .to_string(),
     )
     .unwrap();
     println!(
-        "wrote {} cases to {}; native: groth16 {groth16:.2} ms, record bundle {record:.2} ms",
+        "wrote {} cases to {}; native (mean, median, min): groth16 {groth16:.2?} ms, record bundle {record:.2?} ms",
         out.len(),
         dir.display()
     );
