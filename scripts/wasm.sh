@@ -25,6 +25,13 @@ grep -q "^wasm-bindgen = \"=$WASM_BINDGEN_VERSION\"" wasm/Cargo.toml || {
     exit 1
 }
 
+# The main toolchain builds wasm-bindgen-cli (rust-version 1.86, above
+# rustc-web's 1.85) and runs the native tests.
+if ! command -v cargo >/dev/null 2>&1 || [ "$(command -v cargo)" = /usr/bin/cargo ]; then
+    echo "scripts/wasm.sh needs the main Rust toolchain (rustup stable, >= 1.86) first on PATH" >&2
+    exit 1
+fi
+
 # 1. Debian's web toolchain and linker.
 missing=()
 for p in rustc-web cargo-web rust-web-src lld-16; do
