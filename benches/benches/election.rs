@@ -7,7 +7,7 @@
 //! is `ZKGOV_BENCH_BALLOTS` (default 300); its log is proven once and kept
 //! in `target/bench-election-N.json`. The audit of 10,000 ballots:
 //! `ZKGOV_BENCH_BALLOTS=10000 cargo bench -p zkgov-benches --bench election -- audit`
-//! (about 30 minutes to prove the ballots on 2 cores the first time).
+//! (about 30 to 40 minutes to prove the ballots on 2 cores the first time).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::{hint::black_box, time::Duration};
