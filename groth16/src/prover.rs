@@ -204,7 +204,7 @@ impl CircomProver {
 
     /// The proof without the final verification (what rapidsnark does).
     pub fn prove_unchecked(&self, witness: &[Fr], r: Fr, s: Fr) -> Result<Proof, Groth16Error> {
-        // ok: named for what it skips: the final self-verification, as rapidsnark
+        // ok: skips only the self-verification, as rapidsnark
         self.check_witness(witness)?;
         let h = circom_h(&self.domain, &self.a_rows, &self.b_rows, witness);
         Ok(self.view().assemble(witness, &h, r, s))

@@ -180,8 +180,7 @@ mod tests {
                 "{body:?}: {e}"
             );
             assert!(
-                // ok: a test: the variant is matched above; this checks the message names the reason
-                e.to_string().contains(why),
+                e.to_string().contains(why), // ok: test; the variant is matched above
                 "{body:?}: {e} (expected {why:?})"
             );
         }

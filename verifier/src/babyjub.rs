@@ -87,8 +87,8 @@ impl Point {
     }
 
     /// The same point in ark's `a = 1` coordinates, without checks.
-    // ok: a linear coordinate map; callers pass validated or computed points, `to_ark` checks
     pub fn to_ark_unchecked(&self) -> EdwardsAffine {
+        // A linear coordinate map; callers pass validated or computed points.
         Affine::new_unchecked(self.x * sqrt_a(), self.y) // ok: see above
     }
 
@@ -160,7 +160,7 @@ impl Point {
     /// `self + other`.
     pub fn add(&self, other: &Point) -> Point {
         Point::from_ark(&(self.to_ark_unchecked() + other.to_ark_unchecked()).into_affine())
-        // ok: same: addition of validated or computed points
+        // ok: validated points
     }
 
     /// Parses canonical decimal coordinates `[x, y]` and validates the point.
@@ -277,13 +277,12 @@ pub fn verify(key: &PublicKey, msg: &Fr, sig: &Signature) -> Result<(), VerifyEr
     key.0.validate("issuer key")?;
     sig.r8.validate("signature R8")?;
     let hm = challenge(&sig.r8, &key.0, msg);
-    // ok: BASE8 is a constant on the curve (tested)
-    let left = BASE8.to_ark_unchecked() * sig.s;
-    // (8·A)·hm, as circomlib computes it: 8·A is in the subgroup, so hm may
-    // be reduced mod l.
+    let left = BASE8.to_ark_unchecked() * sig.s; // ok: BASE8 is a constant on the curve (tested)
+                                                 // (8·A)·hm, as circomlib computes it: 8·A is in the subgroup, so hm may
+                                                 // be reduced mod l.
     let eight_a = key.0.mul_bits_le(&[false, false, false, true]);
     let right = sig.r8.to_ark_unchecked().into_group() // ok: R8 was validated above (`sig.r8.validate`)
-        + eight_a.to_ark_unchecked() * to_subgroup_scalar(&hm);
+        + eight_a.to_ark_unchecked() * to_subgroup_scalar(&hm); // ok: 8·A computed from a checked key
     if left.into_affine() != right.into_affine() {
         return Err(VerifyError::BadSignature(
             "EdDSA-Poseidon signature does not verify".into(),

@@ -247,12 +247,9 @@ pub(super) fn run<R: RngCore + CryptoRng>(
             ErrorCode::InvalidProof,
             out,
         )?;
-    // ok: the demo's cheating voter; the ledger must refuse this ballot
-    let two = encrypt_ballot_unchecked(
-        &election.statement(&voter_nullifier(&election, &voters[n - 1])),
-        &[2, 0, 0],
-        rng,
-    )?;
+    let last = voter_nullifier(&election, &voters[n - 1]);
+    let st = election.statement(&last);
+    let two = encrypt_ballot_unchecked(&st, &[2, 0, 0], rng)?; // ok: the demo's cheating voter
     let bad = prove_eligibility(&pk, &vk, &election, &roll, &voters[n - 1], two, rng)?;
     f.malformed_refused = refused(
         "a ballot with 2 in a yes/no option",

@@ -333,7 +333,7 @@ mod tests {
     use rand::SeedableRng;
 
     fn ceremony(n: u32, k: usize) -> (Vec<Dealer>, Vec<TrusteeCommitments>) {
-        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1); // ok: test
         (1..=n)
             .map(|i| Dealer::new("e1", i, k, &mut rng).unwrap())
             .unzip()
