@@ -27,3 +27,7 @@ ZKGOV_REQUIRE_NODE=1 cargo test --release --workspace
 # zkgov prove zkey next to snarkjs groth16 prove on the same zkey and witness
 # (every proof checked with snarkjs groth16 verify).
 bash scripts/prover-side-by-side.sh
+
+# The verifier compiled to wasm32 (Debian's rustc-web, pinned wasm-bindgen):
+# its fixtures natively and the same bundles in node (a differential test).
+bash scripts/wasm.sh test

@@ -12,12 +12,17 @@
 //! |---|---|---|
 //! | 400 | `malformed`, `invalid-proof`, `invalid-signature`, `mismatch` | the request cannot be accepted as sent: unreadable, not canonical, a proof or signature that does not verify, a bundle naming a key for another statement |
 //! | 403 | `unauthorised` | the signer is unknown, has another role, or is not listed for this registry |
+//! | 403 | `request-refused` | (prover service) the agency's presentation request is forged, expired, for a label the agency is not registered for, or asks for another statement |
 //! | 404 | `not-found` | no such entry, route or proof |
+//! | 405 | `method-not-allowed` | the route exists but not for this method |
 //! | 409 | `nullifier-used` (with `index`), `duplicate`, `stale-epoch` | it conflicts with what the log already holds |
 //! | 408 | `timeout` | the request body did not arrive in time |
-//! | 413 | `too-large` | the request body is over the limit |
+//! | 413 | `too-large` | the request body is over the limit (the prover service: also an array longer, or nesting deeper, than its limits) |
+//! | 415 | `unsupported-media-type` | (prover service) a body that is not `application/json` |
 //! | 422 | `refused`, `root-superseded`, `stale-date`, `outside-window` | well formed and valid (a proof that verifies), but the ledger's rules refuse it: no registered key, a root not published by the role that vouches for it, an empty registry, a time in the future, an unknown election or a roll too small; a root superseded beyond its grace window; a date far from the ledger's; a ballot outside its election's window or a decryption before the close |
-//! | 503 | `busy` (with `Retry-After`), `closed`, `halted` | the ledger cannot take it now |
+//! | 422 | `false-statement` | (prover service) the private inputs do not satisfy the statement: no record of this holder, a credential that fails the policy or is revoked, a voter not on the roll, votes outside the rules |
+//! | 429 | `overloaded` (with `Retry-After`) | (prover service) every proving slot and queue place is taken; retry later |
+//! | 503 | `busy` (with `Retry-After`), `closed`, `halted`, `not-ready` | the ledger cannot take it now; the prover service is still loading its keys or cannot reach its ledger |
 //! | 500 | `internal` | storage failed; never caused by client input |
 //!
 //! A client that cannot reach the ledger, or cannot read its answer, gives
@@ -70,6 +75,20 @@ pub enum ErrorCode {
     Closed,
     /// The ledger stopped signing after a failure; it must be reopened.
     Halted,
+    /// The agency's presentation request does not authorise this proof
+    /// (prover service).
+    RequestRefused,
+    /// The route exists, not for this method.
+    MethodNotAllowed,
+    /// The request body is not JSON (prover service).
+    UnsupportedMediaType,
+    /// The private inputs do not satisfy the statement (prover service).
+    FalseStatement,
+    /// Every proving slot and queue place is taken (prover service).
+    Overloaded,
+    /// The prover service has not loaded its keys, or cannot reach its
+    /// ledger.
+    NotReady,
     /// Storage or another internal failure.
     Internal,
     /// The client could not reach the ledger or read its answer.
@@ -84,8 +103,12 @@ impl ErrorCode {
             | ErrorCode::InvalidProof
             | ErrorCode::InvalidSignature
             | ErrorCode::Mismatch => 400,
-            ErrorCode::Unauthorised => 403,
+            ErrorCode::Unauthorised | ErrorCode::RequestRefused => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::FalseStatement => 422,
+            ErrorCode::Overloaded => 429,
             ErrorCode::NullifierUsed | ErrorCode::Duplicate | ErrorCode::StaleEpoch => 409,
             ErrorCode::Timeout => 408,
             ErrorCode::TooLarge => 413,
@@ -93,7 +116,7 @@ impl ErrorCode {
             | ErrorCode::RootSuperseded
             | ErrorCode::StaleDate
             | ErrorCode::OutsideWindow => 422,
-            ErrorCode::Busy | ErrorCode::Closed | ErrorCode::Halted => 503,
+            ErrorCode::Busy | ErrorCode::Closed | ErrorCode::Halted | ErrorCode::NotReady => 503,
             ErrorCode::Internal => 500,
             ErrorCode::Unreachable => 502,
         }
@@ -120,6 +143,12 @@ impl ErrorCode {
             ErrorCode::Busy => "busy",
             ErrorCode::Closed => "closed",
             ErrorCode::Halted => "halted",
+            ErrorCode::RequestRefused => "request-refused",
+            ErrorCode::MethodNotAllowed => "method-not-allowed",
+            ErrorCode::UnsupportedMediaType => "unsupported-media-type",
+            ErrorCode::FalseStatement => "false-statement",
+            ErrorCode::Overloaded => "overloaded",
+            ErrorCode::NotReady => "not-ready",
             ErrorCode::Internal => "internal",
             ErrorCode::Unreachable => "unreachable",
         }

@@ -42,6 +42,8 @@ pub const MAX_BODY: usize = 256 * 1024;
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time a client has to send its request body.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time open requests have to finish after shutdown is asked for.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// Seconds a client is told to wait when the ledger is busy.
 pub const RETRY_AFTER_SECS: u64 = 1;
 
@@ -52,6 +54,9 @@ pub struct ServeConfig {
     pub header_timeout: Duration,
     /// Time to send the request body ([`BODY_TIMEOUT`]).
     pub body_timeout: Duration,
+    /// After shutdown is asked for, how long open requests may take to
+    /// finish ([`DRAIN_TIMEOUT`]).
+    pub drain_timeout: Duration,
 }
 
 impl Default for ServeConfig {
@@ -59,6 +64,7 @@ impl Default for ServeConfig {
         ServeConfig {
             header_timeout: HEADER_TIMEOUT,
             body_timeout: BODY_TIMEOUT,
+            drain_timeout: DRAIN_TIMEOUT,
         }
     }
 }
@@ -323,16 +329,29 @@ pub async fn serve(
 }
 
 /// Serves the API on `listener` until the future `shutdown` completes,
-/// then lets open requests finish (for up to 10 s). Connections that do
-/// not send their headers within `config.header_timeout` are closed.
+/// then lets open requests finish (for up to `config.drain_timeout`).
+/// Connections that do not send their headers within
+/// `config.header_timeout` are closed.
 pub async fn serve_with(
     ledger: Ledger,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     config: ServeConfig,
 ) -> std::io::Result<()> {
+    serve_router(router_with(ledger, config), listener, shutdown, config).await
+}
+
+/// Serves any `router` as the ledger is served: HTTP/1.1, a header-read
+/// timeout of `config.header_timeout` on every connection, and on
+/// `shutdown` no new connections, idle ones closed and open requests given
+/// `config.drain_timeout` to finish. The prover service uses it too.
+pub async fn serve_router(
+    router: Router,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    config: ServeConfig,
+) -> std::io::Result<()> {
     use tower::ServiceExt as _;
-    let app = router_with(ledger, config);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = pin!(shutdown);
     loop {
@@ -343,7 +362,7 @@ pub async fn serve_with(
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 };
-                let svc = app.clone().map_request(|r: Request<hyper::body::Incoming>| r.map(Body::new));
+                let svc = router.clone().map_request(|r: Request<hyper::body::Incoming>| r.map(Body::new));
                 let conn = hyper::server::conn::http1::Builder::new()
                     .timer(hyper_util::rt::TokioTimer::new())
                     .header_read_timeout(config.header_timeout)
@@ -360,7 +379,7 @@ pub async fn serve_with(
         }
     }
     drop(listener);
-    let _ = tokio::time::timeout(Duration::from_secs(10), graceful.shutdown()).await;
+    let _ = tokio::time::timeout(config.drain_timeout, graceful.shutdown()).await;
     Ok(())
 }
 

@@ -275,6 +275,7 @@ fn slow_clients_are_cut_off() {
     let config = ServeConfig {
         header_timeout: Duration::from_millis(300),
         body_timeout: Duration::from_millis(300),
+        ..ServeConfig::default()
     };
     let server = Server::start(ledger, config);
     let addr = server.url.trim_start_matches("http://").to_owned();

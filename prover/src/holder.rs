@@ -78,6 +78,22 @@ impl HolderSecret {
         Ok(HolderSecret(s))
     }
 
+    /// Reads a holder file's text (as a request to the prover service
+    /// carries it). The error names neither a value nor the parser's
+    /// message, which could quote one.
+    pub fn from_json(text: &str) -> Result<Self, ProverError> {
+        let bad =
+            || ProverError::malformed("holder", "not a zkgov-holder-secret version 1 document");
+        let j: HolderJson = serde_json::from_str(text).map_err(|_| bad())?;
+        if j.format != FORMAT || j.version != 1 {
+            return Err(bad());
+        }
+        let s = parse_decimal(&j.owner_secret, "owner_secret").map_err(|_| {
+            ProverError::malformed("holder", "owner_secret is not a canonical field element")
+        })?;
+        Ok(HolderSecret(s))
+    }
+
     /// Writes a holder file (mode 0600 on Unix); refuses to overwrite.
     pub fn write(&self, path: &Path) -> Result<(), ProverError> {
         write_secret_json(

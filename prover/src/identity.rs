@@ -362,7 +362,11 @@ pub fn prove_identity<R: RngCore + CryptoRng>(
     let index = entries
         .iter()
         .position(|(a, _)| a.key == credential.issuer)
-        .ok_or_else(|| ProverError::malformed("credential", "its issuer is not accredited"))?;
+        .ok_or_else(|| {
+            ProverError::Circuit(zkgov_circuits::CircuitError::Unsatisfied(
+                "the credential's issuer is not accredited".into(),
+            ))
+        })?;
     let tree = issuer_tree(&entries.iter().map(|(a, _)| a.clone()).collect::<Vec<_>>())?;
     let revocations = &entries[index].1;
     let nonce = credential.body.revocation_nonce;

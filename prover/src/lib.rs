@@ -16,6 +16,7 @@
 //! | errors | [`ProverError`] |
 //! | the clock (read only by commands and the demo) | [`clock`] |
 //! | the end-to-end demonstration, told with the items above | [`demo`] |
+//! | the prover service (`zkgov serve`) | [`service`] |
 
 mod anchoring;
 mod audit;
@@ -29,6 +30,7 @@ mod identity;
 mod presentation;
 mod prove;
 mod registry;
+pub mod service;
 
 pub use anchoring::{revocation_registry, LedgerSession, ACCREDITED_REGISTRY};
 pub use audit::{audit, audit_ledger, AuditReport};

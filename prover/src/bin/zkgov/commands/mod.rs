@@ -17,6 +17,7 @@ mod prove_zkey;
 mod receipt;
 mod registry;
 mod revoke;
+mod serve;
 mod setup;
 mod shared;
 mod verify;
@@ -84,6 +85,8 @@ enum Command {
     Receipt(receipt::Cmd),
     /// Run the end-to-end demonstration.
     Demo(demo::Args),
+    /// The prover service: prove, anchor and return receipts over HTTP (loopback by default).
+    Serve(serve::Args),
 }
 
 /// Runs the command.
@@ -107,5 +110,6 @@ pub(crate) fn exec(cli: Cli) -> Result<(), CliError> {
         Command::Receipt(c) => receipt::exec(c),
         Command::Election(c) => election::exec(c),
         Command::Demo(a) => demo::exec(a),
+        Command::Serve(a) => serve::exec(a),
     }
 }
