@@ -108,7 +108,8 @@ impl From<ProverError> for ServiceError {
                 | CircuitError::OutOfRange { .. }
                 | CircuitError::ZeroLeaf => ErrorCode::FalseStatement,
                 CircuitError::Verify(v) => of_verify(v),
-                _ => ErrorCode::Internal,
+                CircuitError::Synthesis(_) => ErrorCode::Internal,
+                _ => ErrorCode::Malformed,
             },
             ProverError::Verify(v) => of_verify(v),
             ProverError::Malformed { .. } | ProverError::SecretFile(_) => ErrorCode::Malformed,
