@@ -115,6 +115,21 @@ impl ElectionFixture {
         }
     }
 
+    /// Writes the eligibility keys into a key directory with its manifest
+    /// (what the prover service loads).
+    pub fn write_keys(&self, dir: &std::path::Path) {
+        let st = StatementId::BallotEligibilityV1;
+        zkgov_params::KeyDir::new(dir)
+            .write(
+                st,
+                DEPTH,
+                zkgov_params::shape(st, DEPTH).expect("shape"),
+                self.pk.proving_key(),
+                &self.vk,
+            )
+            .expect("keys");
+    }
+
     /// Voter `i`'s ballot for option `i % 3`.
     pub fn ballot(&self, i: usize, rng: &mut ChaCha20Rng) -> CastBallot {
         let mut votes = [0u64; 3];

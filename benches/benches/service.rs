@@ -1,0 +1,236 @@
+//! The prover service under load: ballots (roll depth 20) proven and cast
+//! through `POST /v1/prove/ballot` on a service with as many proving
+//! threads as cores, in process, with an in-memory ledger.
+//!
+//! - `one at a time`: one client, one request after another: the time of
+//!   one proof through the service (compare `ballot/prove` in the election
+//!   benchmark, which proves without HTTP, parsing or the ledger).
+//! - `1x capacity`: as many clients as proving threads, back to back; the
+//!   time per proof is the iteration's time over its proofs.
+//! - `2x capacity`: twice as many clients as the service admits (threads +
+//!   queue); refused requests (429) come back after 100 ms.
+//!
+//! After the runs, the latency percentiles of every answered request, the
+//! slowest refusal and the peak resident memory are printed.
+//!
+//! Run: `cargo bench -p zkgov-benches --bench service`. Voters on the
+//! roll: `ZKGOV_BENCH_VOTERS` (default 1500; each ballot needs its own).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::{
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex,
+    },
+    time::{Duration, Instant},
+};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use zkgov_benches::election::{ElectionFixture, ELECTION};
+use zkgov_ledger::http::ServeConfig;
+use zkgov_prover::service::{Limits, Service, ServiceConfig};
+
+struct Harness {
+    url: String,
+    bodies: Vec<String>,
+    next: AtomicUsize,
+    capacity: usize,
+    workers: usize,
+    /// (phase, status, latency)
+    seen: Mutex<Vec<(&'static str, u16, Duration)>>,
+}
+
+impl Harness {
+    fn new() -> Harness {
+        let voters = std::env::var("ZKGOV_BENCH_VOTERS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1500);
+        let f = ElectionFixture::new(voters);
+        let dir = tempfile::tempdir().unwrap().keep();
+        f.write_keys(&dir.join("keys"));
+        let roll = f.roll.to_json();
+        let bodies = f
+            .voters
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let path = dir.join(format!("voter-{i}.json"));
+                v.write(&path).unwrap();
+                let holder = std::fs::read_to_string(&path).unwrap();
+                let mut votes = [0u64; 3];
+                votes[i % 3] = 1;
+                format!(
+                    r#"{{"election":"{ELECTION}","roll":{roll},"holder":{holder},"votes":{votes:?}}}"#
+                )
+            })
+            .collect();
+        let (session, _clock) = f.ledger();
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let service = Service::start(
+            ServiceConfig {
+                keys: dir.join("keys"),
+                workers,
+                queue: workers,
+                max_wait: Duration::from_secs(30),
+                limits: Limits {
+                    max_body: 4 << 20,
+                    max_depth: 16,
+                    max_members: 100_000,
+                    body_timeout: Duration::from_secs(10),
+                },
+                serve: ServeConfig::default(),
+            },
+            session.client.clone(),
+        )
+        .unwrap();
+        let capacity = service.capacity();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().unwrap();
+            rt.block_on(async {
+                let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(l.local_addr().unwrap()).unwrap();
+                service.serve(l, std::future::pending()).await.unwrap();
+            });
+        });
+        let url = format!("http://{}", rx.recv().unwrap());
+        Harness {
+            url,
+            bodies,
+            next: AtomicUsize::new(0),
+            capacity,
+            workers,
+            seen: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Sends one ballot; its status.
+    fn one(&self, phase: &'static str) -> u16 {
+        let i = self.next.fetch_add(1, Ordering::SeqCst);
+        let body = self.bodies.get(i).expect("more voters: raise ZKGOV_BENCH_VOTERS");
+        let t = Instant::now();
+        let status = match ureq::post(&format!("{}/v1/prove/ballot", self.url))
+            .set("content-type", "application/json")
+            .send_string(body)
+        {
+            Ok(r) => r.status(),
+            Err(ureq::Error::Status(s, _)) => s,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(status == 200 || status == 429, "{status}");
+        self.seen.lock().unwrap().push((phase, status, t.elapsed()));
+        status
+    }
+
+    /// `clients` clients until `proofs` proofs are made; the elapsed time.
+    fn load(self: &Arc<Self>, phase: &'static str, clients: usize, proofs: usize) -> Duration {
+        let made = Arc::new(AtomicUsize::new(0));
+        let t = Instant::now();
+        let threads: Vec<_> = (0..clients)
+            .map(|_| {
+                let (h, made) = (Arc::clone(self), Arc::clone(&made));
+                std::thread::spawn(move || {
+                    while made.load(Ordering::SeqCst) < proofs {
+                        if h.one(phase) == 200 {
+                            made.fetch_add(1, Ordering::SeqCst);
+                        } else {
+                            std::thread::sleep(Duration::from_millis(100));
+                        }
+                    }
+                })
+            })
+            .collect();
+        for th in threads {
+            th.join().unwrap();
+        }
+        t.elapsed()
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+fn bench_service(c: &mut Criterion) {
+    let h = Arc::new(Harness::new());
+    let rss_loaded = peak_rss_mib();
+    let mut g = c.benchmark_group("service");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_secs(1));
+    g.measurement_time(Duration::from_secs(20));
+    g.bench_function("ballot, one at a time", |b| {
+        b.iter(|| assert_eq!(h.one("sequential"), 200))
+    });
+    let workers = h.workers;
+    g.bench_function("ballot, 1x capacity (time per proof)", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                total += h.load("1x", workers, workers) / workers as u32;
+            }
+            total
+        })
+    });
+    let rss_before_2x = peak_rss_mib();
+    let clients = 2 * h.capacity;
+    g.bench_function("ballot, 2x capacity (time per proof)", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                total += h.load("2x", clients, h.capacity) / h.capacity as u32;
+            }
+            total
+        })
+    });
+    g.finish();
+    let seen = h.seen.lock().unwrap();
+    for phase in ["sequential", "1x", "2x"] {
+        let mut ok: Vec<Duration> = seen
+            .iter()
+            .filter(|(p, s, _)| *p == phase && *s == 200)
+            .map(|(_, _, d)| *d)
+            .collect();
+        let mut refused: Vec<Duration> = seen
+            .iter()
+            .filter(|(p, s, _)| *p == phase && *s == 429)
+            .map(|(_, _, d)| *d)
+            .collect();
+        ok.sort();
+        refused.sort();
+        eprintln!(
+            "{phase}: {} proofs, latency p50 {:?} p95 {:?} p99 {:?}; {} refused, p99 {:?}, slowest {:?}",
+            ok.len(),
+            percentile(&ok, 0.50),
+            percentile(&ok, 0.95),
+            percentile(&ok, 0.99),
+            refused.len(),
+            percentile(&refused, 0.99),
+            refused.last().copied().unwrap_or_default()
+        );
+    }
+    eprintln!(
+        "peak RSS: {rss_loaded:.0} MiB with keys loaded, {rss_before_2x:.0} MiB before 2x, {:.0} MiB after (workers {}, capacity {})",
+        peak_rss_mib(),
+        h.workers,
+        h.capacity
+    );
+}
+
+criterion_group!(benches, bench_service);
+criterion_main!(benches);
