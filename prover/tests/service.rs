@@ -1403,3 +1403,55 @@ fn the_committed_openapi_document_is_the_code_s() {
         assert!(v["paths"].get(path).is_some(), "{path}");
     }
 }
+
+#[test]
+fn settings_come_from_flags_then_environment_then_the_file() {
+    let (tmp, _auth, genesis) = authorities();
+    let config = tmp.path().join("serve.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "addr = \"127.0.0.1:0\"\nworkers = 1\nqueue = 5\nlog_format = \"json\"\nkeys = \"{}\"\ndata_dir = \"{}\"\ngenesis = \"{}\"\n",
+            p(keys()),
+            p(&tmp.path().join("serve")),
+            p(&genesis)
+        ),
+    )
+    .unwrap();
+    let capacity = |env: &[(&str, &str)], flags: &[&str]| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["serve", "--config", p(&config)]).args(flags);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.stderr(Stdio::piped()).spawn().unwrap();
+        let mut found = None;
+        for line in BufReader::new(child.stderr.take().unwrap())
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.contains("listening") {
+                let v: Value = serde_json::from_str(&line).unwrap();
+                found = v["capacity"].as_u64();
+                break;
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        found.unwrap()
+    };
+    // The file alone: 1 thread + 5 queued.
+    assert_eq!(capacity(&[], &[]), 6);
+    // The environment over the file.
+    assert_eq!(capacity(&[("ZKGOV_SERVE_QUEUE", "3")], &[]), 4);
+    // A flag over both.
+    assert_eq!(
+        capacity(&[("ZKGOV_SERVE_QUEUE", "3")], &["--workers", "2"]),
+        5
+    );
+    // An unknown key in the file is refused, naming the file (exit 2).
+    std::fs::write(&config, "adress = \"127.0.0.1:0\"\n").unwrap();
+    let o = zkgov(&["serve", "--config", p(&config)]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("serve.toml"), "{}", text(&o));
+}

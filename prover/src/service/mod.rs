@@ -57,6 +57,8 @@ pub struct ServiceConfig {
     pub keys: PathBuf,
     /// Proving threads (default: the number of cores).
     pub workers: usize,
+    /// Threads each proof may use (0: cores ÷ `workers`, at least 1).
+    pub threads_per_proof: usize,
     /// Admitted requests that may wait for a thread.
     pub queue: usize,
     /// Longest wait in the queue; a request that waited longer is refused
@@ -129,7 +131,12 @@ impl Service {
     /// unreachable ledger makes the service not ready, not dead.
     pub fn start(config: ServiceConfig, ledger: LedgerClient) -> Result<Self, ProverError> {
         let keys = load_keys(&config.keys)?;
-        let pool = pool::Pool::new(config.workers, config.queue, config.max_wait)
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let width = match config.threads_per_proof {
+            0 => (cores / config.workers.max(1)).max(1),
+            n => n,
+        };
+        let pool = pool::Pool::new(config.workers, width, config.queue, config.max_wait)
             .map_err(ProverError::io(Path::new("proving threads")))?;
         let metrics = metrics::Metrics::new(Arc::clone(&pool.load));
         Ok(Service {

@@ -1,9 +1,15 @@
 //! The proving pool: a fixed number of dedicated threads with large
 //! stacks, fed by a bounded queue, with admission decided at once.
 //!
-//! Proving runs here and never on the async runtime, nor inside rayon's
-//! workers (arkworks builds a rayon pool per multi-scalar multiplication,
-//! and proving from inside a rayon worker piles those pools up). A request
+//! Proving runs here and never on the async runtime. Each proving thread
+//! runs its jobs inside a rayon pool of its own, `threads_per_proof`
+//! threads wide (by default cores ÷ proving threads, so one proof per core
+//! on a loaded service): arkworks' parallel loops then stay on that proof's
+//! own threads instead of every proof contending for the global pool, and
+//! the pool arkworks builds per multi-scalar multiplication is as narrow.
+//! (Proving from inside the *global* pool's workers, many at once, piles
+//! those per-MSM pools up: the election benchmark found 9,000 threads.) A
+//! request
 //! is admitted only while fewer than `workers + queue` jobs are admitted;
 //! otherwise it is refused on the spot (`overloaded`, HTTP 429 with
 //! `Retry-After`), so memory is bounded by the admitted jobs whatever the
@@ -61,14 +67,26 @@ impl Drop for Admitted {
 
 impl Pool {
     /// `workers` threads and room for `queue` waiting jobs.
-    pub(crate) fn new(workers: usize, queue: usize, max_wait: Duration) -> std::io::Result<Self> {
+    pub(crate) fn new(
+        workers: usize,
+        threads_per_proof: usize,
+        queue: usize,
+        max_wait: Duration,
+    ) -> std::io::Result<Self> {
         let workers = workers.max(1);
+        let width = threads_per_proof.max(1);
         let capacity = workers + queue;
         let (tx, rx) = mpsc::sync_channel::<Job>(capacity);
         let rx = Arc::new(Mutex::new(rx));
         let mut threads = Vec::with_capacity(workers);
         for i in 0..workers {
             let rx = Arc::clone(&rx);
+            let own = rayon::ThreadPoolBuilder::new()
+                .num_threads(width)
+                .stack_size(STACK)
+                .thread_name(move |t| format!("zkgov-prove-{i}.{t}"))
+                .build()
+                .map_err(std::io::Error::other)?;
             threads.push(
                 std::thread::Builder::new()
                     .name(format!("zkgov-prove-{i}"))
@@ -79,7 +97,7 @@ impl Pool {
                             Err(_) => return,
                         };
                         match job {
-                            Ok(job) => job(),
+                            Ok(job) => own.install(job),
                             Err(_) => return,
                         }
                     })?,
@@ -181,7 +199,7 @@ mod tests {
 
     #[tokio::test]
     async fn admission_is_bounded_and_refusals_are_immediate() {
-        let pool = Pool::new(1, 1, Duration::from_secs(60)).unwrap();
+        let pool = Pool::new(1, 1, 1, Duration::from_secs(60)).unwrap();
         let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
         let release_rx = Arc::new(Mutex::new(release_rx));
         let mut waiting = Vec::new();
@@ -213,7 +231,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_job_that_waited_too_long_is_not_started() {
-        let pool = Pool::new(1, 1, Duration::from_millis(50)).unwrap();
+        let pool = Pool::new(1, 1, 1, Duration::from_millis(50)).unwrap();
         let blocker = pool
             .submit(|| {
                 std::thread::sleep(Duration::from_millis(200));

@@ -59,6 +59,9 @@ pub(crate) struct Args {
     /// Proving threads [default: the number of cores].
     #[arg(long, env = "ZKGOV_SERVE_WORKERS")]
     workers: Option<usize>,
+    /// Threads each proof may use [default: cores ÷ proving threads].
+    #[arg(long, env = "ZKGOV_SERVE_THREADS_PER_PROOF")]
+    threads_per_proof: Option<usize>,
     /// Requests that may wait for a proving thread [default: as many as threads].
     #[arg(long, env = "ZKGOV_SERVE_QUEUE")]
     queue: Option<usize>,
@@ -115,6 +118,7 @@ impl Args {
             genesis,
             origin,
             workers,
+            threads_per_proof,
             queue,
             max_wait_ms,
             max_body,
@@ -187,6 +191,7 @@ pub(crate) fn exec(a: Args) -> Result<(), CliError> {
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_KEYS)),
         workers,
+        threads_per_proof: a.threads_per_proof.unwrap_or(0),
         queue: a.queue.unwrap_or(workers),
         max_wait: ms(a.max_wait_ms.unwrap_or(10_000)),
         limits: Limits {
