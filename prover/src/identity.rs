@@ -383,7 +383,7 @@ pub fn prove_identity<R: RngCore + CryptoRng>(
         policy: req.policy,
         scope: req.scope.0,
         context: req.context.0,
-        salt: crate::prove::fresh_salt(rng),
+        salt: crate::prove::presentation_salt(holder.expose(), &req.scope, &req.context),
     };
     let root = MerkleRoot(tree.root());
     let public = witness.public_inputs(Some(&root))?;

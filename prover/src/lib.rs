@@ -44,7 +44,7 @@ pub use identity::{
 };
 pub use presentation::{DisclosedValue, Presentation, PresentationLog};
 pub use prove::{
-    fresh_salt, prove_circuit, prove_from_registry, prove_record, PreparedProver,
-    RecordProofRequest,
+    fresh_salt, presentation_salt, prove_circuit, prove_from_registry, prove_record,
+    PreparedProver, RecordProofRequest,
 };
 pub use registry::Registry;

@@ -125,6 +125,28 @@ pub fn prove_record<R: RngCore + CryptoRng>(
     )
 }
 
+/// The salt of a presentation's disclosure commitment:
+/// `Poseidon("zkgov.disclosure-salt.v1", owner_secret, scope, context)`.
+///
+/// A pseudorandom function of the holder's secret, so as hiding as a
+/// random salt to anyone without the secret, and different for every
+/// request (the context is the agency's fresh challenge). Derived rather
+/// than drawn so that proving the same request twice gives the same public
+/// inputs: a wallet whose answer was lost (a dropped connection, a killed
+/// prover) retries, and the retry is answered with the anchor the first
+/// attempt made, instead of a burnt nullifier and no bundle.
+pub fn presentation_salt(owner_secret: &Fr, scope: &Scope, context: &Context) -> Fr {
+    use zkgov_verifier::Label;
+    // Four inputs, within Poseidon's 1..=16: this cannot fail.
+    zkgov_verifier::poseidon::poseidon(&[
+        Label::DisclosureSaltV1.to_field(),
+        *owner_secret,
+        scope.0,
+        context.0,
+    ])
+    .unwrap_or_default() // ok: four inputs always hash
+}
+
 /// A fresh salt for a disclosure commitment.
 pub fn fresh_salt<R: RngCore + CryptoRng>(rng: &mut R) -> Fr {
     use ark_ff::UniformRand;
@@ -182,7 +204,7 @@ pub fn prove_from_registry<R: RngCore + CryptoRng>(
         policy: req.policy,
         scope: req.scope.0,
         context: req.context.0,
-        salt: fresh_salt(rng),
+        salt: presentation_salt(holder.expose(), &req.scope, &req.context),
     };
     let root = req.registry.root();
     witness.public_inputs(Some(&root))?;

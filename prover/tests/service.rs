@@ -606,6 +606,11 @@ fn each_statement_end_to_end_and_hostile_requests_refused() {
         "{}",
         v.body
     );
+    // The same request again, as a wallet whose answer was lost retries:
+    // answered with the anchor the first attempt made.
+    let retry = post(&url, "/v1/prove/record", &w.record_body(1, &req));
+    let (_, earlier) = check_offline(&w, &retry);
+    assert_eq!(earlier.index, receipt.index);
     // The same holder in the same scope again: the ledger's nullifier check.
     let again = post(
         &url,
@@ -973,7 +978,7 @@ fn each_statement_end_to_end_and_hostile_requests_refused() {
         "{m}"
     );
     assert!(
-        m.contains(r#"zkgov_proofs_total{statement="record"} 3"#),
+        m.contains(r#"zkgov_proofs_total{statement="record"} 4"#),
         "{m}"
     );
     drop(w);

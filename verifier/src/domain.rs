@@ -27,6 +27,9 @@ pub enum Label {
     BallotNullifierV1,
     /// Prefix of the SHA-256 ballot hash.
     BallotHashV1,
+    /// Leading input of a presentation's disclosure salt:
+    /// `Poseidon(DISCLOSURE_SALT_V1, owner_secret, scope, context)`.
+    DisclosureSaltV1,
 }
 
 impl Label {
@@ -41,6 +44,7 @@ impl Label {
             Label::ScopeV1 => "zkgov.scope.v1",
             Label::BallotNullifierV1 => "zkgov.ballot-nullifier.v1",
             Label::BallotHashV1 => "zkgov.ballot-hash.v1",
+            Label::DisclosureSaltV1 => "zkgov.disclosure-salt.v1",
         }
     }
 
@@ -67,6 +71,7 @@ mod tests {
             Label::ScopeV1,
             Label::BallotNullifierV1,
             Label::BallotHashV1,
+            Label::DisclosureSaltV1,
         ];
         for (i, a) in all.iter().enumerate() {
             assert!(a.as_str().len() <= 31);

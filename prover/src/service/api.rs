@@ -258,7 +258,24 @@ fn answer(
         #[allow(unreachable_patterns)]
         _ => return Err(ServiceError::internal()),
     };
-    let receipt = s.session()?.anchor(bundle)?;
+    let session = s.session()?;
+    let receipt = match session.anchor(bundle) {
+        Ok(r) => r,
+        // A retry of a request whose answer was lost: the salt is derived
+        // from the secret and the request, so the public inputs are the
+        // first attempt's, and its anchor answers this one too.
+        Err(ProverError::Ledger(LedgerError::NullifierUsed { index })) => {
+            let earlier = session.client.receipt(index)?;
+            match check_anchor(&earlier, &session.log, bundle) {
+                Ok(_) => {
+                    tracing::info!(index, "a retry answered with its earlier anchor");
+                    earlier
+                }
+                Err(_) => return Err(LedgerError::NullifierUsed { index }.into()),
+            }
+        }
+        Err(e) => return Err(e.into()),
+    };
     Ok(ProveAnswer {
         bundle: RawValue::from_string(bundle.to_json()).map_err(|_| ServiceError::internal())?,
         index: receipt.index,

@@ -38,8 +38,9 @@ pub const CREDENTIAL_FORMAT: &str = "zkgov-credential";
 /// Current credential format version.
 pub const CREDENTIAL_VERSION: u64 = 1;
 
-/// What the issuer signs, as integers.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What the issuer signs, as integers. Personal data: `Debug` shows the
+/// dates and nonce, never the attributes, which are zeroized on drop.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CredentialBody {
     /// The schema hash.
     pub schema_hash: Fr,
@@ -53,6 +54,23 @@ pub struct CredentialBody {
     pub revocation_nonce: u64,
     /// Attribute integers (0 in unused slots).
     pub attributes: [u64; ATTRIBUTE_SLOTS],
+}
+
+impl std::fmt::Debug for CredentialBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialBody")
+            .field("issued", &self.issued)
+            .field("expires", &self.expires)
+            .field("revocation_nonce", &self.revocation_nonce)
+            .field("attributes", &"(withheld)")
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for CredentialBody {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.attributes);
+    }
 }
 
 impl CredentialBody {
@@ -93,8 +111,9 @@ pub fn credential_hash(
     poseidon::hash(&x)
 }
 
-/// A signed credential.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A signed credential: the holder's personal data. `Debug` names the
+/// schema and issuer, never a value; the values are wiped on drop.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Credential {
     /// The schema.
     pub schema: Schema,
@@ -106,6 +125,29 @@ pub struct Credential {
     pub body: CredentialBody,
     /// The issuer's signature on `body.hash()`.
     pub signature: Signature,
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credential")
+            .field("schema", &self.schema.id)
+            .field("issuer", &self.issuer)
+            .field("values", &"(withheld)")
+            .field("body", &self.body)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Credential {
+    fn drop(&mut self) {
+        for v in self.values.values_mut() {
+            if let Value::String(s) = v {
+                zeroize::Zeroize::zeroize(s);
+            }
+            // Overwrites a number in place.
+            *v = Value::Null;
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
