@@ -15,6 +15,9 @@
 //!
 //! Run: `cargo bench -p zkgov-benches --bench service`. Voters on the
 //! roll: `ZKGOV_BENCH_VOTERS` (default 1500; each ballot needs its own).
+//! Other shapes of the pool: `ZKGOV_BENCH_WORKERS` (proving threads,
+//! default the cores) and `ZKGOV_BENCH_THREADS_PER_PROOF` (default cores ÷
+//! proving threads).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::{
@@ -67,7 +70,10 @@ impl Harness {
             })
             .collect();
         let (session, _clock) = f.ledger();
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let workers = std::env::var("ZKGOV_BENCH_WORKERS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let service = Service::start(
             ServiceConfig {
                 keys: dir.join("keys"),
@@ -187,6 +193,10 @@ fn bench_service(c: &mut Criterion) {
     let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(1); // ok: benchmark
     g.bench_function("ballot proven in process, no service (reference)", |b| {
         b.iter(|| h.fixture.ballot(0, &mut rng))
+    });
+    let roll = h.fixture.roll.to_json();
+    g.bench_function("the request's roll parsed and its tree rebuilt", |b| {
+        b.iter(|| zkgov_prover::election::ElectoralRoll::from_json(&roll).unwrap())
     });
     g.bench_function("ballot, one at a time", |b| {
         b.iter(|| assert_eq!(h.one("sequential"), 200))

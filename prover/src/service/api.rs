@@ -288,7 +288,7 @@ fn answer(
 pub(crate) fn record_job(s: &Inner, body: &[u8]) -> Result<ProveAnswer, ServiceError> {
     let b: RecordProveRequest<'_> = envelope(body)?;
     let holder = HolderSecret::from_json(b.holder.get())?;
-    let reg = Registry::from_json(b.registry.get())?;
+    let reg = s.registries.get(b.registry.get(), Registry::from_json)?;
     let st = StatementId::RecordMembershipV2;
     let (request, checked) = agency_request(s, b.request, st)?;
     let policy =
@@ -329,7 +329,7 @@ pub(crate) fn identity_job(s: &Inner, body: &[u8]) -> Result<ProveAnswer, Servic
 pub(crate) fn ballot_job(s: &Inner, body: &[u8]) -> Result<BallotAnswer, ServiceError> {
     let b: BallotProveRequest<'_> = envelope(body)?;
     let voter = HolderSecret::from_json(b.holder.get())?;
-    let roll = ElectoralRoll::from_json(b.roll.get())?;
+    let roll = s.rolls.get(b.roll.get(), ElectoralRoll::from_json)?;
     let session = s.session()?;
     let election = session.election(&b.election)?;
     let st = StatementId::BallotEligibilityV1;

@@ -24,6 +24,7 @@
 
 pub mod api;
 mod body;
+mod cache;
 mod error;
 mod metrics;
 mod pool;
@@ -86,6 +87,8 @@ pub(crate) struct Inner {
     pub(crate) keys: Vec<LoadedKey>,
     pub(crate) pool: pool::Pool,
     pub(crate) metrics: metrics::Metrics,
+    pub(crate) registries: cache::Parsed<crate::Registry>,
+    pub(crate) rolls: cache::Parsed<crate::election::ElectoralRoll>,
     pub(crate) draining: AtomicBool,
 }
 
@@ -147,6 +150,8 @@ impl Service {
                 keys,
                 pool,
                 metrics,
+                registries: cache::Parsed::default(),
+                rolls: cache::Parsed::default(),
                 draining: AtomicBool::new(false),
             }),
         })
