@@ -136,23 +136,26 @@ impl Pool {
         let load = Arc::clone(&self.load);
         let (queued_at, max_wait) = (Instant::now(), self.max_wait);
         let job: Job = Box::new(move || {
-            let _guard = guard;
-            if queued_at.elapsed() > max_wait {
-                let _ = answer.send(Err(ServiceError::new(
+            let out = if queued_at.elapsed() > max_wait {
+                Err(ServiceError::new(
                     ErrorCode::Overloaded,
                     format!(
                         "the request waited over {} ms for a proving thread and was not started; retry later",
                         max_wait.as_millis()
                     ),
-                )));
-                return;
-            }
-            load.running.fetch_add(1, Ordering::SeqCst);
-            let out = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
-                tracing::error!("a proving job panicked");
-                Err(ServiceError::internal())
-            });
-            load.running.fetch_sub(1, Ordering::SeqCst);
+                ))
+            } else {
+                load.running.fetch_add(1, Ordering::SeqCst);
+                let out = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+                    tracing::error!("a proving job panicked");
+                    Err(ServiceError::internal())
+                });
+                load.running.fetch_sub(1, Ordering::SeqCst);
+                out
+            };
+            // The place is free before the answer leaves: a client that
+            // sends its next request on the answer finds it free.
+            drop(guard);
             let _ = answer.send(out);
         });
         let sent = match self.tx.lock() {
