@@ -311,3 +311,45 @@ fn postgres_nullifier_is_unique_across_handles() {
     assert_eq!(e.code(), Some(&postgres::error::SqlState::UNIQUE_VIOLATION));
     first.integrity_check().unwrap();
 }
+
+#[test]
+fn postgres_ledger_with_a_data_directory() {
+    // dir::open_postgres: the log in PostgreSQL, its key, signed size and
+    // lock in the data directory, with open_dir's checks.
+    let Some(db) = pg::test_db("postgres_ledger_dir") else {
+        return;
+    };
+    // A schema named in the URL must exist (open_with's `schema` creates it).
+    db.client()
+        .batch_execute(&format!("CREATE SCHEMA {}", db.schema))
+        .unwrap();
+    let url = db.url_with_schema();
+    let dir = tempfile::tempdir().unwrap();
+    let open = |d: &std::path::Path, origin: Option<&str>| {
+        zkgov_ledger::dir::open_postgres(d, &url, origin, vec![])
+    };
+    let ledger = open(dir.path(), Some("zkgov.test/pg")).unwrap();
+    assert_eq!(ledger.size(), 1, "the genesis entry");
+    // One process per data directory.
+    assert!(matches!(
+        open(dir.path(), None),
+        Err(LedgerError::Config(_))
+    ));
+    ledger.close();
+    let again = open(dir.path(), None).unwrap();
+    assert_eq!((again.size(), again.origin()), (1, "zkgov.test/pg"));
+    again.close();
+    assert!(matches!(
+        open(dir.path(), Some("zkgov.test/other")),
+        Err(LedgerError::Config(_))
+    ));
+    // Another data directory has no log key for this log: refused, never
+    // signed under a new key.
+    let other = tempfile::tempdir().unwrap();
+    let e = open(other.path(), None).err().unwrap();
+    assert!(
+        matches!(e, LedgerError::Config(ref m) if m.contains("log key")),
+        "{e}"
+    );
+    assert!(!other.path().join("log-key.json").exists());
+}
