@@ -353,3 +353,40 @@ fn postgres_ledger_with_a_data_directory() {
     );
     assert!(!other.path().join("log-key.json").exists());
 }
+
+/// Durable appends per second at a batch size (one transaction per batch).
+fn throughput(s: &mut dyn Storage, batch: u64, batches: u64) -> f64 {
+    let start = std::time::Instant::now();
+    let mut next = 0;
+    for _ in 0..batches {
+        let es: Vec<StoredEntry> = (next..next + batch)
+            .map(|i| {
+                let mut e = entry(i, Some(("bench", &format!("n{i}"))));
+                e.data.resize(300, b'x');
+                e.leaf_hash = leaf_hash(&e.data);
+                e
+            })
+            .collect();
+        next += batch;
+        s.append(&es, &cp(next, (next % 251) as u8)).unwrap();
+    }
+    (batch * batches) as f64 / start.elapsed().as_secs_f64()
+}
+
+#[test]
+#[ignore = "a measurement: cargo test --release --test storage_conformance -- --ignored --nocapture"]
+fn append_throughput() {
+    for (batch, batches) in [(1, 200), (64, 50), (256, 40)] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStorage::open(&dir.path().join("ledger.db")).unwrap();
+        let sqlite = throughput(&mut s, batch, batches);
+        let pg = pg::test_db("append_throughput").map(|db| {
+            let mut s = db.open();
+            throughput(&mut s, batch, batches)
+        });
+        eprintln!(
+            "batch {batch:>3}: SQLite {sqlite:>8.0} entries/s, PostgreSQL {} entries/s",
+            pg.map_or("-".into(), |p| format!("{p:.0}"))
+        );
+    }
+}
