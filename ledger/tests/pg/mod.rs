@@ -33,7 +33,12 @@ pub fn test_db(test: &str) -> Option<TestDb> {
                      (scripts/test.sh starts a throwaway cluster)"
                 );
             }
-            eprintln!(
+            // Straight to the stream, not eprintln!: the test harness
+            // captures the macros' output of a passing test, and this must
+            // be seen.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
                 "\n*** SKIPPED: {test} needs PostgreSQL: set {VAR}=postgres://... \
                  (eval \"$(bash scripts/postgres-throwaway.sh start)\" starts one) ***\n"
             );
