@@ -49,7 +49,7 @@
 
 use std::time::Duration;
 
-use postgres::{Client, Config, IsolationLevel, NoTls};
+use postgres::{types::Type, Client, Config, IsolationLevel, NoTls, SimpleQueryMessage};
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
 
 use super::{hash_from, index_from, sql_index, Storage, StoredCheckpoint, StoredEntry};
@@ -157,6 +157,10 @@ impl PostgresStorage {
         let pool = r2d2::Pool::builder()
             .max_size(opts.pool_size)
             .min_idle(Some(1))
+            // No test query on each checkout (a round trip per call): a
+            // connection the server dropped fails one call, is then seen
+            // closed and replaced.
+            .test_on_check_out(false)
             .connection_timeout(opts.connect_timeout)
             .build(PostgresConnectionManager::new(config, NoTls))
             .map_err(storage)?;
@@ -257,9 +261,9 @@ impl PostgresStorage {
     fn one_checkpoint(
         c: &mut Client,
         sql: &str,
-        params: &[&(dyn postgres::types::ToSql + Sync)],
+        params: &[(&(dyn postgres::types::ToSql + Sync), Type)],
     ) -> Result<Option<StoredCheckpoint>, LedgerError> {
-        c.query_opt(sql, params)
+        c.query_typed_opt(sql, params)
             .map_err(storage)?
             .as_ref()
             .map(Self::row_checkpoint)
@@ -300,9 +304,9 @@ impl Storage for PostgresStorage {
 
     fn entry(&self, index: u64) -> Result<Option<StoredEntry>, LedgerError> {
         let mut c = self.conn()?;
-        c.query_opt(
+        c.query_typed_opt(
             &format!("{ENTRY_SELECT} WHERE e.idx = $1"),
-            &[&sql_index(index)?],
+            &[(&sql_index(index)?, Type::INT8)],
         )
         .map_err(storage)?
         .as_ref()
@@ -322,7 +326,7 @@ impl Storage for PostgresStorage {
         Self::one_checkpoint(
             &mut *self.conn()?,
             "SELECT size, root, note FROM checkpoints WHERE size = $1",
-            &[&sql_index(size)?],
+            &[(&sql_index(size)?, Type::INT8)],
         )
     }
 
@@ -334,13 +338,20 @@ impl Storage for PostgresStorage {
         let mut c = self.conn()?;
         // Dropped without commit, the transaction rolls back: nothing written.
         let mut tx = c.transaction().map_err(storage)?;
-        tx.batch_execute("SET LOCAL synchronous_commit = on; LOCK TABLE entries IN EXCLUSIVE MODE")
-            .map_err(storage)?;
-        let next: i64 = tx
-            .query_one("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", &[])
+        // One round trip: durability, the appenders' lock, the next index.
+        let next = tx
+            .simple_query(
+                "SET LOCAL synchronous_commit = on;
+                 LOCK TABLE entries IN EXCLUSIVE MODE;
+                 SELECT COALESCE(MAX(idx) + 1, 0) FROM entries",
+            )
             .map_err(storage)?
-            .try_get(0)
-            .map_err(corrupt("entries"))?;
+            .iter()
+            .find_map(|m| match m {
+                SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse::<i64>().ok()),
+                _ => None,
+            })
+            .ok_or_else(|| LedgerError::Corrupt("entries: no next index".into()))?;
         let mut expect = index_from(next)?;
         let (mut idx, mut leaf, mut data) = (Vec::new(), Vec::new(), Vec::new());
         let (mut n_scope, mut n_value, mut n_idx) = (Vec::new(), Vec::new(), Vec::new());
@@ -362,42 +373,68 @@ impl Storage for PostgresStorage {
             }
             expect += 1;
         }
-        if !idx.is_empty() {
-            tx.execute(
-                "INSERT INTO entries (idx, leaf_hash, data)
-                 SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[], $3::BYTEA[])",
-                &[&idx, &leaf, &data],
+        let size = sql_index(checkpoint.size)?;
+        let root = &checkpoint.root[..];
+        // One statement (one round trip) writes the entries, their
+        // nullifiers and the checkpoint; its SELECT sees the database as it
+        // was before the statement, so `existing` is a checkpoint of this
+        // size written earlier, if any.
+        let row = tx
+            .query_typed_one(
+                "WITH e AS (
+                     INSERT INTO entries (idx, leaf_hash, data)
+                     SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[], $3::BYTEA[])
+                     RETURNING 1),
+                 n AS (
+                     INSERT INTO nullifiers (scope, nullifier, idx)
+                     SELECT * FROM UNNEST($4::TEXT[], $5::TEXT[], $6::BIGINT[])
+                     ON CONFLICT (scope, nullifier) DO NOTHING
+                     RETURNING 1),
+                 c AS (
+                     INSERT INTO checkpoints (size, root, note) VALUES ($7, $8, $9)
+                     ON CONFLICT (size) DO NOTHING
+                     RETURNING 1)
+                 SELECT (SELECT COUNT(*) FROM n), (SELECT COUNT(*) FROM c),
+                        (SELECT root FROM checkpoints WHERE size = $7)",
+                &[
+                    (&idx, Type::INT8_ARRAY),
+                    (&leaf, Type::BYTEA_ARRAY),
+                    (&data, Type::BYTEA_ARRAY),
+                    (&n_scope, Type::TEXT_ARRAY),
+                    (&n_value, Type::TEXT_ARRAY),
+                    (&n_idx, Type::INT8_ARRAY),
+                    (&size, Type::INT8),
+                    (&root, Type::BYTEA),
+                    (&checkpoint.note, Type::TEXT),
+                ],
             )
             .map_err(storage)?;
-        }
-        if !n_idx.is_empty() {
-            let inserted = tx
-                .execute(
-                    "INSERT INTO nullifiers (scope, nullifier, idx)
-                     SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[])
-                     ON CONFLICT (scope, nullifier) DO NOTHING",
-                    &[&n_scope, &n_value, &n_idx],
+        let cr = corrupt("append");
+        let nullifiers: i64 = row.try_get(0).map_err(&cr)?;
+        let added: i64 = row.try_get(1).map_err(&cr)?;
+        let existing: Option<Vec<u8>> = row.try_get(2).map_err(&cr)?;
+        if nullifiers != n_idx.len() as i64 {
+            // The constraint turned a row away: name the entry holding the
+            // first nullifier (in index order) that did not go in.
+            let holder = tx
+                .query_typed_opt(
+                    "SELECT n.idx FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[]) AS u(s, v, i)
+                     JOIN nullifiers n ON n.scope = u.s AND n.nullifier = u.v
+                     WHERE n.idx <> u.i ORDER BY u.i LIMIT 1",
+                    &[
+                        (&n_scope, Type::TEXT_ARRAY),
+                        (&n_value, Type::TEXT_ARRAY),
+                        (&n_idx, Type::INT8_ARRAY),
+                    ],
                 )
-                .map_err(storage)?;
-            if inserted != n_idx.len() as u64 {
-                // The constraint turned a row away: name the entry holding
-                // the first nullifier (in index order) that did not go in.
-                let holder = tx
-                    .query_opt(
-                        "SELECT n.idx FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[]) AS u(s, v, i)
-                         JOIN nullifiers n ON n.scope = u.s AND n.nullifier = u.v
-                         WHERE n.idx <> u.i ORDER BY u.i LIMIT 1",
-                        &[&n_scope, &n_value, &n_idx],
-                    )
-                    .map_err(storage)?
-                    .ok_or_else(|| {
-                        LedgerError::internal("a nullifier was refused but no entry holds it")
-                    })?;
-                let index: i64 = holder.try_get(0).map_err(corrupt("nullifier"))?;
-                return Err(LedgerError::NullifierUsed {
-                    index: index_from(index)?,
-                });
-            }
+                .map_err(storage)?
+                .ok_or_else(|| {
+                    LedgerError::internal("a nullifier was refused but no entry holds it")
+                })?;
+            let index: i64 = holder.try_get(0).map_err(corrupt("nullifier"))?;
+            return Err(LedgerError::NullifierUsed {
+                index: index_from(index)?,
+            });
         }
         if checkpoint.size != expect {
             return Err(LedgerError::internal(format!(
@@ -405,21 +442,21 @@ impl Storage for PostgresStorage {
                 checkpoint.size
             )));
         }
-        let size = sql_index(checkpoint.size)?;
-        let added = tx
-            .execute(
-                "INSERT INTO checkpoints (size, root, note) VALUES ($1, $2, $3)
-                 ON CONFLICT (size) DO NOTHING",
-                &[&size, &&checkpoint.root[..], &checkpoint.note],
-            )
-            .map_err(storage)?;
         if added == 0 {
-            let root: Vec<u8> = tx
-                .query_one("SELECT root FROM checkpoints WHERE size = $1", &[&size])
-                .map_err(storage)?
-                .try_get(0)
-                .map_err(corrupt("checkpoint"))?;
-            if root.as_slice() != checkpoint.root {
+            let stored = match existing {
+                Some(r) => r,
+                // Written after this statement's snapshot (by a writer not
+                // taking the lock): read it now.
+                None => tx
+                    .query_typed_one(
+                        "SELECT root FROM checkpoints WHERE size = $1",
+                        &[(&size, Type::INT8)],
+                    )
+                    .map_err(storage)?
+                    .try_get(0)
+                    .map_err(corrupt("checkpoint"))?,
+            };
+            if stored.as_slice() != checkpoint.root {
                 return Err(LedgerError::Corrupt(format!(
                     "a different checkpoint of size {} exists",
                     checkpoint.size
@@ -431,9 +468,9 @@ impl Storage for PostgresStorage {
 
     fn nullifier(&self, scope: &str, nullifier: &str) -> Result<Option<u64>, LedgerError> {
         let mut c = self.conn()?;
-        c.query_opt(
+        c.query_typed_opt(
             "SELECT idx FROM nullifiers WHERE scope = $1 AND nullifier = $2",
-            &[&scope, &nullifier],
+            &[(&scope, Type::TEXT), (&nullifier, Type::TEXT)],
         )
         .map_err(storage)?
         .map(|r| r.try_get::<_, i64>(0).map_err(corrupt("nullifier")))
