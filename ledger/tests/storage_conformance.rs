@@ -376,7 +376,7 @@ fn throughput(s: &mut dyn Storage, batch: u64, batches: u64) -> f64 {
 #[test]
 #[ignore = "a measurement: cargo test --release --test storage_conformance -- --ignored --nocapture"]
 fn append_throughput() {
-    for (batch, batches) in [(1, 200), (64, 50), (256, 40)] {
+    for (batch, batches) in [(1, 500), (16, 200), (64, 100), (256, 40)] {
         let dir = tempfile::tempdir().unwrap();
         let mut s = SqliteStorage::open(&dir.path().join("ledger.db")).unwrap();
         let sqlite = throughput(&mut s, batch, batches);

@@ -31,6 +31,9 @@
 //!   `append` returns, or nothing of it was written. The transaction takes
 //!   `LOCK TABLE entries IN EXCLUSIVE MODE` (readers are not blocked), so two
 //!   appenders on one database are serialised and indices cannot interleave.
+//!   It takes four round trips whatever the batch size: `BEGIN`; the lock
+//!   and the next index; one statement writing the entries, their
+//!   nullifiers and the checkpoint; `COMMIT`.
 //! * The primary key `(scope, nullifier)` is the final guard for nullifiers:
 //!   they are inserted with `ON CONFLICT DO NOTHING`, and a row the
 //!   constraint turned away fails the whole batch with
