@@ -133,8 +133,10 @@ pub fn open_dir_with(
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let lock = lock(dir)?;
     let storage = SqliteStorage::open(&dir.join("ledger.db"))?;
+    let held_in = dir.display().to_string();
     open_on(
         dir,
+        &held_in,
         lock,
         Box::new(storage),
         origin,
@@ -157,6 +159,7 @@ pub fn open_postgres(
     let storage = PostgresStorage::open(database_url)?;
     open_on(
         dir,
+        "the PostgreSQL database",
         lock,
         Box::new(storage),
         origin,
@@ -169,6 +172,7 @@ pub fn open_postgres(
 /// for a new log), the genesis checks and the signed-size file.
 fn open_on(
     dir: &Path,
+    held_in: &str,
     lock: std::fs::File,
     storage: Box<dyn Storage>,
     origin: Option<&str>,
@@ -187,8 +191,7 @@ fn open_on(
             };
             if !key_path.exists() {
                 return Err(LedgerError::Config(format!(
-                    "{} holds a log but its log key {} is missing: refusing to sign it under a new key",
-                    dir.display(),
+                    "{held_in} holds a log but its log key {} is missing: refusing to sign it under a new key",
                     key_path.display()
                 )));
             }

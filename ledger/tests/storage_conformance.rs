@@ -352,6 +352,20 @@ fn postgres_ledger_with_a_data_directory() {
         "{e}"
     );
     assert!(!other.path().join("log-key.json").exists());
+    // The data directory pointed at an empty database: the signed-size file
+    // catches the rollback.
+    let empty = pg::test_db("postgres_ledger_dir_empty").unwrap();
+    empty
+        .client()
+        .batch_execute(&format!("CREATE SCHEMA {}", empty.schema))
+        .unwrap();
+    let e = zkgov_ledger::dir::open_postgres(dir.path(), &empty.url_with_schema(), None, vec![])
+        .err()
+        .unwrap();
+    assert!(
+        matches!(e, LedgerError::RolledBack { signed: 1, .. }),
+        "{e}"
+    );
 }
 
 /// Durable appends per second at a batch size (one transaction per batch).
