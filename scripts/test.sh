@@ -21,6 +21,12 @@ node interop/gen-eddsa-vectors.js target/circomlib_eddsa_poseidon.regenerated.js
 cmp target/circomlib_eddsa_poseidon.regenerated.json circuits/tests/vectors/circomlib_eddsa_poseidon.json
 echo "circomlibjs EdDSA-Poseidon vectors: regenerated and identical"
 
+# A throwaway PostgreSQL cluster (installed from Debian's packages if
+# missing; a temp dir, loopback only) for the PostgreSQL storage tests,
+# which never skip in CI; stopped on exit.
+eval "$(bash scripts/postgres-throwaway.sh start)"
+trap 'bash scripts/postgres-throwaway.sh stop "$ZKGOV_PG_THROWAWAY"' EXIT
+
 # One profile (release) for tests and the demo, so the workspace builds once.
 ZKGOV_REQUIRE_NODE=1 cargo test --release --workspace
 

@@ -7,6 +7,10 @@
 //! DIR/lock           held (advisory lock) by the one process that has the ledger open
 //! ```
 //!
+//! With [`open_postgres`] the entries, nullifiers and checkpoints live in a
+//! PostgreSQL database instead of `ledger.db`; the log key, the signed-size
+//! file and the lock stay in the data directory.
+//!
 //! The log's genesis is the source of truth: an existing log opens with
 //! the origin and log key its genesis names, or not at all. A missing log
 //! key file next to an existing database is an error, never a new key.
@@ -25,7 +29,7 @@ use zkgov_params::private_file::{read_secret_json, write_secret_json};
 use zkgov_verifier::{encoding::b64_array, encoding::b64_encode, Authority, Entry, EntryBody};
 
 use crate::{
-    store::{SqliteStorage, Storage},
+    store::{PostgresStorage, SqliteStorage, Storage},
     Ledger, LedgerConfig, LedgerError,
 };
 
@@ -129,6 +133,52 @@ pub fn open_dir_with(
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let lock = lock(dir)?;
     let storage = SqliteStorage::open(&dir.join("ledger.db"))?;
+    let held_in = dir.display().to_string();
+    open_on(
+        dir,
+        &held_in,
+        lock,
+        Box::new(storage),
+        origin,
+        authorities,
+        root_grace_secs,
+    )
+}
+
+/// Opens (creating if needed) a ledger whose storage is the PostgreSQL
+/// database at `database_url` (migrated to this build's schema), with its
+/// log key, signed-size file and lock in `dir`, as [`open_dir`] does.
+pub fn open_postgres(
+    dir: &Path,
+    database_url: &str,
+    origin: Option<&str>,
+    authorities: Vec<Authority>,
+) -> Result<Ledger, LedgerError> {
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let lock = lock(dir)?;
+    let storage = PostgresStorage::open(database_url)?;
+    open_on(
+        dir,
+        "the PostgreSQL database",
+        lock,
+        Box::new(storage),
+        origin,
+        authorities,
+        crate::ledger::default_root_grace(),
+    )
+}
+
+/// The part of opening shared by every storage: the log key (read, or made
+/// for a new log), the genesis checks and the signed-size file.
+fn open_on(
+    dir: &Path,
+    held_in: &str,
+    lock: std::fs::File,
+    storage: Box<dyn Storage>,
+    origin: Option<&str>,
+    authorities: Vec<Authority>,
+    root_grace_secs: std::collections::BTreeMap<zkgov_verifier::Role, u64>,
+) -> Result<Ledger, LedgerError> {
     let key_path = dir.join("log-key.json");
     let (origin, signer) = match storage.entry(0)? {
         Some(first) => {
@@ -141,8 +191,7 @@ pub fn open_dir_with(
             };
             if !key_path.exists() {
                 return Err(LedgerError::Config(format!(
-                    "{} holds a log but its log key {} is missing: refusing to sign it under a new key",
-                    dir.display(),
+                    "{held_in} holds a log but its log key {} is missing: refusing to sign it under a new key",
                     key_path.display()
                 )));
             }
@@ -160,7 +209,7 @@ pub fn open_dir_with(
         }
     };
     Ledger::open(
-        Box::new(storage),
+        storage,
         LedgerConfig {
             origin,
             signer,

@@ -4,11 +4,11 @@
 //! keys, authority keys and accepted proofs with their nullifiers.
 //!
 //! * [`tree`] — the RFC 9162 Merkle tree in memory (roots and proofs at any size);
-//! * [`store`] — storage behind one trait: SQLite (default) and in-memory;
+//! * [`store`] — storage behind one trait: SQLite (default), PostgreSQL and in-memory;
 //! * [`ledger`] — validation, group commit, signed checkpoints, receipts;
 //! * [`authority`] — authority key files, genesis files and signed submissions;
 //! * [`http`] — the HTTP API (axum) and the client the proving side uses;
-//! * [`dir`] — a ledger in a data directory: database, log key, signed-size file, lock;
+//! * [`dir`] — a ledger in a data directory: database (or PostgreSQL), log key, signed-size file, lock;
 //! * [`LedgerError`], [`ErrorCode`], [`ErrorBody`] — the error contract, in process and over HTTP.
 
 pub mod authority;

@@ -1,5 +1,6 @@
-//! Storage behind one trait, with a SQLite backend (the default) and an
-//! in-memory one; `tests/storage_conformance.rs` runs one suite against both.
+//! Storage behind one trait, with a SQLite backend (the default), a
+//! PostgreSQL one ([`pg`]) and an in-memory one; `tests/storage_conformance.rs`
+//! runs one suite against each.
 //!
 //! SQLite: one file, WAL journal, `synchronous = FULL` (a committed
 //! transaction survives power loss), one transaction per batch of appends
@@ -14,6 +15,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use zkgov_verifier::log::Hash;
 
 use crate::LedgerError;
+
+pub mod pg;
+pub use pg::{PostgresOptions, PostgresStorage};
 
 /// An entry as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,7 +6,11 @@
 //!
 //! Rounds: `ZKGOV_CRASH_LOOPS` (default 6); for a long run, e.g.
 //! `ZKGOV_CRASH_LOOPS=500 cargo test --release -p zkgov-ledger --test crash`.
+//! Run on SQLite, and on PostgreSQL when `ZKGOV_TEST_POSTGRES` is set (see
+//! `pg/mod.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod pg;
 
 use std::{
     collections::HashMap,
@@ -21,6 +25,23 @@ use zkgov_verifier::log::verify_consistency;
 
 #[test]
 fn acknowledged_entries_survive_sigkill() {
+    rounds(None);
+}
+
+#[test]
+fn acknowledged_entries_survive_sigkill_on_postgres() {
+    let Some(db) = pg::test_db("crash_on_postgres") else {
+        return;
+    };
+    db.client()
+        .batch_execute(&format!("CREATE SCHEMA {}", db.schema))
+        .unwrap();
+    rounds(Some(&db.url_with_schema()));
+}
+
+/// Kills a load generator on a data directory (and a PostgreSQL database,
+/// if given) again and again, checking what survives each time.
+fn rounds(database: Option<&str>) {
     let loops: usize = std::env::var("ZKGOV_CRASH_LOOPS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -32,6 +53,7 @@ fn acknowledged_entries_survive_sigkill() {
     for round in 0..loops {
         let mut child = Command::new(env!("CARGO_BIN_EXE_zkgov-ledger-loadgen"))
             .arg(dir.path())
+            .args(database)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -77,8 +99,13 @@ fn acknowledged_entries_survive_sigkill() {
             }
         }
         // Reopen in-process: must succeed and hold everything acknowledged.
-        let ledger =
-            zkgov_ledger::dir::open_dir(dir.path(), Some("zkgov.test/crash"), vec![]).unwrap();
+        let ledger = match database {
+            Some(url) => {
+                zkgov_ledger::dir::open_postgres(dir.path(), url, Some("zkgov.test/crash"), vec![])
+            }
+            None => zkgov_ledger::dir::open_dir(dir.path(), Some("zkgov.test/crash"), vec![]),
+        }
+        .unwrap();
         let size = ledger.size();
         assert!(
             size > max_ack,
@@ -96,7 +123,13 @@ fn acknowledged_entries_survive_sigkill() {
             });
         }
         eprintln!(
-            "round {round}: {acks} acks, {} checkpoints, log size {size}",
+            "round {round} ({}): {acks} acks in {} ms, {} checkpoints, log size {size}",
+            if database.is_some() {
+                "PostgreSQL"
+            } else {
+                "SQLite"
+            },
+            wait.as_millis(),
             checkpoints.len()
         );
         ledger.close();

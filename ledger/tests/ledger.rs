@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod pg;
 
 use std::sync::{atomic::AtomicU64, Arc};
 
@@ -287,7 +288,12 @@ fn proofs_are_verified_before_anchoring_and_nullifiers_are_used_once() {
 #[test]
 fn sixty_four_concurrent_submitters_of_one_nullifier_one_wins() {
     let (ledger, k) = memory_ledger();
-    let p = proofs();
+    sixty_four_submitters(&ledger, &k, &proofs());
+}
+
+/// 64 threads submit re-randomised proofs of one nullifier at once: one is
+/// accepted and 63 are told why not.
+fn sixty_four_submitters(ledger: &Ledger, k: &Keys, p: &Proofs) {
     ledger.submit(vk_submission(&k.admin, &p.vk)).unwrap();
     ledger
         .submit(root_submission(&k.land, 1, p.tree.root(), 6, 1_800_000_000))
@@ -312,6 +318,33 @@ fn sixty_four_concurrent_submitters_of_one_nullifier_one_wins() {
         .filter(|r| matches!(r, Err(LedgerError::NullifierUsed { .. })))
         .count();
     assert_eq!((accepted, told_why), (1, 63), "{results:?}");
+}
+
+#[test]
+fn a_ledger_on_postgres_anchors_each_nullifier_once_and_reopens() {
+    let Some(db) = pg::test_db("ledger_on_postgres") else {
+        return;
+    };
+    let k = keys();
+    let p = proofs();
+    let clock = Arc::new(AtomicU64::new(1_800_000_000));
+    let dir = tempfile::tempdir().unwrap();
+    let state = Some(dir.path().join("signed.json"));
+    let ledger = Ledger::open(Box::new(db.open()), config(&k, state.clone(), &clock)).unwrap();
+    sixty_four_submitters(&ledger, &k, &p);
+    let (size, cp) = (ledger.size(), ledger.checkpoint().unwrap());
+    let anchored = ledger.receipt(size - 1).unwrap();
+    ledger.close();
+    // Reopened: everything replays, the nullifier is still taken.
+    let ledger = Ledger::open(Box::new(db.open()), config(&k, state, &clock)).unwrap();
+    assert_eq!(ledger.size(), size);
+    assert_eq!(ledger.checkpoint().unwrap(), cp);
+    assert_eq!(ledger.receipt(size - 1).unwrap(), anchored);
+    assert!(matches!(
+        ledger.submit(proof_submission(&p.rerandomise(&p.bundle(1, 7, 1, 1), 7))),
+        Err(LedgerError::NullifierUsed { index }) if index == size - 1
+    ));
+    ledger.close();
 }
 
 #[test]

@@ -4,6 +4,9 @@
 //! And what a served ledger refuses, through the command line.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../ledger/tests/pg/mod.rs"]
+mod pg;
+
 use std::{
     io::{BufRead, BufReader},
     path::Path,
@@ -526,4 +529,63 @@ fn a_served_data_directory_keeps_its_genesis_key_and_lock() {
     let e = serve(&["--data-dir", p(&data)]).err().unwrap();
     assert!(e.contains("log key"), "{e}");
     assert!(!data.join("log-key.json").exists());
+}
+
+#[test]
+fn a_served_ledger_on_postgres_keeps_its_log_in_the_database() {
+    let Some(db) = pg::test_db("served_on_postgres") else {
+        return;
+    };
+    let mut sql = db.client();
+    sql.batch_execute(&format!("CREATE SCHEMA {}", db.schema))
+        .unwrap();
+    let url = db.url_with_schema();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("ledger");
+    let data_dir = p(&data).to_string();
+    let args = |origin: Option<&'static str>| -> Vec<String> {
+        let mut a: Vec<String> = ["--data-dir", &data_dir, "--database", &url]
+            .map(String::from)
+            .to_vec();
+        if let Some(o) = origin {
+            a.extend(["--origin".to_string(), o.to_string()]);
+        }
+        a
+    };
+    fn strs(a: &[String]) -> Vec<&str> {
+        a.iter().map(String::as_str).collect()
+    }
+    let first = serve(&strs(&args(Some("zkgov.test/pg")))).unwrap();
+    let cp = ureq::get(&format!("{}/v1/checkpoint", first.url))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(cp.starts_with("zkgov.test/pg\n1\n"), "{cp}");
+    drop(first);
+    // The log is in the database, the key in the data directory.
+    let n: i64 = sql
+        .query_one("SELECT COUNT(*) FROM entries", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 1);
+    assert!(!data.join("ledger.db").exists());
+    let again = serve(&strs(&args(None))).unwrap();
+    assert!(
+        again.log_key.starts_with("zkgov.test/pg+"),
+        "{}",
+        again.log_key
+    );
+    drop(again);
+    // Only PostgreSQL URLs: SQLite is the default, not a --database.
+    let o = zkgov(&[
+        "ledger",
+        "serve",
+        "--data-dir",
+        p(&data),
+        "--database",
+        "sqlite:x",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("postgres://"), "{}", text(&o));
 }

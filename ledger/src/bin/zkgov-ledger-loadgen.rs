@@ -3,8 +3,9 @@
 //! each acknowledged (durable) append and `CP <size> <root base64>` for each
 //! checkpoint it sees. The crash test SIGKILLs it at random moments.
 //!
-//! Usage: `zkgov-ledger-loadgen DIR`. It uses a fixed, public authority key:
-//! a test tool, never a deployment.
+//! Usage: `zkgov-ledger-loadgen DIR [POSTGRES_URL]` (with a URL, the log is
+//! kept in that PostgreSQL database, as `dir::open_postgres` does). It uses
+//! a fixed, public authority key: a test tool, never a deployment.
 
 use std::{io::Write, path::PathBuf, sync::Arc};
 
@@ -16,7 +17,7 @@ const THREADS: u64 = 8;
 
 fn main() {
     let Some(dir) = std::env::args().nth(1).map(PathBuf::from) else {
-        eprintln!("usage: zkgov-ledger-loadgen DIR");
+        eprintln!("usage: zkgov-ledger-loadgen DIR [POSTGRES_URL]");
         std::process::exit(2);
     };
     let key = SigningKey::from_bytes(&[7; 32]); // ok: public test key of a load generator
@@ -26,11 +27,14 @@ fn main() {
         (0..THREADS).map(|t| format!("r{t}")).collect(),
         key,
     ));
-    let ledger = match zkgov_ledger::dir::open_dir(
-        &dir,
-        Some("zkgov.test/crash"),
-        vec![signer.authority().clone()],
-    ) {
+    let authorities = vec![signer.authority().clone()];
+    let opened = match std::env::args().nth(2) {
+        Some(url) => {
+            zkgov_ledger::dir::open_postgres(&dir, &url, Some("zkgov.test/crash"), authorities)
+        }
+        None => zkgov_ledger::dir::open_dir(&dir, Some("zkgov.test/crash"), authorities),
+    };
+    let ledger = match opened {
         Ok(l) => l,
         Err(e) => {
             eprintln!("open: {e}");

@@ -16,6 +16,12 @@ pub(crate) struct Args {
     /// Data directory (database, log key, signed-size file, lock).
     #[arg(long, default_value = "zkgov-data/ledger")]
     data_dir: PathBuf,
+    /// Keep the log in this PostgreSQL database
+    /// (`postgres://user@host:port/db`, plain TCP: loopback or a private
+    /// network) instead of SQLite in the data directory; the log key,
+    /// signed-size file and lock stay in the data directory.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
     /// Checkpoint origin of a new log (default zkgov.local/ledger); an
     /// existing log keeps the origin of its genesis and refuses another.
     #[arg(long)]
@@ -31,16 +37,31 @@ pub(crate) fn exec(a: Args) -> Result<(), CliError> {
         Some(path) => GenesisFile::from_json(&read(path)?)?.authorities,
         None => Vec::new(),
     };
-    let ledger = zkgov_ledger::dir::open_dir(&a.data_dir, a.origin.as_deref(), authorities)?;
+    let ledger = match &a.database {
+        None => zkgov_ledger::dir::open_dir(&a.data_dir, a.origin.as_deref(), authorities)?,
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            zkgov_ledger::dir::open_postgres(&a.data_dir, url, a.origin.as_deref(), authorities)?
+        }
+        Some(_) => {
+            return Err(CliError::Usage(
+                "--database takes a postgres:// or postgresql:// URL (SQLite in the data directory is the default)".into(),
+            ))
+        }
+    };
     let io = |e| CliError::Lib(ProverError::io(std::path::Path::new(&a.addr))(e));
     let rt = tokio::runtime::Runtime::new().map_err(io)?;
     let listener = rt
         .block_on(tokio::net::TcpListener::bind(&a.addr))
         .map_err(io)?;
     eprintln!(
-        "zkgov ledger serving http://{} ({} entries, origin {}); log key {}",
+        "zkgov ledger serving http://{} ({} entries on {}, origin {}); log key {}",
         listener.local_addr().map_err(io)?,
         ledger.size(),
+        if a.database.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
         ledger.origin(),
         ledger.note_verifier().to_vkey()
     );
