@@ -8,7 +8,8 @@
 //! - `1x capacity`: as many clients as proving threads, back to back; the
 //!   time per proof is the iteration's time over its proofs.
 //! - `2x capacity`: twice as many clients as the service admits (threads +
-//!   queue); refused requests (429) come back after 100 ms.
+//!   queue), each with a request out until the iteration's proofs (one per
+//!   client) are made; refused requests (429) come back after 100 ms.
 //!
 //! After the runs, the latency percentiles of every answered request, the
 //! slowest refusal and the peak resident memory are printed.
@@ -194,6 +195,44 @@ fn bench_service(c: &mut Criterion) {
     g.bench_function("ballot proven in process, no service (reference)", |b| {
         b.iter(|| h.fixture.ballot(0, &mut rng))
     });
+    // The same proofs without the service: one thread, then one per core,
+    // each in a one-thread rayon pool as the service runs them.
+    let one_thread = || {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .stack_size(32 << 20)
+            .build()
+            .unwrap()
+    };
+    g.bench_function("ballot proven in process, one thread", |b| {
+        let pool = one_thread();
+        let mut rng = <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(2); // ok: benchmark
+        b.iter(|| pool.install(|| h.fixture.ballot(1, &mut rng)))
+    });
+    g.bench_function(
+        "ballots proven in process, one thread per core (time per proof)",
+        |b| {
+            let pools: Vec<_> = (0..h.workers).map(|_| one_thread()).collect();
+            b.iter_custom(|iters| {
+                let t = Instant::now();
+                std::thread::scope(|s| {
+                    for (k, pool) in pools.iter().enumerate() {
+                        let f = &h.fixture;
+                        s.spawn(move || {
+                            let mut rng =
+                                <rand_chacha::ChaCha20Rng as rand::SeedableRng>::seed_from_u64(
+                                    k as u64,
+                                ); // ok: benchmark
+                            for _ in 0..iters {
+                                pool.install(|| f.ballot(k, &mut rng));
+                            }
+                        });
+                    }
+                });
+                t.elapsed() / h.workers as u32
+            })
+        },
+    );
     let roll = h.fixture.roll.to_json();
     g.bench_function("the request's roll parsed and its tree rebuilt", |b| {
         b.iter(|| zkgov_prover::election::ElectoralRoll::from_json(&roll).unwrap())
@@ -217,7 +256,7 @@ fn bench_service(c: &mut Criterion) {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             for _ in 0..iters {
-                total += h.load("2x", clients, h.capacity) / h.capacity as u32;
+                total += h.load("2x", clients, clients) / clients as u32;
             }
             total
         })
