@@ -606,6 +606,17 @@ fn each_statement_end_to_end_and_hostile_requests_refused() {
         "{}",
         v.body
     );
+    assert_eq!(v.body["opening_checked"], json!(true));
+    // An opening that does not open the commitment is refused.
+    let mut b = a.body["bundle"].clone();
+    b["disclosure"]["salt"] = json!("7");
+    let bad = post(&url, "/v1/verify", &json!({"bundle": b}));
+    assert_eq!(
+        (bad.status, bad.body["code"].as_str()),
+        (400, Some("mismatch")),
+        "{}",
+        bad.body
+    );
     // The same request again, as a wallet whose answer was lost retries:
     // answered with the anchor the first attempt made.
     let retry = post(&url, "/v1/prove/record", &w.record_body(1, &req));

@@ -172,6 +172,9 @@ pub struct VerifyAnswer {
     pub scope: String,
     /// Its nullifier.
     pub nullifier: String,
+    /// Whether it carried a disclosure opening (checked against its
+    /// commitment; a wrong one is refused).
+    pub opening_checked: bool,
     /// The ledger entry that anchors it, when a receipt was given.
     pub anchored_at: Option<u64>,
 }
@@ -373,11 +376,20 @@ pub(crate) fn verify_job(s: &Inner, body: &[u8]) -> Result<VerifyAnswer, Service
     let bundle = Bundle::from_json(b.bundle.get()).map_err(refused)?;
     let key = s.key_by_digest(&bundle.vk_digest)?;
     bundle.verify(key.statement, &key.vk).map_err(refused)?;
-    let (scope, nullifier) = match bundle.public().map_err(refused)? {
-        PublicInputs::Record(p) => (p.scope, p.nullifier),
-        PublicInputs::Identity(p) => (p.scope, p.nullifier),
+    let (scope, nullifier, commitment) = match bundle.public().map_err(refused)? {
+        PublicInputs::Record(p) => (p.scope, p.nullifier, p.disclosure),
+        PublicInputs::Identity(p) => (p.scope, p.nullifier, p.disclosure),
         #[allow(unreachable_patterns)]
         _ => return Err(ServiceError::internal()),
+    };
+    // The holder's opening, when the bundle carries one, must open the
+    // commitment the proof is about.
+    let opened = match &bundle.disclosure {
+        Some(_) => {
+            bundle.opened(&commitment).map_err(refused)?;
+            true
+        }
+        None => false,
     };
     let anchored_at = match b.receipt {
         None => None,
@@ -390,6 +402,7 @@ pub(crate) fn verify_job(s: &Inner, body: &[u8]) -> Result<VerifyAnswer, Service
         statement: bundle.statement.to_string(),
         scope: scope.to_string(),
         nullifier: nullifier.to_string(),
+        opening_checked: opened,
         anchored_at,
     })
 }
@@ -428,10 +441,13 @@ async fn run<T: Serialize + Send + 'static>(
     .await;
     match result {
         Ok(v) => {
-            s.metrics
-                .proofs
-                .get_or_create(&StatementLabel { statement })
-                .inc();
+            // A verification answered is not a proof made.
+            if statement != "verify" {
+                s.metrics
+                    .proofs
+                    .get_or_create(&StatementLabel { statement })
+                    .inc();
+            }
             s.metrics
                 .request_seconds
                 .get_or_create(&StatementLabel { statement })
