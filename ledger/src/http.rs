@@ -393,6 +393,23 @@ pub enum LedgerClient {
     Http(String),
 }
 
+/// Time to connect to a ledger, and to get a whole answer from it: a
+/// ledger that hangs must not hold a caller (a prover service's proving
+/// thread) forever.
+pub const CLIENT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// See [`CLIENT_CONNECT_TIMEOUT`]; appends wait for a durable commit.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn agent() -> &'static ureq::Agent {
+    static AGENT: std::sync::OnceLock<ureq::Agent> = std::sync::OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::AgentBuilder::new()
+            .timeout_connect(CLIENT_CONNECT_TIMEOUT)
+            .timeout(CLIENT_TIMEOUT)
+            .build()
+    })
+}
+
 fn http_err(e: ureq::Error) -> LedgerError {
     match e {
         ureq::Error::Status(status, resp) => {
@@ -428,14 +445,18 @@ fn bad_answer(what: &str, e: impl std::fmt::Display) -> LedgerError {
 
 impl LedgerClient {
     fn get(&self, url: &str, path: &str) -> Result<ureq::Response, LedgerError> {
-        ureq::get(&format!("{url}{path}")).call().map_err(http_err)
+        agent()
+            .get(&format!("{url}{path}"))
+            .call()
+            .map_err(http_err)
     }
 
     /// Submits and returns the receipt.
     pub fn submit(&self, sub: &Submission) -> Result<Receipt, LedgerError> {
         match self {
             LedgerClient::InProcess(l) => l.submit(sub.clone()),
-            LedgerClient::Http(url) => ureq::post(&format!("{url}/v1/entries"))
+            LedgerClient::Http(url) => agent()
+                .post(&format!("{url}/v1/entries"))
                 .send_json(sub)
                 .map_err(http_err)?
                 .into_json()
