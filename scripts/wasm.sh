@@ -3,7 +3,8 @@
 # (crate zkgov-wasm), and prints the .wasm size raw and gzipped.
 #
 #   bash scripts/wasm.sh          # build: target/wasm-pkg/{node,web}
-#   bash scripts/wasm.sh test     # also the fixtures (native) and the node tests
+#   bash scripts/wasm.sh test     # also the fixtures (native), the node tests and the pages in headless Chromium
+#   bash scripts/wasm.sh serve    # build, then serve the pages on http://127.0.0.1:8466
 #
 # Runs as root on Debian 12 without questions. The main toolchain (rustup
 # stable) has no wasm32 target here, so the wasm build uses Debian's
@@ -70,9 +71,34 @@ gz=$(gzip -9 -c "$out" | wc -c)
 echo "zkgov_wasm_bg.wasm: $raw bytes raw, $gz bytes gzipped (-9)"
 printf '{"raw_bytes":%s,"gzip9_bytes":%s}\n' "$raw" "$gz" > "$TARGET_DIR/wasm-pkg/size.json"
 
-# 5. Tests: native fixtures and verdicts, then the same cases in node.
+# 5. The pages with the web bindings beside them: a static site any web
+# server can serve (`bash scripts/wasm.sh serve` serves it on loopback).
+SITE="$TARGET_DIR/wasm-site"
+rm -rf "$SITE"
+mkdir -p "$SITE"
+cp -r wasm/pages/. "$SITE/"
+cp -r "$TARGET_DIR/wasm-pkg/web" "$SITE/pkg"
+echo "pages: $SITE"
+
+# 6. Tests: native fixtures and verdicts, the same cases in node, then the
+# pages in headless Chromium (Debian's chromium, driven by playwright-core
+# from wasm/tests/browser's lock file; no browser download).
 if [ "${1:-}" = "test" ]; then
     RAYON_NUM_THREADS=1 CARGO_TARGET_DIR="$TARGET_DIR" \
         cargo test "${jobs_flag[@]}" --release -p zkgov-wasm
     CARGO_TARGET_DIR="$TARGET_DIR" node --test wasm/tests/node/verify.mjs
+    if ! [ -x /usr/bin/chromium ]; then
+        echo "installing chromium"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q
+        apt-get install -y -q --no-install-recommends chromium
+    fi
+    npm ci --prefix wasm/tests/browser --no-audit --no-fund --loglevel=error
+    CARGO_TARGET_DIR="$TARGET_DIR" node --test wasm/tests/browser/agency.mjs
+    echo "screenshots: $TARGET_DIR/screenshots"
+fi
+
+if [ "${1:-}" = "serve" ]; then
+    echo "the agency's page: http://127.0.0.1:${ZKGOV_PAGES_PORT:-8466}/agency.html"
+    exec python3 -m http.server --bind 127.0.0.1 --directory "$SITE" "${ZKGOV_PAGES_PORT:-8466}"
 fi
