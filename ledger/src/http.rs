@@ -12,6 +12,7 @@
 //! | `GET /v1/roots/{registry_id}` | published roots with their indices |
 //! | `GET /v1/genesis` | the genesis entry (origin, log key, authorities) |
 //! | `GET /v1/elections/{id}` | where an election stands: `{"definition", "ballots", "decryptions", "result"}` |
+//! | `GET /checkpoint`, `GET /tile/<L>/<N>[.p/<W>]`, `GET /tile/entries/<N>[.p/<W>]` | C2SP tlog-tiles (<https://c2sp.org/tlog-tiles>): the checkpoint, hash tiles and entry bundles, immutable ones cacheable for a year |
 //!
 //! Every path and query parameter goes through the same canonical parsers
 //! as bodies (an index is a decimal `u64` without leading zeros; scopes and
@@ -290,6 +291,43 @@ async fn election(
     })?))
 }
 
+/// Immutable: a tile or bundle of a given width never changes.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// tlog-tiles `GET /checkpoint`: the signed note, cacheable for seconds.
+async fn tiles_checkpoint(State(App { ledger: l, .. }): State<App>) -> ApiResult<Response> {
+    let note = l.checkpoint()?.note;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=2"),
+        ],
+        note,
+    )
+        .into_response())
+}
+
+/// tlog-tiles `GET /tile/<L>/<N>[.p/<W>]` and `/tile/entries/<N>[.p/<W>]`.
+async fn tile(
+    State(App { ledger: l, .. }): State<App>,
+    Path(rest): Path<String>,
+) -> ApiResult<Response> {
+    let t = crate::tiles::parse(&rest)
+        .ok_or_else(|| LedgerError::NotFound(format!("tile/{rest} is not a tlog-tiles path")))?;
+    let body = match t.level {
+        Some(level) => l.tile(level, t.index, t.width)?.concat(),
+        None => blocking(move || l.entry_bundle(t.index, t.width)).await?,
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (header::CACHE_CONTROL, IMMUTABLE),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 async fn not_found() -> ApiError {
     ApiError(LedgerError::NotFound("no such route".into()))
 }
@@ -314,6 +352,9 @@ pub fn router_with(ledger: Ledger, config: ServeConfig) -> Router {
         .route("/v1/elections/{id}", get(election))
         // Registry ids may hold `/` (`revocation/<issuer>`).
         .route("/v1/roots/{*registry_id}", get(roots))
+        // C2SP tlog-tiles, beside the JSON API.
+        .route("/checkpoint", get(tiles_checkpoint))
+        .route("/tile/{*rest}", get(tile))
         .fallback(not_found)
         .with_state(App { ledger, config })
 }

@@ -1062,6 +1062,57 @@ impl Ledger {
             })
     }
 
+    /// The hashes of tlog-tiles tile `index` at `level`, `width` wide
+    /// (256 for a full tile), under the latest checkpoint: the tree hashes
+    /// at height `8 * level`, from the `256 * index`-th. `NotFound` unless
+    /// the checkpointed tree holds all of them (such a tile never changes).
+    pub fn tile(&self, level: u32, index: u64, width: u64) -> Result<Vec<Hash>, LedgerError> {
+        let st = self.read_state()?;
+        let missing = || {
+            LedgerError::NotFound(format!(
+                "no tile {level}/{index} of width {width} in a tree of {}",
+                st.committed()
+            ))
+        };
+        let height = level
+            .checked_mul(8)
+            .filter(|h| *h < 64)
+            .ok_or_else(missing)?;
+        let complete = st.committed() >> height;
+        let start = index.checked_mul(256).ok_or_else(missing)?;
+        if !(1..=256).contains(&width) || start.checked_add(width).is_none_or(|end| end > complete)
+        {
+            return Err(missing());
+        }
+        st.tree
+            .hashes(height as usize, start, width)
+            .ok_or_else(missing)
+    }
+
+    /// Entries `256 * index ..` (`width` of them) as a tlog-tiles entry
+    /// bundle: each a big-endian `u16` length and its canonical bytes,
+    /// whose leaf hashes are the level-0 tile's. An entry over 65,535 bytes
+    /// cannot be carried in a bundle: `not-found` for that bundle.
+    pub fn entry_bundle(&self, index: u64, width: u64) -> Result<Vec<u8>, LedgerError> {
+        // The same existence rule as the level-0 tile.
+        self.tile(0, index, width)?;
+        let mut out = Vec::new();
+        for i in index * 256..index * 256 + width {
+            let data = self
+                .entry(i)?
+                .ok_or_else(|| LedgerError::internal(format!("entry {i} is missing")))?;
+            let len = u16::try_from(data.len()).map_err(|_| {
+                LedgerError::NotFound(format!(
+                    "entry {i} is {} bytes, over the 65,535 a tlog-tiles entry bundle carries: read it at /v1/entries/{i}",
+                    data.len()
+                ))
+            })?;
+            out.extend_from_slice(&len.to_be_bytes());
+            out.extend_from_slice(&data);
+        }
+        Ok(out)
+    }
+
     /// Consistency proof from `old` to `new` (at most the latest
     /// checkpoint's size).
     pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>, LedgerError> {

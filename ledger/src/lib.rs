@@ -17,6 +17,7 @@ mod error;
 pub mod http;
 pub mod ledger;
 pub mod store;
+pub mod tiles;
 pub mod tree;
 
 pub use error::{Duplicate, ErrorBody, ErrorCode, LedgerError, Refusal, Unauthorised};

@@ -67,6 +67,16 @@ impl LogTree {
         }
     }
 
+    /// `count` consecutive hashes of complete subtrees of `2^height`
+    /// leaves, from the `start`-th (`None` unless all of them exist): the
+    /// hashes of a tlog-tiles tile.
+    pub fn hashes(&self, height: usize, start: u64, count: u64) -> Option<Vec<Hash>> {
+        let level = self.levels.get(height)?;
+        let a = usize::try_from(start).ok()?;
+        let b = a.checked_add(usize::try_from(count).ok()?)?;
+        level.get(a..b).map(<[Hash]>::to_vec)
+    }
+
     /// The leaf hash at `index`.
     pub fn leaf(&self, index: u64) -> Option<Hash> {
         self.levels
