@@ -97,7 +97,7 @@ fn bench_zkey_at(c: &mut Criterion, name: &str, zkey: &[u8], wtns: &[u8]) {
     let w = read_wtns(wtns).unwrap();
     let (r, s) = (Fr::from(3u64), Fr::from(5u64));
     g.bench_function("zkgov-prove-unchecked", |b| {
-        b.iter(|| p.prove_unchecked(black_box(&w), r, s).unwrap())
+        b.iter(|| p.prove_without_self_check(black_box(&w), r, s).unwrap())
     });
     g.bench_function("zkgov-prove-and-verify", |b| {
         b.iter(|| p.prove_with(black_box(&w), r, s).unwrap())

@@ -240,27 +240,29 @@ fn bench_service(c: &mut Criterion) {
     g.bench_function("ballot, one at a time", |b| {
         b.iter(|| assert_eq!(h.one("sequential"), 200))
     });
-    let workers = h.workers;
-    g.bench_function("ballot, 1x capacity (time per proof)", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                total += h.load("1x", workers, workers) / workers as u32;
-            }
-            total
-        })
-    });
+    // `clients` at once, each sending one request per round: time per proof.
+    let harness = &h;
+    let under_load = |phase: &'static str, clients: usize| {
+        move |b: &mut criterion::Bencher| {
+            let h = harness;
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    total += h.load(phase, clients, clients) / clients as u32;
+                }
+                total
+            })
+        }
+    };
+    g.bench_function(
+        "ballot, 1x capacity (time per proof)",
+        under_load("1x", h.workers),
+    );
     let rss_before_2x = peak_rss_mib();
-    let clients = 2 * h.capacity;
-    g.bench_function("ballot, 2x capacity (time per proof)", |b| {
-        b.iter_custom(|iters| {
-            let mut total = Duration::ZERO;
-            for _ in 0..iters {
-                total += h.load("2x", clients, clients) / clients as u32;
-            }
-            total
-        })
-    });
+    g.bench_function(
+        "ballot, 2x capacity (time per proof)",
+        under_load("2x", 2 * h.capacity),
+    );
     g.finish();
     let seen = h.seen.lock().unwrap();
     for phase in ["sequential", "1x", "2x"] {

@@ -233,7 +233,7 @@ fn enforce_points_equal(p: &EdwardsVar, q: &EdwardsVar) -> Result<(), SynthesisE
 /// coordinates (as `(x, y)` tables).
 fn base8_window_tables(windows: usize) -> Vec<([Fr; 8], [Fr; 8])> {
     let mut out = Vec::with_capacity(windows);
-    let mut base = BASE8.to_ark_unchecked().into_group(); // ok: constant generator, on-curve per babyjub tests
+    let mut base = BASE8.to_ark_trusted().into_group(); // ok: constant generator, on-curve per babyjub tests
     for _ in 0..windows {
         let mut xs = [Fr::from(0u64); 8];
         let mut ys = [Fr::from(1u64); 8];

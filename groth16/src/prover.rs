@@ -183,7 +183,7 @@ impl CircomProver {
     /// key's verifying key before it is returned: a witness that does not
     /// satisfy the circuit gives [`Groth16Error::Unsatisfied`].
     pub fn prove_with(&self, witness: &[Fr], r: Fr, s: Fr) -> Result<Proof, Groth16Error> {
-        let proof = self.prove_unchecked(witness, r, s)?; // ok: prove_with verifies the proof right after
+        let proof = self.prove_without_self_check(witness, r, s)?;
         let public = &witness[1..=self.zkey.n_public];
         if proof.check_points().is_err() || self.zkey.vk.verify(&proof, public).is_err() {
             return Err(Groth16Error::Unsatisfied);
@@ -202,9 +202,15 @@ impl CircomProver {
         self.prove_with(witness, r, s)
     }
 
-    /// The proof without the final verification (what rapidsnark does).
-    pub fn prove_unchecked(&self, witness: &[Fr], r: Fr, s: Fr) -> Result<Proof, Groth16Error> {
-        // ok: skips only the self-verification, as rapidsnark
+    /// The proof without the final verification of the proof against the
+    /// verifying key (what rapidsnark does). The witness is still checked:
+    /// its length, and wire 0 being 1.
+    pub fn prove_without_self_check(
+        &self,
+        witness: &[Fr],
+        r: Fr,
+        s: Fr,
+    ) -> Result<Proof, Groth16Error> {
         self.check_witness(witness)?;
         let h = circom_h(&self.domain, &self.a_rows, &self.b_rows, witness);
         Ok(self.view().assemble(witness, &h, r, s))

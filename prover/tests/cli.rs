@@ -2,33 +2,15 @@
 //! verify (exit codes 0 / 1 / 2), snarkjs in both directions, hash, demo.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{code, p, text, zkgov, BIN};
+
 use std::{
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::Command,
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_zkgov");
 const DEPTH: &str = "5";
-
-fn zkgov(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

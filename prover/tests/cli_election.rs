@@ -8,43 +8,17 @@
 //! documented.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{fails, ok, p, text, zkgov, BIN};
+
 use std::{
     io::{BufRead, BufReader},
     path::Path,
-    process::{Child, Command, Output, Stdio},
+    process::{Child, Command, Stdio},
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_zkgov");
 const DEPTH: &str = "5";
 const ELECTION: &str = "town-2026";
-
-fn zkgov(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = zkgov(args);
-    assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o));
-    text(&o)
-}
-
-fn fails(args: &[&str], code: i32) -> String {
-    let o = zkgov(args);
-    assert_eq!(o.status.code(), Some(code), "{args:?}: {}", text(&o));
-    text(&o)
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 struct Served(Child);
 

@@ -4,44 +4,18 @@
 //! And what a served ledger refuses, through the command line.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{ok, p, stdout, text, zkgov, BIN};
+
 #[path = "../../ledger/tests/pg/mod.rs"]
 mod pg;
 
 use std::{
     io::{BufRead, BufReader},
-    path::Path,
-    process::{Child, Command, Output, Stdio},
+    process::{Child, Command, Stdio},
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_zkgov");
 const DEPTH: &str = "4";
-
-fn zkgov(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = zkgov(args);
-    let t = text(&o);
-    assert_eq!(o.status.code(), Some(0), "{args:?}: {t}");
-    t
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 /// A served ledger; killed when dropped.
 struct Served {

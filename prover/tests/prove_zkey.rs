@@ -4,12 +4,13 @@
 //! files exit 2, a witness that does not satisfy the circuit exits 1.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::{text, BIN};
+
 use std::{
     path::{Path, PathBuf},
     process::{Command, Output},
 };
-
-const BIN: &str = env!("CARGO_BIN_EXE_zkgov");
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -24,14 +25,6 @@ fn fixture(name: &str) -> PathBuf {
 
 fn run(args: &[&Path]) -> Output {
     Command::new(BIN).args(args).output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 fn prove(dir: &Path, zkey: &Path, wtns: &Path) -> Output {

@@ -9,11 +9,14 @@
 //! losing no acknowledged anchor.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::result_large_err)]
 
+mod common;
+use common::{ok_stdout as ok, p, text, zkgov, BIN};
+
 use std::{
     io::{BufRead, BufReader, Read, Write},
     net::TcpStream,
     path::{Path, PathBuf},
-    process::{Child, Command, Output, Stdio},
+    process::{Child, Command, Stdio},
     sync::{Arc, Mutex, OnceLock},
     time::{Duration, Instant},
 };
@@ -21,7 +24,6 @@ use std::{
 use serde_json::{json, Value};
 use zkgov_verifier::{check_anchor, log::NoteVerifier, Bundle, Receipt};
 
-const BIN: &str = env!("CARGO_BIN_EXE_zkgov");
 /// Depth of the record registry and the electoral roll (64 places).
 const DEPTH: &str = "6";
 /// Holders on the registry, each with its own nullifier per scope.
@@ -30,28 +32,6 @@ const HOLDERS: usize = 48;
 const CANARY_INT: &str = "7770001112223334";
 const CANARY_DATE: &str = "1971-03-14";
 const ELECTION: &str = "canal-2026";
-
-fn zkgov(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = zkgov(args);
-    assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o));
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 fn read(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -505,14 +485,18 @@ struct Answer {
     body: Value,
 }
 
-fn post(url: &str, path: &str, body: &Value) -> Answer {
-    let r = ureq::AgentBuilder::new()
+/// POSTs `body` as JSON, with a timeout long enough for a queued proof.
+fn send(url: &str, path: &str, body: &Value) -> Result<ureq::Response, ureq::Error> {
+    ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(120))
         .build()
         .post(&format!("{url}{path}"))
         .set("content-type", "application/json")
-        .send_string(&body.to_string());
-    answer(r)
+        .send_string(&body.to_string())
+}
+
+fn post(url: &str, path: &str, body: &Value) -> Answer {
+    answer(send(url, path, body))
 }
 
 fn get(url: &str, path: &str) -> Answer {
@@ -1264,13 +1248,7 @@ fn two_instances_on_one_ledger_behave_as_one_and_kill_9_loses_no_acknowledged_an
                     u[i % u.len()].clone()
                 };
                 let body = w.record_body(i, &w.request("record", "housing", "600"));
-                let r = ureq::AgentBuilder::new()
-                    .timeout(Duration::from_secs(120))
-                    .build()
-                    .post(&format!("{url}/v1/prove/record"))
-                    .set("content-type", "application/json")
-                    .send_string(&body.to_string());
-                match r {
+                match send(&url, "/v1/prove/record", &body) {
                     Ok(resp) => {
                         let v: Value = serde_json::from_str(&resp.into_string().unwrap()).unwrap();
                         ack.lock().unwrap().push(v);
@@ -1341,14 +1319,7 @@ fn sigterm_lets_in_flight_proofs_finish_and_loses_nothing_acknowledged() {
         .into_iter()
         .map(|body| {
             let url = url.clone();
-            std::thread::spawn(move || {
-                ureq::AgentBuilder::new()
-                    .timeout(Duration::from_secs(120))
-                    .build()
-                    .post(&format!("{url}/v1/prove/record"))
-                    .set("content-type", "application/json")
-                    .send_string(&body.to_string())
-            })
+            std::thread::spawn(move || send(&url, "/v1/prove/record", &body))
         })
         .collect();
     // Let the proofs start, then ask the service to stop.

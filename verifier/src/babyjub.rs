@@ -87,7 +87,7 @@ impl Point {
     }
 
     /// The same point in ark's `a = 1` coordinates, without checks.
-    pub fn to_ark_unchecked(&self) -> EdwardsAffine {
+    pub fn to_ark_trusted(&self) -> EdwardsAffine {
         // A linear coordinate map; callers pass validated or computed points.
         Affine::new_unchecked(self.x * sqrt_a(), self.y) // ok: see above
     }
@@ -97,7 +97,7 @@ impl Point {
         if !self.is_on_curve() {
             return Err(VerifyError::MalformedPoint("not on Baby Jubjub".into()));
         }
-        Ok(self.to_ark_unchecked()) // ok: on the curve, checked just above
+        Ok(self.to_ark_trusted()) // ok: on the curve, checked just above
     }
 
     /// From ark's coordinates.
@@ -116,7 +116,7 @@ impl Point {
     pub fn is_in_subgroup(&self) -> bool {
         self.is_on_curve()
             && self
-                .to_ark_unchecked() // ok: is_on_curve() is checked just before, in the same expression
+                .to_ark_trusted() // ok: is_on_curve() is checked just before, in the same expression
                 .is_in_correct_subgroup_assuming_on_curve()
     }
 
@@ -141,13 +141,13 @@ impl Point {
 
     /// `k·self` for a subgroup scalar.
     pub fn mul(&self, k: &SubgroupScalar) -> Point {
-        Point::from_ark(&(self.to_ark_unchecked() * k).into_affine()) // ok: group law on a Point built by a validating constructor or computed
+        Point::from_ark(&(self.to_ark_trusted() * k).into_affine()) // ok: group law on a Point built by a validating constructor or computed
     }
 
     /// `k·self` for any non-negative integer (little-endian bits).
     pub fn mul_bits_le(&self, bits: &[bool]) -> Point {
         let mut acc = ark_ed_on_bn254::EdwardsProjective::zero();
-        let base = self.to_ark_unchecked(); // ok: same: scalar multiplication of a validated or computed point
+        let base = self.to_ark_trusted(); // ok: same: scalar multiplication of a validated or computed point
         for b in bits.iter().rev() {
             acc = acc + acc;
             if *b {
@@ -159,8 +159,8 @@ impl Point {
 
     /// `self + other`.
     pub fn add(&self, other: &Point) -> Point {
-        Point::from_ark(&(self.to_ark_unchecked() + other.to_ark_unchecked()).into_affine())
-        // ok: validated points
+        let (a, b) = (self.to_ark_trusted(), other.to_ark_trusted()); // ok: validated points
+        Point::from_ark(&(a + b).into_affine())
     }
 
     /// Parses canonical decimal coordinates `[x, y]` and validates the point.
@@ -277,12 +277,12 @@ pub fn verify(key: &PublicKey, msg: &Fr, sig: &Signature) -> Result<(), VerifyEr
     key.0.validate("issuer key")?;
     sig.r8.validate("signature R8")?;
     let hm = challenge(&sig.r8, &key.0, msg);
-    let left = BASE8.to_ark_unchecked() * sig.s; // ok: BASE8 is a constant on the curve (tested)
-                                                 // (8·A)·hm, as circomlib computes it: 8·A is in the subgroup, so hm may
-                                                 // be reduced mod l.
+    let left = BASE8.to_ark_trusted() * sig.s; // ok: BASE8 is a constant on the curve (tested)
+                                               // (8·A)·hm, as circomlib computes it: 8·A is in the subgroup, so hm may
+                                               // be reduced mod l.
     let eight_a = key.0.mul_bits_le(&[false, false, false, true]);
-    let right = sig.r8.to_ark_unchecked().into_group() // ok: R8 was validated above (`sig.r8.validate`)
-        + eight_a.to_ark_unchecked() * to_subgroup_scalar(&hm); // ok: 8·A computed from a checked key
+    let right = sig.r8.to_ark_trusted().into_group() // ok: R8 was validated above (`sig.r8.validate`)
+        + eight_a.to_ark_trusted() * to_subgroup_scalar(&hm); // ok: 8·A computed from a checked key
     if left.into_affine() != right.into_affine() {
         return Err(VerifyError::BadSignature(
             "EdDSA-Poseidon signature does not verify".into(),

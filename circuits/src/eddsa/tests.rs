@@ -382,14 +382,14 @@ fn scalar_multiplications_agree_with_native() {
         let fixed = fixed_base_mul(&bits).unwrap();
         assert_eq!(
             fixed.value().unwrap().into_affine(),
-            BASE8.mul_bits_le(&k).to_ark_unchecked() // ok: a multiple of Base8, on the curve
+            BASE8.mul_bits_le(&k).to_ark_trusted() // ok: a multiple of Base8, on the curve
         );
         let p = BASE8.mul(&SubgroupScalar::from(12345u64));
-        let pv = EdwardsVar::new_witness(cs.clone(), || Ok(p.to_ark_unchecked())).unwrap(); // ok: p is a multiple of Base8
+        let pv = EdwardsVar::new_witness(cs.clone(), || Ok(p.to_ark_trusted())).unwrap(); // ok: p is a multiple of Base8
         let var = var_base_mul(&pv, &bits).unwrap();
         assert_eq!(
             var.value().unwrap().into_affine(),
-            p.mul_bits_le(&k).to_ark_unchecked() // ok: a multiple of an on-curve point
+            p.mul_bits_le(&k).to_ark_trusted() // ok: a multiple of an on-curve point
         );
         assert!(cs.is_satisfied().unwrap());
     }
@@ -403,7 +403,7 @@ fn scalar_multiplications_agree_with_native() {
         let fixed = fixed_base_mul(&bits).unwrap();
         assert_eq!(
             fixed.value().unwrap().into_affine(),
-            BASE8.mul_bits_le(&k).to_ark_unchecked() // ok: a multiple of Base8, on the curve
+            BASE8.mul_bits_le(&k).to_ark_trusted() // ok: a multiple of Base8, on the curve
         );
         assert!(cs.is_satisfied().unwrap());
     }
