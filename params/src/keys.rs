@@ -69,6 +69,109 @@ pub struct Manifest {
     pub keys: Vec<KeyEntry>,
 }
 
+impl Manifest {
+    /// Reads a manifest's text (`path` names it in errors: a file, or the
+    /// URL a page fetched it from).
+    pub fn from_json(text: &str, path: &Path) -> Result<Self, ParamsError> {
+        let bad = |reason: String| ParamsError::Manifest {
+            path: path.to_owned(),
+            reason,
+        };
+        let m: Manifest = serde_json::from_str(text).map_err(|e| bad(e.to_string()))?;
+        if m.format != MANIFEST_FORMAT || m.version != MANIFEST_VERSION {
+            return Err(bad(format!(
+                "format {} version {} is not {MANIFEST_FORMAT} version {MANIFEST_VERSION}",
+                m.format, m.version
+            )));
+        }
+        Ok(m)
+    }
+
+    /// The entry for `statement` at `depth`, if listed.
+    pub fn find(&self, statement: StatementId, depth: usize) -> Option<&KeyEntry> {
+        self.keys
+            .iter()
+            .find(|k| k.statement == statement.as_str() && k.depth == depth)
+    }
+}
+
+impl FileEntry {
+    /// Checks `bytes` (read from `path`) against the pinned size and
+    /// SHA-256.
+    pub fn check(&self, path: &Path, bytes: &[u8]) -> Result<(), ParamsError> {
+        if bytes.len() as u64 != self.bytes {
+            return Err(ParamsError::SizeMismatch {
+                path: path.to_owned(),
+                expected: self.bytes,
+                got: bytes.len() as u64,
+            });
+        }
+        let got = sha256_hex(bytes);
+        if got != self.sha256 {
+            return Err(ParamsError::DigestMismatch {
+                path: path.to_owned(),
+                expected: self.sha256.clone(),
+                got,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl KeyEntry {
+    fn statement_id(&self) -> Result<StatementId, ParamsError> {
+        self.statement
+            .parse::<StatementId>()
+            .map_err(ParamsError::Verify)
+    }
+
+    /// The verifying key from the bytes of its file (read from `path`):
+    /// size and digest checked against this entry, the key validated, and
+    /// its digest the entry's `vk_digest`.
+    pub fn verifying_key_from_bytes(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<ValidatedVerifyingKey, ParamsError> {
+        self.verifying_key.check(path, bytes)?;
+        let statement = self.statement_id()?;
+        let vk = ValidatedVerifyingKey::from_bytes(bytes, statement.num_public_inputs())?;
+        if vk.digest().to_hex() != self.vk_digest {
+            return Err(ParamsError::DigestMismatch {
+                path: path.to_owned(),
+                expected: self.vk_digest.clone(),
+                got: vk.digest().to_hex(),
+            });
+        }
+        Ok(vk)
+    }
+
+    /// The proving key from the bytes of its file (read from `path`): size
+    /// and digest checked against this entry, every point validated, and
+    /// the verifying key it embeds the entry's `vk_digest`.
+    pub fn proving_key_from_bytes(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<ProvingKey<Bn254>, ParamsError> {
+        self.proving_key.check(path, bytes)?;
+        let statement = self.statement_id()?;
+        let pk = ProvingKey::<Bn254>::deserialize_with_mode(bytes, Compress::Yes, Validate::Yes)
+            .map_err(|e| ParamsError::BadKey {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            })?;
+        let vk = crate::convert_vk(&pk.vk).validate(statement.num_public_inputs())?;
+        if vk.digest().to_hex() != self.vk_digest {
+            return Err(ParamsError::BadKey {
+                path: path.to_owned(),
+                reason: "the proving key does not embed the pinned verifying key".into(),
+            });
+        }
+        Ok(pk)
+    }
+}
+
 /// A directory of keys with its manifest.
 #[derive(Clone, Debug)]
 pub struct KeyDir {
@@ -125,18 +228,7 @@ impl KeyDir {
             }
             Err(e) => return Err(io(&path)(e)),
         };
-        let bad = |reason: String| ParamsError::Manifest {
-            path: path.clone(),
-            reason,
-        };
-        let m: Manifest = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-        if m.format != MANIFEST_FORMAT || m.version != MANIFEST_VERSION {
-            return Err(bad(format!(
-                "format {} version {} is not {MANIFEST_FORMAT} version {MANIFEST_VERSION}",
-                m.format, m.version
-            )));
-        }
-        Ok(m)
+        Manifest::from_json(&text, &path)
     }
 
     fn base_name(statement: StatementId, depth: usize) -> String {
@@ -243,7 +335,7 @@ impl KeyDir {
         Ok((self.verifying_key(statement, entry.depth)?, entry.depth))
     }
 
-    /// Reads a pinned file, checking size before reading and digest after.
+    /// Reads a pinned file, checking its size before reading it.
     fn read_pinned(&self, f: &FileEntry) -> Result<Vec<u8>, ParamsError> {
         if f.file.contains('/') || f.file.contains('\\') || f.file.starts_with('.') {
             return Err(ParamsError::Manifest {
@@ -260,16 +352,9 @@ impl KeyDir {
                 got: size,
             });
         }
-        let bytes = fs::read(&path).map_err(io(&path))?;
-        let got = sha256_hex(&bytes);
-        if got != f.sha256 {
-            return Err(ParamsError::DigestMismatch {
-                path,
-                expected: f.sha256.clone(),
-                got,
-            });
-        }
-        Ok(bytes)
+        // The digest is checked by the caller, with the entry
+        // (`FileEntry::check`).
+        fs::read(&path).map_err(io(&path))
     }
 
     /// Loads and validates the verifying key of `statement` at `depth`.
@@ -280,15 +365,7 @@ impl KeyDir {
     ) -> Result<ValidatedVerifyingKey, ParamsError> {
         let entry = self.entry(statement, depth)?;
         let bytes = self.read_pinned(&entry.verifying_key)?;
-        let vk = ValidatedVerifyingKey::from_bytes(&bytes, statement.num_public_inputs())?;
-        if vk.digest().to_hex() != entry.vk_digest {
-            return Err(ParamsError::DigestMismatch {
-                path: self.dir.join(&entry.verifying_key.file),
-                expected: entry.vk_digest,
-                got: vk.digest().to_hex(),
-            });
-        }
-        Ok(vk)
+        entry.verifying_key_from_bytes(&self.dir.join(&entry.verifying_key.file), &bytes)
     }
 
     /// Loads the proving key of `statement` at `depth` (size and digest
@@ -299,24 +376,7 @@ impl KeyDir {
         depth: usize,
     ) -> Result<ProvingKey<Bn254>, ParamsError> {
         let entry = self.entry(statement, depth)?;
-        let path = self.dir.join(&entry.proving_key.file);
         let bytes = self.read_pinned(&entry.proving_key)?;
-        let pk = ProvingKey::<Bn254>::deserialize_with_mode(
-            bytes.as_slice(),
-            Compress::Yes,
-            Validate::Yes,
-        )
-        .map_err(|e| ParamsError::BadKey {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        let vk = crate::convert_vk(&pk.vk).validate(statement.num_public_inputs())?;
-        if vk.digest().to_hex() != entry.vk_digest {
-            return Err(ParamsError::BadKey {
-                path,
-                reason: "the proving key does not embed the pinned verifying key".into(),
-            });
-        }
-        Ok(pk)
+        entry.proving_key_from_bytes(&self.dir.join(&entry.proving_key.file), &bytes)
     }
 }

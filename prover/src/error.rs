@@ -42,6 +42,7 @@ pub enum ProverError {
     #[error(transparent)]
     SecretFile(#[from] zkgov_params::private_file::SecretFileError),
     /// A ledger operation failed.
+    #[cfg(feature = "cli")]
     #[error(transparent)]
     Ledger(#[from] zkgov_ledger::LedgerError),
     /// A snarkjs key or circom witness is malformed, or the witness does

@@ -1,7 +1,7 @@
 // The agency's page: verifies a bundle with the wasm build of
 // zkgov-verifier and says exactly what the agency learned. (Its receipt
 // is not checked here yet: `zkgov receipt verify` does.)
-import init, { verifyRecordBundle, verifyIdentityBundle } from "./pkg/zkgov_wasm.js";
+import init, { verifyRecordBundle, verifyIdentityBundle } from "./pkg/zkgov_verifier.js";
 
 const ready = init();
 const $ = (id) => document.getElementById(id);

@@ -1,8 +1,11 @@
 //! # zkgov-wasm
 //!
-//! `zkgov-verifier` for JavaScript: the agency's checks (record bundles,
-//! identity bundles, ledger receipts, a bare Groth16 check) taking and
-//! returning JSON strings.
+//! zkgov for JavaScript: the agency's checks (record bundles, identity
+//! bundles, ledger receipts, a bare Groth16 check) from `zkgov-verifier`,
+//! and the citizen's side ([`citizen`]: read an agency's signed request,
+//! prove an identity credential on the citizen's device) from
+//! `zkgov-prover` without its `cli` feature, taking and returning JSON
+//! strings.
 //!
 //! The checks themselves ([`verify_record_bundle`], ...) are plain Rust and
 //! build on every target, so the native differential test calls exactly the
@@ -29,6 +32,8 @@ use zkgov_verifier::{
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;
+#[cfg(feature = "prover")]
+pub mod citizen;
 
 /// A refused input: what JavaScript receives as a `VerifyFailure`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,41 +11,10 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { extname, join, resolve, dirname, normalize } from "node:path";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, "../../..");
-const target = resolve(process.env.CARGO_TARGET_DIR || join(root, "target"));
-const fixtures = resolve(process.env.ZKGOV_WASM_FIXTURES || join(target, "wasm-fixtures"));
-const shots = join(target, "screenshots");
-mkdirSync(shots, { recursive: true });
-
-// The site: the pages and the web bindings beside them, as any static
-// server would serve them.
-const site = join(target, "wasm-site");
-cpSync(join(root, "wasm/pages"), site, { recursive: true });
-cpSync(join(target, "wasm-pkg/web"), join(site, "pkg"), { recursive: true });
-
-const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm" };
-const server = createServer((req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^([/\\])+/, "");
-  const file = join(site, path);
-  if (!file.startsWith(site)) {
-    res.writeHead(403).end();
-    return;
-  }
-  try {
-    const body = readFileSync(file);
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(body);
-  } catch {
-    res.writeHead(404).end();
-  }
-});
+import { assemble, fixtures, launch, serve, shots } from "./site.mjs";
 
 let browser, origin;
 const cases = JSON.parse(readFileSync(join(fixtures, "cases.json"), "utf8"));
@@ -60,14 +29,10 @@ function files(c, tag) {
   return f;
 }
 
+let server;
 before(async () => {
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.ZKGOV_CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  ({ server, origin } = await serve(assemble("wasm-site")));
+  browser = await launch();
 });
 
 after(async () => {

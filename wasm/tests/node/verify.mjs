@@ -20,7 +20,7 @@ const pkg = resolve(process.env.ZKGOV_WASM_PKG || join(target, "wasm-pkg/node"))
 const fixtures = resolve(process.env.ZKGOV_WASM_FIXTURES || join(target, "wasm-fixtures"));
 
 const require = createRequire(import.meta.url);
-const zk = require(join(pkg, "zkgov_wasm.js"));
+const zk = require(join(pkg, "zkgov_verifier.js"));
 const cases = JSON.parse(readFileSync(join(fixtures, "cases.json"), "utf8"));
 const hex = (s) => Uint8Array.from(s.match(/../g) ?? [], (b) => parseInt(b, 16));
 
