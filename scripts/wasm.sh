@@ -67,7 +67,10 @@ WASM="$TARGET_DIR/wasm32-unknown-unknown/wasm/zkgov_wasm.wasm"
 mkdir -p "$TARGET_DIR/wasm-modules"
 wasm_build --no-default-features
 cp "$WASM" "$TARGET_DIR/wasm-modules/zkgov_verifier.wasm"
-wasm_build --features prover
+# The citizen's module at opt-level 3 (profile.wasm says "s", for the
+# verifier's size): 6% faster proving and 10% faster preparation in node,
+# for 1.25 MB gzipped instead of 1.07 MB.
+CARGO_PROFILE_WASM_OPT_LEVEL=3 wasm_build --features prover
 cp "$WASM" "$TARGET_DIR/wasm-modules/zkgov_citizen.wasm"
 
 # 4. Bindings: node (CommonJS) and web (ES module), for each module.

@@ -118,6 +118,16 @@ impl FileEntry {
     }
 }
 
+/// Whether a proving key's points are validated as it is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PointChecks {
+    /// Every point on its curve and in its prime-order subgroup.
+    Every,
+    /// These exact bytes (by SHA-256) were validated point by point
+    /// before, in this place: a browser that checked them on first use.
+    DoneBefore,
+}
+
 impl KeyEntry {
     fn statement_id(&self) -> Result<StatementId, ParamsError> {
         self.statement
@@ -154,9 +164,27 @@ impl KeyEntry {
         path: &Path,
         bytes: &[u8],
     ) -> Result<ProvingKey<Bn254>, ParamsError> {
+        self.proving_key_from_bytes_with(path, bytes, PointChecks::Every)
+    }
+
+    /// [`Self::proving_key_from_bytes`], with the subgroup checks of the
+    /// points skipped when `points` is [`PointChecks::DoneBefore`]: for a
+    /// file whose exact bytes (its SHA-256, checked here in any case) the
+    /// caller has validated point by point before. Decompression still
+    /// puts every point on its curve.
+    pub fn proving_key_from_bytes_with(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        points: PointChecks,
+    ) -> Result<ProvingKey<Bn254>, ParamsError> {
         self.proving_key.check(path, bytes)?;
         let statement = self.statement_id()?;
-        let pk = ProvingKey::<Bn254>::deserialize_with_mode(bytes, Compress::Yes, Validate::Yes)
+        let validate = match points {
+            PointChecks::Every => Validate::Yes,
+            PointChecks::DoneBefore => Validate::No,
+        };
+        let pk = ProvingKey::<Bn254>::deserialize_with_mode(bytes, Compress::Yes, validate)
             .map_err(|e| ParamsError::BadKey {
                 path: path.to_owned(),
                 reason: e.to_string(),

@@ -23,6 +23,7 @@ mod setup;
 
 pub use error::ParamsError;
 pub use keys::{
-    FileEntry, KeyDir, KeyEntry, Manifest, INSECURE_LABEL, MANIFEST_FORMAT, MANIFEST_VERSION,
+    FileEntry, KeyDir, KeyEntry, Manifest, PointChecks, INSECURE_LABEL, MANIFEST_FORMAT,
+    MANIFEST_VERSION,
 };
 pub use setup::{blank_circuit, convert_vk, dev_setup, key_depth, shape, BlankCircuit, Shape};

@@ -20,7 +20,7 @@ onmessage = async ({ data }) => {
     if (data.type === "prepare") {
       prover?.free();
       prover = null;
-      prover = new Prover(data.manifest, data.pk, data.vk);
+      prover = new Prover(data.manifest, data.pk, data.vk, data.pointsCheckedBefore === true);
       postMessage({ type: "prepared", ms: performance.now() - t });
     } else if (data.type === "prove") {
       if (!prover) throw new Error("the proving key is not ready");

@@ -9,7 +9,8 @@
 //   <ledger>/v1/agencies/<name>   the receipt of the agency's registration
 //   <keys>/manifest.json          the key manifest (digests)
 //   <keys>/<file>                 the identity keys, once: checked against
-//                                 the manifest, kept in the Cache Storage
+//                                 the manifest (every point on first use),
+//                                 kept in the Cache Storage
 //   <issuers>                     the accreditation authority's list
 import init, { checkRequest, keyFiles } from "./pkg/zkgov_citizen.js";
 
@@ -129,9 +130,16 @@ async function prepareKeys() {
     timings.key_fetch_ms = performance.now() - t;
     timings.key_cached = pk.cached && vk.cached;
     stage("Checking the key against the manifest and preparing it");
+    // Every point of a proving key is validated on its first use in this
+    // browser; after that its digest (still checked every time) is enough.
+    const checkedKey = `zkgov-points-checked:${files.proving_key.sha256}`;
+    const pointsCheckedBefore = localStorage.getItem(checkedKey) === "1";
     try {
-      const r = await call({ type: "prepare", manifest, pk: pk.bytes, vk: vk.bytes }, [pk.bytes.buffer, vk.bytes.buffer]);
+      const r = await call({ type: "prepare", manifest, pk: pk.bytes, vk: vk.bytes, pointsCheckedBefore },
+        [pk.bytes.buffer, vk.bytes.buffer]);
       timings.prepare_ms = r.ms;
+      timings.points_checked_before = pointsCheckedBefore;
+      localStorage.setItem(checkedKey, "1");
       return;
     } catch (e) {
       // A cached copy that no longer matches is dropped and fetched again, once.

@@ -122,17 +122,27 @@ mod citizen {
 
     #[wasm_bindgen]
     impl Prover {
-        /// Checks the key files against the manifest and prepares the prover.
+        /// Checks the key files against the manifest and prepares the
+        /// prover; `points_checked_before`: these exact bytes were
+        /// validated point by point in this browser before (see
+        /// [`crate::citizen::CitizenProver::with_points`]).
         #[wasm_bindgen(constructor)]
         pub fn new(
             manifest_json: &str,
             pk_bytes: &[u8],
             vk_bytes: &[u8],
+            points_checked_before: Option<bool>,
         ) -> Result<Prover, VerifyFailure> {
-            Ok(Prover(crate::citizen::CitizenProver::new(
+            let points = if points_checked_before == Some(true) {
+                zkgov_params::PointChecks::DoneBefore
+            } else {
+                zkgov_params::PointChecks::Every
+            };
+            Ok(Prover(crate::citizen::CitizenProver::with_points(
                 manifest_json,
                 pk_bytes,
                 vk_bytes,
+                points,
             )?))
         }
 

@@ -36,7 +36,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Value};
 use zkgov_ledger::{authority::AgencySigner, http::LedgerClient};
-use zkgov_params::{dev_setup, shape, KeyDir};
+use zkgov_params::{dev_setup, shape, KeyDir, PointChecks};
 use zkgov_prover::{
     demo::DemoAuthorities, AccreditedIssuers, HolderSecret, IssuerKey, IssuerRegister,
 };
@@ -260,6 +260,11 @@ fn citizen_site_and_native_refusals() {
         .err()
         .unwrap();
     assert_eq!((e.code, e.error.as_str()), ("bad-key", "DigestMismatch"));
+    // Points validated before or not, the digest is checked.
+    let e = CitizenProver::with_points(&manifest, &flipped, &vk_bytes, PointChecks::DoneBefore)
+        .err()
+        .unwrap();
+    assert_eq!((e.code, e.error.as_str()), ("bad-key", "DigestMismatch"));
     let e = CitizenProver::new(&manifest, &pk_bytes[..pk_bytes.len() - 1], &vk_bytes)
         .err()
         .unwrap();
@@ -270,7 +275,9 @@ fn citizen_site_and_native_refusals() {
     assert_eq!(e.code, "bad-key", "the two files swapped: {e:?}");
 
     // Proving: the prover refuses wrong files and a stranger's holder file.
-    let prover = CitizenProver::new(&manifest, &pk_bytes, &vk_bytes).unwrap();
+    let prover =
+        CitizenProver::with_points(&manifest, &pk_bytes, &vk_bytes, PointChecks::DoneBefore)
+            .unwrap();
     let e = prover
         .prove(
             &asked,

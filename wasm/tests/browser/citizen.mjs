@@ -132,6 +132,9 @@ test("prove on the device, send and download; the agency's page verifies it; not
   const second = await page.evaluate(() => ({ ...window.zkgovTimings }));
   assert.equal(keyFetches(), 2, "no key fetched again after a reload");
   assert.equal(second.key_cached, true);
+  // Every point checked on the key's first use; its digest alone after.
+  assert.equal(first.points_checked_before, false);
+  assert.equal(second.points_checked_before, true);
 
   // Privacy: every request stays on the origin, and none carries a canary
   // (the family name, birth date, holder secret and holder commitment).
