@@ -39,7 +39,7 @@ const site = await serve(assemble("wasm-site-bench", [join(citizen, "site"), ext
 const browser = await launch();
 async function run(page) {
   const p = await browser.newPage();
-  await p.goto(`${site.origin}/${page}?runs=${runs}`);
+  await p.goto(`${site.origin}/${page}${page.includes("?") ? "&" : "?"}runs=${runs}`);
   await p.waitForFunction(() => window.result !== undefined, null, { timeout: 30 * 60_000, polling: 500 });
   const r = await p.evaluate(() => window.result);
   await p.close();
@@ -48,6 +48,7 @@ async function run(page) {
 }
 const zkgov = await run("bench-zkgov.html");
 const snarkjs = await run("bench-snarkjs.html");
+const snarkjs1 = await run("bench-snarkjs.html?single=1");
 await browser.close();
 site.server.close();
 
@@ -56,11 +57,12 @@ const native = read(join(citizen, "timing-native.json"));
 const node = read(join(citizen, "timing-node.json"));
 const min = (v) => Math.min(...v);
 const report = {
-  runs, chromium: browser.version(), zkgov_chromium: zkgov, snarkjs_chromium: snarkjs, native, node,
+  runs, chromium: browser.version(), zkgov_chromium: zkgov, snarkjs_chromium: snarkjs, snarkjs_chromium_1_thread: snarkjs1, native, node,
   ratios: {
     zkgov_chromium_prove_vs_native_1_thread: min(zkgov.prove_ms) / native.threads_1?.prove_min_ms,
     zkgov_chromium_prove_vs_native_all_cores: min(zkgov.prove_ms) / native[`threads_${native.cores}`]?.prove_min_ms,
     zkgov_chromium_prove_vs_snarkjs_chromium: min(zkgov.prove_ms) / min(snarkjs.prove_ms),
+    zkgov_chromium_prove_vs_snarkjs_chromium_1_thread: min(zkgov.prove_ms) / min(snarkjs1.prove_ms),
     zkgov_chromium_verify_vs_native: zkgov.verify_ms / native.verify_identity_ms,
     snarkjs_chromium_verify_vs_zkgov_chromium: snarkjs.verify_ms / zkgov.verify_ms,
     zkgov_node_prove_vs_native_1_thread: node.prove_ms ? min(node.prove_ms) / native.threads_1?.prove_min_ms : null,
@@ -75,6 +77,7 @@ console.log(`| what | time |
 | zkgov wasm in node, identity prove (min) | ${node.prove_ms ? ms(min(node.prove_ms)) : "-"} |
 | zkgov wasm in Chromium, identity prove, 1 thread (min of ${runs}) | ${ms(min(zkgov.prove_ms))} |
 | snarkjs in Chromium, poseidon_chain prove from a witness, ${snarkjs.threads} workers (min of ${runs}) | ${ms(min(snarkjs.prove_ms))} |
+| snarkjs in Chromium, the same on the page's thread (min of ${runs}) | ${ms(min(snarkjs1.prove_ms))} |
 | zkgov wasm in Chromium, key check and preparation (once) | ${ms(zkgov.prepare_ms)} |
 | zkgov native, identity verify | ${native.verify_identity_ms.toFixed(1)} ms |
 | zkgov wasm in Chromium, identity verify | ${zkgov.verify_ms.toFixed(1)} ms |
