@@ -134,5 +134,6 @@ if [ "${1:-}" = "serve" ]; then
     echo "  load $DEMO/credential.json and $DEMO/holder.json"
     echo "the agency's page: http://127.0.0.1:$PORT/agency.html"
     echo "  load $DEMO/identity.vk, $DEMO/agency-ask.json and the bundle the citizen's page gave you"
+    echo "  (or $DEMO/bundle.json with its receipt $DEMO/receipt.json and the log key in $DEMO/log-key.txt)"
     exec python3 -m http.server --bind 127.0.0.1 --directory "$SITE" "$PORT"
 fi

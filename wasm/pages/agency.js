@@ -1,7 +1,8 @@
 // The agency's page: verifies a bundle with the wasm build of
-// zkgov-verifier and says exactly what the agency learned. (Its receipt
-// is not checked here yet: `zkgov receipt verify` does.)
-import init, { verifyRecordBundle, verifyIdentityBundle } from "./pkg/zkgov_verifier.js";
+// zkgov-verifier, and, when given, the ledger's receipt that anchors it
+// (checked offline against the log key), and says exactly what the agency
+// learned.
+import init, { verifyRecordBundle, verifyIdentityBundle, verifyAnchorReceipt } from "./pkg/zkgov_verifier.js";
 
 const ready = init();
 const $ = (id) => document.getElementById(id);
@@ -68,6 +69,16 @@ $("verify").addEventListener("submit", async (ev) => {
     for (const [k, v] of disclosed) rows.push([`disclosed: ${k}`, v]);
     if (disclosed.length === 0) rows.push(["disclosed", "nothing"]);
     rows.push(["nullifier (same citizen, same scope: same value)", out.nullifier]);
+    const receipt = await text($("receipt"));
+    if (receipt !== null) {
+      const logKey = $("log-key").value.trim();
+      if (!logKey) throw new Error("a receipt is checked against the ledger's log key: give it too");
+      const a = JSON.parse(verifyAnchorReceipt(bundle, receipt, logKey));
+      rows.push(["anchored on the ledger", `entry ${a.index}, in the checkpoint of ${a.checkpoint.origin} at size ${a.checkpoint.size}`]);
+      rows.push(["anchored at", new Date(a.anchored_at * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC"]);
+    } else {
+      rows.push(["anchored on the ledger", "not checked (no receipt given)"]);
+    }
     show("valid", "Valid: the citizen's statement holds", rows);
   } catch (e) {
     refused(e);

@@ -67,6 +67,16 @@ pub fn verify_receipt(receipt_json: &str, log_key: &str) -> Result<String, Verif
     crate::verify_receipt(receipt_json, log_key).map_err(Into::into)
 }
 
+/// See [`crate::verify_anchor_receipt`].
+#[wasm_bindgen(js_name = verifyAnchorReceipt)]
+pub fn verify_anchor_receipt(
+    bundle_json: &str,
+    receipt_json: &str,
+    log_key: &str,
+) -> Result<String, VerifyFailure> {
+    crate::verify_anchor_receipt(bundle_json, receipt_json, log_key).map_err(Into::into)
+}
+
 /// See [`crate::verify_groth16`].
 #[wasm_bindgen(js_name = verifyGroth16)]
 pub fn verify_groth16(vk_bytes: &[u8], bundle_json: &str) -> Result<String, VerifyFailure> {

@@ -242,6 +242,40 @@ pub fn verify_receipt(receipt_json: &str, log_key: &str) -> Result<String, Failu
     .to_string())
 }
 
+/// Checks that `receipt_json` (the ledger's receipt of an anchored proof)
+/// anchors `bundle_json`'s statement on the log whose verifier key is
+/// `log_key`: the receipt verifies (inclusion in a signed checkpoint), its
+/// entry is a proof anchor, and its statement, key digest and public
+/// inputs are the bundle's ([`zkgov_verifier::check_anchor`]). Returns
+/// `{"index", "checkpoint": {"origin", "size", "root"}, "anchored_at"}`.
+pub fn verify_anchor_receipt(
+    bundle_json: &str,
+    receipt_json: &str,
+    log_key: &str,
+) -> Result<String, Failure> {
+    let log = NoteVerifier::from_vkey(log_key).map_err(VerifyError::from)?;
+    let bundle = Bundle::from_json(bundle_json)?;
+    let receipt = Receipt::from_json(receipt_json)?;
+    zkgov_verifier::check_anchor(&receipt, &log, &bundle)?;
+    let v = receipt.verify(&log)?;
+    let anchored_at = match &v.entry.body {
+        zkgov_verifier::EntryBody::ProofAnchor(a) => a.anchored_at,
+        _ => 0,
+    };
+    let root: String = v
+        .checkpoint
+        .root
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(json!({
+        "index": v.index,
+        "checkpoint": {"origin": v.checkpoint.origin, "size": v.checkpoint.size, "root": root},
+        "anchored_at": anchored_at,
+    })
+    .to_string())
+}
+
 /// The bare Groth16 check of a bundle for its own statement (key digest,
 /// input count, pairing), with no policy, root, scope or challenge: what
 /// the benchmarks time. Returns `{"statement", "vk_digest",
@@ -277,6 +311,8 @@ mod tests {
             let e = verify_groth16(vk, bundle).unwrap_err();
             assert_eq!(e.code, "malformed", "{e:?}");
             let e = verify_receipt(bundle, request).unwrap_err();
+            assert_eq!(e.code, "malformed", "{e:?}");
+            let e = verify_anchor_receipt(bundle, request, request).unwrap_err();
             assert_eq!(e.code, "malformed", "{e:?}");
         }
     }

@@ -39,6 +39,7 @@ use zkgov_ledger::{authority::AgencySigner, http::LedgerClient};
 use zkgov_params::{dev_setup, shape, KeyDir, PointChecks};
 use zkgov_prover::{
     demo::DemoAuthorities, AccreditedIssuers, HolderSecret, IssuerKey, IssuerRegister,
+    LedgerSession, ACCREDITED_REGISTRY,
 };
 use zkgov_verifier::{
     identity::{Date, Schema, REVOCATION_DEPTH},
@@ -47,7 +48,7 @@ use zkgov_verifier::{
 };
 use zkgov_wasm::{
     citizen::{check, key_files, CitizenProver},
-    verify_identity_bundle,
+    verify_anchor_receipt, verify_identity_bundle,
 };
 
 const ST: StatementId = StatementId::IdentityV2;
@@ -393,6 +394,39 @@ fn citizen_site_and_native_refusals() {
     assert_eq!(verdict["disclosed"], json!({"region": "north"}));
     assert_eq!(verdict["nullifier"], out["nullifier"]);
     assert_eq!(verdict["policy"], POLICY_NAME);
+
+    // The bundle anchored on the ledger (key registered, the accredited
+    // issuers' root published): its receipt, for the agency's page.
+    let session = LedgerSession::connect(client.clone()).unwrap();
+    session
+        .register_vk(&authorities.admin, ST, REVOCATION_DEPTH, &vk)
+        .unwrap();
+    session
+        .publish_root(
+            &authorities.accreditation,
+            ACCREDITED_REGISTRY,
+            issuers.root().unwrap(),
+            1,
+            None,
+            now(),
+        )
+        .unwrap();
+    let anchored = session
+        .anchor(&zkgov_verifier::Bundle::from_json(&bundle).unwrap())
+        .unwrap()
+        .to_json();
+    write(&dir.join("receipt.json"), &anchored);
+    write(&dir.join("log-key.txt"), &log_key);
+    let a: Value =
+        serde_json::from_str(&verify_anchor_receipt(&bundle, &anchored, &log_key).unwrap())
+            .unwrap();
+    assert!(a["index"].as_u64().unwrap() > 0);
+    // The agency's registration receipt anchors no bundle; the receipt
+    // against another log's key verifies nothing.
+    let e = verify_anchor_receipt(&bundle, &receipt, &log_key).unwrap_err();
+    assert_eq!(e.code, "mismatch", "{e:?}");
+    let e = verify_anchor_receipt(&bundle, &anchored, &other_log).unwrap_err();
+    assert_ne!(e.code, "malformed", "{e:?}");
 
     let cases: Vec<(&str, String, Option<&str>)> = vec![
         ("valid", bundle.clone(), None),

@@ -66,12 +66,16 @@ async function prove(page, credential = "credential.json", holder = "holder.json
   return { cls: await page.locator("#result").getAttribute("class"), text: await page.locator("#result").innerText() };
 }
 
-async function agencyVerifies(context, bundlePath, tag) {
+async function agencyVerifies(context, bundlePath, tag, receipt) {
   const page = await context.newPage();
   await page.goto(`${site.origin}/agency.html`);
   await page.getByLabel("Your verifying key").setInputFiles(file("identity.vk"));
   await page.getByLabel("What you accept").setInputFiles(file("agency-ask.json"));
   await page.getByLabel("Their bundle").setInputFiles(bundlePath);
+  if (receipt) {
+    await page.getByLabel("The ledger's receipt").setInputFiles(receipt);
+    await page.getByLabel("The ledger's log key").fill(readFileSync(file("log-key.txt"), "utf8"));
+  }
   await page.getByRole("button", { name: "Verify", exact: true }).click();
   await page.locator("#result h2").waitFor({ timeout: 60_000 });
   const r = { cls: await page.locator("#result").getAttribute("class"), text: await page.locator("#result").innerText() };
@@ -159,6 +163,18 @@ test("prove on the device, send and download; the agency's page verifies it; not
   };
   writeFileSync(file("timing-chromium.json"), JSON.stringify(report, null, 2));
   console.log(JSON.stringify(report));
+  await context.close();
+});
+
+test("the agency's page checks the receipt that anchors a bundle, and refuses one that does not", async () => {
+  const context = await browser.newContext();
+  const ok = await agencyVerifies(context, file("bundle.json"), "anchored", file("receipt.json"));
+  assert.equal(ok.cls, "valid", ok.text);
+  assert.match(ok.text, /anchored on the ledger\s+entry \d+, in the checkpoint of zkgov.example\/ledger at size \d+/);
+  // The agency's registration receipt anchors no proof.
+  const wrong = await agencyVerifies(context, file("bundle.json"), "wrong-receipt", join(dir, "site/ledger/v1/agencies/benefits-office"));
+  assert.equal(wrong.cls, "refused", wrong.text);
+  assert.match(wrong.text, /not a proof anchor/);
   await context.close();
 });
 
