@@ -747,13 +747,13 @@ impl Drop for InFlight<'_> {
     }
 }
 
+/// How often [`Ledger::open`] reads the log again when a writer committed
+/// between its reading the entries and the latest checkpoint.
+const OPEN_RETRIES: u64 = 5;
+
 impl Ledger {
-    /// Opens a ledger on `storage`: checks storage integrity, replays every
-    /// entry (re-hashing each), checks the latest checkpoint, the remembered
-    /// signed size and the configuration against the genesis, appends the
-    /// genesis entry to an empty log, and starts the committer thread.
-    pub fn open(storage: Box<dyn Storage>, config: LedgerConfig) -> Result<Self, LedgerError> {
-        storage.integrity_check()?;
+    /// Replays every stored entry (re-hashing each) into a fresh state.
+    fn replay(storage: &dyn Storage) -> Result<State, LedgerError> {
         let mut state = State::default();
         storage.scan(&mut |e: StoredEntry| {
             if e.index != state.tree.size() {
@@ -782,7 +782,34 @@ impl Ledger {
             state.tree.push(e.leaf_hash);
             Ok(())
         })?;
-        let latest = storage.latest_checkpoint()?;
+        Ok(state)
+    }
+
+    /// Opens a ledger on `storage`: checks storage integrity, replays every
+    /// entry (re-hashing each), checks the latest checkpoint, the remembered
+    /// signed size and the configuration against the genesis, appends the
+    /// genesis entry to an empty log, and starts the committer thread.
+    pub fn open(storage: Box<dyn Storage>, config: LedgerConfig) -> Result<Self, LedgerError> {
+        storage.integrity_check()?;
+        // The entries and the latest checkpoint are read in two steps. On a
+        // shared database a writer may commit between them (another node,
+        // or a killed sequencer whose last COMMIT the server was still
+        // applying), leaving a checkpoint beyond the entries read: read
+        // again. Entries and their checkpoint are one transaction, so a
+        // checkpoint beyond the entries that persists is corruption.
+        let mut attempt = 0;
+        let (state, latest) = loop {
+            let state = Self::replay(storage.as_ref())?;
+            let latest = storage.latest_checkpoint()?;
+            let grew = latest.as_ref().is_some_and(|c| c.size > state.tree.size());
+            if grew && attempt < OPEN_RETRIES {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50 * attempt));
+                continue;
+            }
+            break (state, latest);
+        };
+        let mut state = state;
         if let Some(c) = &latest {
             if state.tree.root_at(c.size) != Some(c.root) {
                 return Err(LedgerError::Corrupt(format!(
