@@ -656,3 +656,92 @@ fn back_dated_root_publications_are_refused() {
         .submit(root_submission(&k.land, 2, Fr::from(6u64), 3, now))
         .unwrap();
 }
+
+/// A storage whose first `stale_scans` scans see the log as it was before
+/// its last batch was committed (a snapshot taken just before a writer's
+/// COMMIT landed), while its latest checkpoint is read afterwards and sees
+/// the batch: the race `Ledger::open` must tolerate on a shared database.
+struct CommitLandsDuringOpen {
+    inner: Box<dyn Storage>,
+    /// Entries visible to a stale scan.
+    before: u64,
+    stale_scans: std::sync::atomic::AtomicU32,
+}
+
+impl Storage for CommitLandsDuringOpen {
+    fn scan(
+        &self,
+        f: &mut dyn FnMut(zkgov_ledger::store::StoredEntry) -> Result<(), LedgerError>,
+    ) -> Result<(), LedgerError> {
+        use std::sync::atomic::Ordering;
+        let stale = self
+            .stale_scans
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        let before = self.before;
+        self.inner.scan(&mut |e| {
+            if stale && e.index >= before {
+                return Ok(());
+            }
+            f(e)
+        })
+    }
+    fn entry(&self, index: u64) -> Result<Option<zkgov_ledger::store::StoredEntry>, LedgerError> {
+        self.inner.entry(index)
+    }
+    fn latest_checkpoint(
+        &self,
+    ) -> Result<Option<zkgov_ledger::store::StoredCheckpoint>, LedgerError> {
+        self.inner.latest_checkpoint()
+    }
+    fn checkpoint(
+        &self,
+        size: u64,
+    ) -> Result<Option<zkgov_ledger::store::StoredCheckpoint>, LedgerError> {
+        self.inner.checkpoint(size)
+    }
+    fn append(
+        &mut self,
+        entries: &[zkgov_ledger::store::StoredEntry],
+        checkpoint: &zkgov_ledger::store::StoredCheckpoint,
+    ) -> Result<(), LedgerError> {
+        self.inner.append(entries, checkpoint)
+    }
+    fn nullifier(&self, scope: &str, nullifier: &str) -> Result<Option<u64>, LedgerError> {
+        self.inner.nullifier(scope, nullifier)
+    }
+    fn integrity_check(&self) -> Result<(), LedgerError> {
+        self.inner.integrity_check()
+    }
+}
+
+#[test]
+fn a_commit_landing_while_the_ledger_opens_is_read_again_and_a_missing_batch_is_corruption() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys();
+    let clock = Arc::new(AtomicU64::new(1_800_000_000));
+    let ledger = Ledger::open(sqlite(dir.path()), config(&k, None, &clock)).unwrap();
+    for e in 1..=3 {
+        ledger
+            .submit(root_submission(&k.land, e, Fr::from(e), 10, 1_800_000_000))
+            .unwrap();
+    }
+    let size = ledger.size();
+    ledger.close();
+    let racing = |stale_scans| -> Box<dyn Storage> {
+        Box::new(CommitLandsDuringOpen {
+            inner: sqlite(dir.path()),
+            before: size - 1,
+            stale_scans: std::sync::atomic::AtomicU32::new(stale_scans),
+        })
+    };
+    // The first read misses the last batch; the second sees it.
+    let reopened = Ledger::open(racing(1), config(&k, None, &clock)).unwrap();
+    assert_eq!(reopened.size(), size);
+    reopened.close();
+    // A batch that never shows up under its checkpoint is corruption.
+    let e = Ledger::open(racing(u32::MAX), config(&k, None, &clock))
+        .err()
+        .unwrap();
+    assert!(matches!(e, LedgerError::Corrupt(_)), "{e}");
+}
