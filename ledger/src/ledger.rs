@@ -798,7 +798,7 @@ impl Ledger {
         // again. Entries and their checkpoint are one transaction, so a
         // checkpoint beyond the entries that persists is corruption.
         let mut attempt = 0;
-        let (state, latest) = loop {
+        let (mut state, latest) = loop {
             let state = Self::replay(storage.as_ref())?;
             let latest = storage.latest_checkpoint()?;
             let grew = latest.as_ref().is_some_and(|c| c.size > state.tree.size());
@@ -809,7 +809,6 @@ impl Ledger {
             }
             break (state, latest);
         };
-        let mut state = state;
         if let Some(c) = &latest {
             if state.tree.root_at(c.size) != Some(c.root) {
                 return Err(LedgerError::Corrupt(format!(

@@ -408,6 +408,20 @@ fn sqlite(dir: &std::path::Path) -> Box<dyn Storage> {
     Box::new(SqliteStorage::open(&dir.join("ledger.db")).unwrap())
 }
 
+/// A SQLite ledger in a temp dir holding three root publications.
+fn sqlite_with_three_roots() -> (tempfile::TempDir, Keys, Arc<AtomicU64>, Ledger) {
+    let dir = tempfile::tempdir().unwrap();
+    let k = keys();
+    let clock = Arc::new(AtomicU64::new(1_800_000_000));
+    let ledger = Ledger::open(sqlite(dir.path()), config(&k, None, &clock)).unwrap();
+    for e in 1..=3 {
+        ledger
+            .submit(root_submission(&k.land, e, Fr::from(e), 10, 1_800_000_000))
+            .unwrap();
+    }
+    (dir, k, clock, ledger)
+}
+
 #[test]
 fn reopening_keeps_everything_and_the_log_only_grows() {
     let dir = tempfile::tempdir().unwrap();
@@ -520,15 +534,7 @@ fn a_rolled_back_database_is_refused() {
 
 #[test]
 fn corrupted_entries_and_torn_files_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let k = keys();
-    let clock = Arc::new(AtomicU64::new(1_800_000_000));
-    let ledger = Ledger::open(sqlite(dir.path()), config(&k, None, &clock)).unwrap();
-    for e in 1..=3 {
-        ledger
-            .submit(root_submission(&k.land, e, Fr::from(e), 10, 1_800_000_000))
-            .unwrap();
-    }
+    let (dir, k, clock, ledger) = sqlite_with_three_roots();
     ledger.close();
     // Rewrite one entry's bytes behind the ledger's back.
     {
@@ -717,15 +723,7 @@ impl Storage for CommitLandsDuringOpen {
 
 #[test]
 fn a_commit_landing_while_the_ledger_opens_is_read_again_and_a_missing_batch_is_corruption() {
-    let dir = tempfile::tempdir().unwrap();
-    let k = keys();
-    let clock = Arc::new(AtomicU64::new(1_800_000_000));
-    let ledger = Ledger::open(sqlite(dir.path()), config(&k, None, &clock)).unwrap();
-    for e in 1..=3 {
-        ledger
-            .submit(root_submission(&k.land, e, Fr::from(e), 10, 1_800_000_000))
-            .unwrap();
-    }
+    let (dir, k, clock, ledger) = sqlite_with_three_roots();
     let size = ledger.size();
     ledger.close();
     let racing = |stale_scans| -> Box<dyn Storage> {

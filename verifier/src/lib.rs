@@ -23,7 +23,7 @@
 //! | ledger entries (typed, versioned; canonical bytes are the log leaves) | [`Entry`], [`EntryBody`], [`Authority`], [`Role`], [`RegistryRoot`], [`ProofAnchor`], ... |
 //! | agencies' signed presentation requests and the holder's checks | [`PresentationRequest`], [`CheckedRequest`], [`Agency`], [`Scope::for_agency`] |
 //! | what an anchor is keyed by, and the ledger's freshness rules | [`AnchorFacts`], [`Staleness`] |
-//! | receipts checked offline, the registry-root policy | [`Receipt`], [`RootPolicy`], [`check_anchor`] |
+//! | receipts checked offline, the registry-root policy | [`Receipt`], [`RootPolicy`], [`check_anchor`], [`verify_anchor`] |
 //! | transparency-log checks (from `zkgov-tlog`) | [`log`]: checkpoints, signed notes, inclusion and consistency proofs |
 //! | snarkjs JSON both ways | [`snarkjs`] |
 //! | domain-separation labels | [`Label`] |
@@ -91,7 +91,7 @@ pub use policy::{
     Clause, CompiledPolicy, FieldRef, Policy, Predicate, SetMode, SlotConstraint, SET_SIZE,
     VALUE_BITS,
 };
-pub use receipt::{check_anchor, Receipt, RootPolicy, VerifiedReceipt};
+pub use receipt::{check_anchor, verify_anchor, Receipt, RootPolicy, VerifiedReceipt};
 pub use request::{
     CheckedRequest, PresentationRequest, MAX_REQUEST_LIFETIME, MAX_REQUEST_SKEW, REQUEST_FORMAT,
     REQUEST_VERSION,

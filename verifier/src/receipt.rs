@@ -182,6 +182,16 @@ pub fn check_anchor(
     log: &NoteVerifier,
     bundle: &crate::bundle::Bundle,
 ) -> Result<u64, VerifyError> {
+    verify_anchor(receipt, log, bundle).map(|v| v.index)
+}
+
+/// [`check_anchor`], returning the verified receipt (the anchor entry and
+/// the checkpoint it is included in) instead of its index alone.
+pub fn verify_anchor(
+    receipt: &Receipt,
+    log: &NoteVerifier,
+    bundle: &crate::bundle::Bundle,
+) -> Result<VerifiedReceipt, VerifyError> {
     let v = receipt.verify(log)?;
     let EntryBody::ProofAnchor(a) = &v.entry.body else {
         return Err(VerifyError::RootRefused(format!(
@@ -220,5 +230,5 @@ pub fn check_anchor(
             });
         }
     }
-    Ok(v.index)
+    Ok(v)
 }

@@ -92,12 +92,7 @@ mod citizen {
         if now.is_finite() && now >= 0.0 && now < 1.0e15 {
             Ok(now as u64)
         } else {
-            Err(crate::Failure {
-                code: "malformed",
-                error: "BadArgument".into(),
-                message: "now must be Unix seconds".into(),
-            }
-            .into())
+            Err(crate::Failure::new("malformed", "BadArgument", "now must be Unix seconds").into())
         }
     }
 

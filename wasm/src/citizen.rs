@@ -36,16 +36,6 @@ use crate::Failure;
 /// The statement the citizen's page proves.
 const STATEMENT: StatementId = StatementId::IdentityV2;
 
-impl Failure {
-    fn new(code: &'static str, error: &str, message: impl Into<String>) -> Self {
-        Failure {
-            code,
-            error: error.into(),
-            message: message.into(),
-        }
-    }
-}
-
 impl From<ParamsError> for Failure {
     fn from(e: ParamsError) -> Self {
         let error = match &e {

@@ -54,12 +54,16 @@ impl Failure {
         json!({"code": self.code, "error": self.error, "message": self.message}).to_string()
     }
 
-    fn argument(message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: &'static str, error: &str, message: impl Into<String>) -> Self {
         Failure {
-            code: "malformed",
-            error: "BadArgument".into(),
+            code,
+            error: error.into(),
             message: message.into(),
         }
+    }
+
+    fn argument(message: impl Into<String>) -> Self {
+        Failure::new("malformed", "BadArgument", message)
     }
 }
 
@@ -223,30 +227,26 @@ pub fn verify_identity_bundle(
 pub fn verify_receipt(receipt_json: &str, log_key: &str) -> Result<String, Failure> {
     let log = NoteVerifier::from_vkey(log_key).map_err(VerifyError::from)?;
     let v = Receipt::from_json(receipt_json)?.verify(&log)?;
-    let root: String = v
-        .checkpoint
-        .root
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
     Ok(json!({
         "index": v.index,
         "kind": v.entry.kind().to_string(),
-        "checkpoint": {
-            "origin": v.checkpoint.origin,
-            "size": v.checkpoint.size,
-            "root": root,
-        },
+        "checkpoint": checkpoint_json(&v.checkpoint),
         "body": serde_json::to_value(&v.entry.body).unwrap_or(Value::Null),
     })
     .to_string())
+}
+
+/// `{"origin", "size", "root"}` (the root in hex).
+fn checkpoint_json(c: &zkgov_verifier::log::Checkpoint) -> Value {
+    let root: String = c.root.iter().map(|b| format!("{b:02x}")).collect();
+    json!({"origin": c.origin, "size": c.size, "root": root})
 }
 
 /// Checks that `receipt_json` (the ledger's receipt of an anchored proof)
 /// anchors `bundle_json`'s statement on the log whose verifier key is
 /// `log_key`: the receipt verifies (inclusion in a signed checkpoint), its
 /// entry is a proof anchor, and its statement, key digest and public
-/// inputs are the bundle's ([`zkgov_verifier::check_anchor`]). Returns
+/// inputs are the bundle's ([`zkgov_verifier::verify_anchor`]). Returns
 /// `{"index", "checkpoint": {"origin", "size", "root"}, "anchored_at"}`.
 pub fn verify_anchor_receipt(
     bundle_json: &str,
@@ -255,22 +255,14 @@ pub fn verify_anchor_receipt(
 ) -> Result<String, Failure> {
     let log = NoteVerifier::from_vkey(log_key).map_err(VerifyError::from)?;
     let bundle = Bundle::from_json(bundle_json)?;
-    let receipt = Receipt::from_json(receipt_json)?;
-    zkgov_verifier::check_anchor(&receipt, &log, &bundle)?;
-    let v = receipt.verify(&log)?;
+    let v = zkgov_verifier::verify_anchor(&Receipt::from_json(receipt_json)?, &log, &bundle)?;
     let anchored_at = match &v.entry.body {
-        zkgov_verifier::EntryBody::ProofAnchor(a) => a.anchored_at,
-        _ => 0,
+        zkgov_verifier::EntryBody::ProofAnchor(a) => Some(a.anchored_at),
+        _ => None,
     };
-    let root: String = v
-        .checkpoint
-        .root
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
     Ok(json!({
         "index": v.index,
-        "checkpoint": {"origin": v.checkpoint.origin, "size": v.checkpoint.size, "root": root},
+        "checkpoint": checkpoint_json(&v.checkpoint),
         "anchored_at": anchored_at,
     })
     .to_string())

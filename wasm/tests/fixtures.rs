@@ -8,10 +8,13 @@
 //! `cases.json` and `timing-native.json`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::{path::PathBuf, time::Instant};
+mod common;
+
+use std::time::Instant;
 
 use ark_bn254::Fr;
 use ark_snark::SNARK;
+use common::{edit_json, fixtures_dir, native_verdict};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::{json, Value};
@@ -30,16 +33,6 @@ const DEPTH: usize = 4;
 const ST: StatementId = StatementId::RecordMembershipV2;
 const POLICY: &str =
     r#"{"version":1,"clauses":[{"field":1,"op":">=","value":300},{"field":0,"op":"disclose"}]}"#;
-
-fn out_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("ZKGOV_WASM_FIXTURES") {
-        return PathBuf::from(d);
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("wasm-fixtures")
-}
 
 struct Setup {
     pk: ark_groth16::ProvingKey<ark_bn254::Bn254>,
@@ -105,12 +98,6 @@ fn request(root: &str, context: &str) -> String {
         "context": context,
     })
     .to_string()
-}
-
-fn edit_json(bundle: &str, edit: impl FnOnce(&mut Value)) -> String {
-    let mut v: Value = serde_json::from_str(bundle).unwrap();
-    edit(&mut v);
-    serde_json::to_string_pretty(&v).unwrap()
 }
 
 fn hex(b: &[u8]) -> String {
@@ -300,22 +287,12 @@ fn write_fixtures_with_native_verdicts() {
     // The disclosed-value edit must be refused, whatever its kind.
     let mut out = Vec::new();
     for (name, key, b, r, want) in cases.drain(..) {
-        let got = verify_record_bundle(key, &b, &r);
-        match (&got, want) {
-            (Ok(_), None) if name == "valid" => {}
-            (Err(e), Some(code)) => assert_eq!(e.code, code, "{name}: {e:?}"),
-            (Err(_), None) => {}
-            _ => panic!("{name}: {got:?}, wanted {want:?}"),
-        }
-        let verdict = match &got {
-            Ok(outcome) => json!({"ok": true, "outcome": outcome}),
-            Err(e) => json!({"ok": false, "code": e.code, "error": e.error}),
-        };
+        let verdict = native_verdict(name, &verify_record_bundle(key, &b, &r), want);
         out.push(json!({
             "name": name, "vk": hex(key), "bundle": b, "request": r, "native": verdict,
         }));
     }
-    let dir = out_dir();
+    let dir = fixtures_dir();
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("cases.json"),
