@@ -96,28 +96,34 @@ impl Checkpoint {
 }
 
 fn parse_size(s: &str) -> Result<u64, TlogError> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad(format!(
-            "tree size (line 2) {s:?} is not a decimal number"
-        )));
-    }
-    if s.len() > 1 && s.starts_with('0') {
-        return Err(bad(format!("tree size (line 2) {s:?} has a leading zero")));
-    }
-    s.parse::<u64>()
-        .map_err(|_| bad(format!("tree size (line 2) {s} does not fit in 64 bits")))
+    parse_decimal("tree size (line 2)", s).map_err(bad)
 }
 
 fn parse_root(s: &str) -> Result<Hash, TlogError> {
+    parse_hash("root hash (line 3)", s).map_err(bad)
+}
+
+/// Parses canonical ASCII decimal (`0`, or digits without a leading zero)
+/// within `u64`; `what` names the field in the error.
+pub(crate) fn parse_decimal(what: &str, s: &str) -> Result<u64, String> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{what} {s:?} is not a decimal number"));
+    }
+    if s.len() > 1 && s.starts_with('0') {
+        return Err(format!("{what} {s:?} has a leading zero"));
+    }
+    s.parse::<u64>()
+        .map_err(|_| format!("{what} {s} does not fit in 64 bits"))
+}
+
+/// Parses a hash in canonical standard base64 of exactly 32 bytes; `what`
+/// names the field in the error.
+pub(crate) fn parse_hash(what: &str, s: &str) -> Result<Hash, String> {
     let bytes = STANDARD
         .decode(s)
-        .map_err(|e| bad(format!("root hash (line 3) is not canonical base64: {e}")))?;
-    Hash::try_from(bytes.as_slice()).map_err(|_| {
-        bad(format!(
-            "root hash (line 3) is {} bytes, expected 32",
-            bytes.len()
-        ))
-    })
+        .map_err(|e| format!("{what} is not canonical base64: {e}"))?;
+    Hash::try_from(bytes.as_slice())
+        .map_err(|_| format!("{what} is {} bytes, expected 32", bytes.len()))
 }
 
 #[cfg(test)]

@@ -84,10 +84,22 @@ pub struct VerifiedCheckpoint {
 /// Key id of an Ed25519 key under `name`:
 /// `SHA-256(name || "\n" || 0x01 || public key)[0..4]`, big-endian.
 pub fn key_id(name: &str, key: &VerifyingKey) -> u32 {
+    typed_key_id(name, ALG_ED25519, key)
+}
+
+/// The typed encoding of an Ed25519 key: the signature type byte, then the
+/// 32-byte key.
+fn typed_key(alg: u8, key: &VerifyingKey) -> [u8; 33] {
     let mut encoded = [0u8; 33];
-    encoded[0] = ALG_ED25519;
+    encoded[0] = alg;
     encoded[1..].copy_from_slice(key.as_bytes());
-    raw_key_id(name, &encoded)
+    encoded
+}
+
+/// Key id of an Ed25519 key under `name` for the signature type `alg`
+/// (`0x01` for notes, `0x04` for cosignatures).
+pub(crate) fn typed_key_id(name: &str, alg: u8, key: &VerifyingKey) -> u32 {
+    raw_key_id(name, &typed_key(alg, key))
 }
 
 /// Key id over `name` and the typed key encoding (type byte, then key).
@@ -106,9 +118,15 @@ fn raw_key_id(name: &str, typed_key: &[u8]) -> u32 {
 /// `name` must be a valid key name (as checked by [`NoteVerifier::new`]) and
 /// `signature` the Ed25519 signature of the note text.
 pub fn signature_line(name: &str, key_id: u32, signature: &[u8; 64]) -> String {
-    let mut raw = Vec::with_capacity(68);
+    raw_signature_line(name, key_id, signature)
+}
+
+/// `— <name> <base64(key id || payload)>\n`, whatever the payload (a
+/// 64-byte note signature, or a cosignature's timestamp and signature).
+pub(crate) fn raw_signature_line(name: &str, key_id: u32, payload: &[u8]) -> String {
+    let mut raw = Vec::with_capacity(4 + payload.len());
     raw.extend_from_slice(&key_id.to_be_bytes());
-    raw.extend_from_slice(signature);
+    raw.extend_from_slice(payload);
     format!("{SIG_PREFIX}{name} {}\n", STANDARD.encode(raw))
 }
 
@@ -150,27 +168,97 @@ pub(super) fn check_characters(text: &str) -> Result<(), String> {
     }
 }
 
-fn bad_key(msg: String) -> TlogError {
+pub(crate) fn bad_key(msg: String) -> TlogError {
     TlogError::MalformedNoteKey(msg)
+}
+
+/// Refuses a key name or an Ed25519 key that cannot identify a signer (an
+/// invalid name; a key of small order or not canonically encoded). Shared by
+/// note verifiers and cosignature verifiers.
+pub(crate) fn check_ed25519_identity(name: &str, key: &VerifyingKey) -> Result<(), TlogError> {
+    if let Some(problem) = name_problem(name) {
+        return Err(bad_key(format!("key name {name:?} {problem}")));
+    }
+    if key.is_weak() {
+        return Err(bad_key(format!(
+            "the Ed25519 key of {name:?} is a point of small order"
+        )));
+    }
+    if key.to_edwards().compress().to_bytes() != key.to_bytes() {
+        return Err(bad_key(format!(
+            "the Ed25519 key of {name:?} is not canonically encoded"
+        )));
+    }
+    Ok(())
+}
+
+/// Parses a verifier key `<name>+<8 hex key id>+<base64(alg || key)>` of an
+/// Ed25519 key with signature type `alg` (`what` names it in errors),
+/// refusing a key id that does not match the name and key. The name and key
+/// are not yet checked by [`check_ed25519_identity`].
+pub(crate) fn parse_ed25519_vkey<'a>(
+    vkey: &'a str,
+    alg: u8,
+    what: &str,
+) -> Result<(&'a str, VerifyingKey), TlogError> {
+    let (name, rest) = vkey
+        .split_once('+')
+        .ok_or_else(|| bad_key("expected <name>+<key id>+<key>, found no '+'".into()))?;
+    let (id_hex, key_b64) = rest
+        .split_once('+')
+        .ok_or_else(|| bad_key("expected <name>+<key id>+<key>, found one '+'".into()))?;
+    if let Some(problem) = name_problem(name) {
+        return Err(bad_key(format!("key name {name:?} {problem}")));
+    }
+    if id_hex.len() != 8
+        || !id_hex
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(bad_key(format!(
+            "key id {id_hex:?} is not 8 lowercase hex digits"
+        )));
+    }
+    let id = u32::from_str_radix(id_hex, 16)
+        .map_err(|_| bad_key(format!("key id {id_hex:?} is not hex")))?;
+    let typed = STANDARD
+        .decode(key_b64)
+        .map_err(|e| bad_key(format!("key is not canonical base64: {e}")))?;
+    let Some((&got, raw)) = typed.split_first() else {
+        return Err(bad_key("key is empty".into()));
+    };
+    let computed = raw_key_id(name, &typed);
+    if computed != id {
+        return Err(bad_key(format!(
+            "key id {id:08x} does not match the name and key (they give {computed:08x})"
+        )));
+    }
+    if got != alg {
+        return Err(bad_key(format!(
+            "signature type 0x{got:02x} is not supported (only 0x{alg:02x}, {what})"
+        )));
+    }
+    let bytes: [u8; 32] = raw
+        .try_into()
+        .map_err(|_| bad_key(format!("Ed25519 key is {} bytes, expected 32", raw.len())))?;
+    let key = VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| bad_key("Ed25519 key is not a point on the curve".into()))?;
+    Ok((name, key))
+}
+
+/// The verifier key text `<name>+<key id>+<base64(alg || key)>`.
+pub(crate) fn format_ed25519_vkey(name: &str, key_id: u32, alg: u8, key: &VerifyingKey) -> String {
+    format!(
+        "{name}+{key_id:08x}+{}",
+        STANDARD.encode(typed_key(alg, key))
+    )
 }
 
 impl NoteVerifier {
     /// A verifier for `key` under `name`; refuses an invalid name and keys
     /// that cannot identify a signer (small order, non-canonical encoding).
     pub fn new(name: &str, key: VerifyingKey) -> Result<Self, TlogError> {
-        if let Some(problem) = name_problem(name) {
-            return Err(bad_key(format!("key name {name:?} {problem}")));
-        }
-        if key.is_weak() {
-            return Err(bad_key(format!(
-                "the Ed25519 key of {name:?} is a point of small order"
-            )));
-        }
-        if key.to_edwards().compress().to_bytes() != key.to_bytes() {
-            return Err(bad_key(format!(
-                "the Ed25519 key of {name:?} is not canonically encoded"
-            )));
-        }
+        check_ed25519_identity(name, &key)?;
         Ok(NoteVerifier {
             key_id: key_id(name, &key),
             name: name.to_owned(),
@@ -181,62 +269,13 @@ impl NoteVerifier {
     /// Parses a verifier key `<name>+<8 hex key id>+<base64(0x01 || key)>`,
     /// refusing a key id that does not match the name and key.
     pub fn from_vkey(vkey: &str) -> Result<Self, TlogError> {
-        let (name, rest) = vkey
-            .split_once('+')
-            .ok_or_else(|| bad_key("expected <name>+<key id>+<key>, found no '+'".into()))?;
-        let (id_hex, key_b64) = rest
-            .split_once('+')
-            .ok_or_else(|| bad_key("expected <name>+<key id>+<key>, found one '+'".into()))?;
-        if let Some(problem) = name_problem(name) {
-            return Err(bad_key(format!("key name {name:?} {problem}")));
-        }
-        if id_hex.len() != 8
-            || !id_hex
-                .bytes()
-                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        {
-            return Err(bad_key(format!(
-                "key id {id_hex:?} is not 8 lowercase hex digits"
-            )));
-        }
-        let id = u32::from_str_radix(id_hex, 16)
-            .map_err(|_| bad_key(format!("key id {id_hex:?} is not hex")))?;
-        let typed = STANDARD
-            .decode(key_b64)
-            .map_err(|e| bad_key(format!("key is not canonical base64: {e}")))?;
-        let Some((&alg, raw)) = typed.split_first() else {
-            return Err(bad_key("key is empty".into()));
-        };
-        let computed = raw_key_id(name, &typed);
-        if computed != id {
-            return Err(bad_key(format!(
-                "key id {id:08x} does not match the name and key (they give {computed:08x})"
-            )));
-        }
-        if alg != ALG_ED25519 {
-            return Err(bad_key(format!(
-                "signature type 0x{alg:02x} is not supported (only 0x01, Ed25519)"
-            )));
-        }
-        let bytes: [u8; 32] = raw
-            .try_into()
-            .map_err(|_| bad_key(format!("Ed25519 key is {} bytes, expected 32", raw.len())))?;
-        let key = VerifyingKey::from_bytes(&bytes)
-            .map_err(|_| bad_key("Ed25519 key is not a point on the curve".into()))?;
+        let (name, key) = parse_ed25519_vkey(vkey, ALG_ED25519, "Ed25519")?;
         NoteVerifier::new(name, key)
     }
 
     /// The verifier key text, `<name>+<key id>+<base64(0x01 || key)>`.
     pub fn to_vkey(&self) -> String {
-        let mut typed = Vec::with_capacity(33);
-        typed.push(ALG_ED25519);
-        typed.extend_from_slice(self.key.as_bytes());
-        format!(
-            "{}+{:08x}+{}",
-            self.name,
-            self.key_id,
-            STANDARD.encode(typed)
-        )
+        format_ed25519_vkey(&self.name, self.key_id, ALG_ED25519, &self.key)
     }
 
     /// The key name.
@@ -259,28 +298,51 @@ fn bad_note(msg: String) -> TlogError {
     TlogError::MalformedNote(msg)
 }
 
-/// Verifies a signed note against the keys the caller trusts and returns its
-/// text and which of them signed (see the module docs for every refusal).
-///
-/// The text is returned only when at least one signature by a key in
-/// `verifiers` verifies and no signature by such a key fails.
-pub fn verify_note(note: &[u8], verifiers: &[NoteVerifier]) -> Result<VerifiedNote, TlogError> {
+/// One signature line of a note, read but not verified.
+pub(crate) struct SignatureLine<'a> {
+    /// 1-based line number among the signature lines, for messages.
+    pub(crate) line: usize,
+    /// The key name.
+    pub(crate) name: &'a str,
+    /// The key id (the first 4 bytes, big-endian).
+    pub(crate) key_id: u32,
+    /// What follows the key id (for Ed25519 note signatures, the signature).
+    pub(crate) payload: Vec<u8>,
+}
+
+/// A note split into its text and signature lines, every line well formed,
+/// no signature checked.
+pub(crate) struct ParsedNote<'a> {
+    /// The note text with its final newline: what was signed.
+    pub(crate) body: &'a str,
+    /// The signature lines in order; never empty, no (name, key id) twice.
+    pub(crate) lines: Vec<SignatureLine<'a>>,
+}
+
+/// Refuses two trusted keys with the same key name and id: a signature line
+/// could not tell which one it is by.
+pub(crate) fn check_unique_keys<'a>(
+    keys: impl Iterator<Item = (&'a str, u32)>,
+) -> Result<(), TlogError> {
+    let keys: Vec<(&str, u32)> = keys.collect();
+    for (i, (name, id)) in keys.iter().enumerate() {
+        if keys[..i].contains(&(name, *id)) {
+            return Err(bad_key(format!(
+                "two verifiers share the key name and id {name}+{id:08x}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a signed note without checking any signature: every refusal of the
+/// module docs that does not depend on which keys are trusted.
+pub(crate) fn parse_note(note: &[u8]) -> Result<ParsedNote<'_>, TlogError> {
     if note.len() > MAX_NOTE_BYTES {
         return Err(bad_note(format!(
             "note is {} bytes, more than the {MAX_NOTE_BYTES}-byte limit",
             note.len()
         )));
-    }
-    for (i, a) in verifiers.iter().enumerate() {
-        if verifiers[..i]
-            .iter()
-            .any(|b| a.name == b.name && a.key_id == b.key_id)
-        {
-            return Err(bad_key(format!(
-                "two verifiers share the key name and id {}+{:08x}",
-                a.name, a.key_id
-            )));
-        }
     }
     let text = std::str::from_utf8(note)
         .map_err(|e| bad_note(format!("not valid UTF-8 (from byte {})", e.valid_up_to())))?;
@@ -296,8 +358,7 @@ pub fn verify_note(note: &[u8], verifiers: &[NoteVerifier]) -> Result<VerifiedNo
             "the last signature line is not terminated by a newline".into()
         }));
     };
-    let mut seen: Vec<(&str, u32)> = Vec::new();
-    let mut signers = Vec::new();
+    let mut lines: Vec<SignatureLine<'_>> = Vec::new();
     for (n, line) in sigs.split('\n').enumerate() {
         let n = n + 1;
         if n > MAX_SIGNATURES {
@@ -325,35 +386,55 @@ pub fn verify_note(note: &[u8], verifiers: &[NoteVerifier]) -> Result<VerifiedNo
                 "signature line {n} ({name}): signature is not canonical base64: {e}"
             ))
         })?;
-        let Some((id, sig)) = raw.split_first_chunk::<4>().filter(|(_, s)| !s.is_empty()) else {
+        let Some((id, payload)) = raw.split_first_chunk::<4>().filter(|(_, s)| !s.is_empty())
+        else {
             return Err(bad_note(format!(
                 "signature line {n} ({name}): {} bytes is too short for a key id and a signature",
                 raw.len()
             )));
         };
         let id = u32::from_be_bytes(*id);
-        if seen.contains(&(name, id)) {
+        if lines.iter().any(|l| l.name == name && l.key_id == id) {
             return Err(bad_note(format!(
                 "signature line {n}: a second signature by {name}+{id:08x}"
             )));
         }
-        seen.push((name, id));
+        lines.push(SignatureLine {
+            line: n,
+            name,
+            key_id: id,
+            payload: payload.to_vec(),
+        });
+    }
+    Ok(ParsedNote { body, lines })
+}
+
+/// Checks the signatures of a parsed note by the keys in `verifiers` (which
+/// must be unique, see [`check_unique_keys`]) and returns the indices of the
+/// keys that signed; lines by other keys are ignored.
+pub(crate) fn verify_parsed(
+    note: &ParsedNote<'_>,
+    verifiers: &[NoteVerifier],
+) -> Result<Vec<usize>, TlogError> {
+    let mut signers = Vec::new();
+    for line in &note.lines {
+        let (n, name, id) = (line.line, line.name, line.key_id);
         let Some(index) = verifiers
             .iter()
             .position(|v| v.name == name && v.key_id == id)
         else {
             continue; // Unknown key: ignored, as the specification requires.
         };
-        let sig: &[u8; 64] = sig.try_into().map_err(|_| {
+        let sig: &[u8; 64] = line.payload.as_slice().try_into().map_err(|_| {
             bad_note(format!(
                 "signature line {n}: the signature by {name}+{id:08x} is {} bytes, Ed25519 \
                  signatures are 64",
-                sig.len()
+                line.payload.len()
             ))
         })?;
         verifiers[index]
             .key
-            .verify_strict(body.as_bytes(), &Signature::from_bytes(sig))
+            .verify_strict(note.body.as_bytes(), &Signature::from_bytes(sig))
             .map_err(|_| TlogError::NoteSignatureInvalid {
                 key: format!("{name}+{id:08x}"),
             })?;
@@ -369,7 +450,12 @@ pub fn verify_note(note: &[u8], verifiers: &[NoteVerifier]) -> Result<VerifiedNo
             }
         };
         return Err(TlogError::NoteUnverified {
-            signed_by: list(&mut seen.iter().map(|(n, id)| format!("{n}+{id:08x}"))),
+            signed_by: list(
+                &mut note
+                    .lines
+                    .iter()
+                    .map(|l| format!("{}+{:08x}", l.name, l.key_id)),
+            ),
             known: list(
                 &mut verifiers
                     .iter()
@@ -377,8 +463,22 @@ pub fn verify_note(note: &[u8], verifiers: &[NoteVerifier]) -> Result<VerifiedNo
             ),
         });
     }
+    Ok(signers)
+}
+
+/// Verifies a signed note against the keys the caller trusts and returns its
+/// text and which of them signed (see the module docs for every refusal).
+///
+/// The text is returned only when at least one signature by a key in
+/// `verifiers` verifies and no signature by such a key fails. Signature
+/// lines of other types (such as `0x04` cosignatures, whose payload is 72
+/// bytes) are ignored like any unknown key, as long as they are well formed.
+pub fn verify_note(note: &[u8], verifiers: &[NoteVerifier]) -> Result<VerifiedNote, TlogError> {
+    check_unique_keys(verifiers.iter().map(|v| (v.name.as_str(), v.key_id)))?;
+    let parsed = parse_note(note)?;
+    let signers = verify_parsed(&parsed, verifiers)?;
     Ok(VerifiedNote {
-        body: body.to_owned(),
+        body: parsed.body.to_owned(),
         signers,
     })
 }
