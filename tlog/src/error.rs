@@ -56,6 +56,27 @@ pub enum TlogError {
         /// `<name>+<key id>` of every key the verifier trusts.
         known: String,
     },
+    /// A cosignature by a witness the verifier trusts is not a
+    /// `cosignature/v1` timestamped signature (wrong length, timestamp zero or
+    /// above 2^63 - 1), or a cosignature cannot be made as asked.
+    #[error("malformed cosignature: {0}")]
+    MalformedCosignature(String),
+    /// A cosignature by a witness the verifier trusts does not verify.
+    #[error("invalid cosignature: the cosignature by {key} does not verify over the checkpoint")]
+    CosignatureInvalid {
+        /// `<name>+<key id>` of the witness key.
+        key: String,
+    },
+    /// Fewer distinct trusted witnesses cosigned the checkpoint than asked.
+    #[error("too few cosignatures: {needed} distinct witnesses needed, {got} cosigned ({who})")]
+    TooFewCosignatures {
+        /// Distinct witnesses asked for.
+        needed: usize,
+        /// Distinct witnesses whose cosignatures verified.
+        got: usize,
+        /// Their names, or `none`.
+        who: String,
+    },
     /// A verified checkpoint is for another log than the one asked for.
     #[error("checkpoint origin mismatch: expected {expected:?}, checkpoint is for {got:?}")]
     CheckpointOriginMismatch {
@@ -70,12 +91,12 @@ impl TlogError {
     /// Classifies the error for reporting.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            TlogError::LogProofFailed { .. } | TlogError::NoteSignatureInvalid { .. } => {
-                ErrorKind::InvalidProof
-            }
-            TlogError::NoteUnverified { .. } | TlogError::CheckpointOriginMismatch { .. } => {
-                ErrorKind::Mismatch
-            }
+            TlogError::LogProofFailed { .. }
+            | TlogError::NoteSignatureInvalid { .. }
+            | TlogError::CosignatureInvalid { .. } => ErrorKind::InvalidProof,
+            TlogError::NoteUnverified { .. }
+            | TlogError::CheckpointOriginMismatch { .. }
+            | TlogError::TooFewCosignatures { .. } => ErrorKind::Mismatch,
             _ => ErrorKind::Malformed,
         }
     }

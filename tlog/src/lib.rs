@@ -11,7 +11,13 @@
 //!   their verification and the reference (slice-based) generators;
 //! * [`checkpoint`] — the C2SP `tlog-checkpoint` body (origin, size, root);
 //! * [`note`] — C2SP `signed-note` with Ed25519: verifier keys, key ids,
-//!   signature lines, and [`verify_checkpoint`].
+//!   signature lines, and [`verify_checkpoint`];
+//! * [`cosignature`] — C2SP `tlog-cosignature` `cosignature/v1` (Ed25519):
+//!   witness keys, [`cosign`], and [`verify_cosignatures`] with a k-of-n
+//!   quorum of distinct witnesses;
+//! * [`witness`] — the I/O-free part of a C2SP `tlog-witness`: the
+//!   `add-checkpoint` request and its checks, each refusal with its HTTP
+//!   status.
 //!
 //! A client that holds the log's verifier key checks a checkpoint, then that
 //! an entry is in it and that it extends the last checkpoint it saw:
@@ -32,13 +38,19 @@
 //! is bytes, output is a value or a typed [`TlogError`].
 
 pub mod checkpoint;
+pub mod cosignature;
 mod error;
 pub mod merkle;
 pub mod note;
+pub mod witness;
 
 pub use error::{ErrorKind, TlogError};
 
 pub use checkpoint::Checkpoint;
+pub use cosignature::{
+    cosign, cosignature_message, verify_cosignatures, CosignatureVerifier, VerifiedCosignature,
+    VerifiedCosigned,
+};
 pub use merkle::{
     consistency_proof, empty_root, inclusion_proof, leaf_hash, node_hash, root_of,
     verify_consistency, verify_inclusion, Hash,
