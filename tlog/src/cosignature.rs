@@ -37,8 +37,8 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
 use crate::checkpoint::Checkpoint;
 use crate::note::{
-    check_ed25519_identity, check_unique_keys, format_ed25519_vkey, parse_ed25519_vkey,
-    parse_note, raw_signature_line, typed_key_id, verify_parsed, NoteVerifier,
+    check_ed25519_identity, check_unique_keys, format_ed25519_vkey, parse_ed25519_vkey, parse_note,
+    raw_signature_line, typed_key_id, verify_parsed, NoteVerifier,
 };
 use crate::TlogError;
 

@@ -185,9 +185,9 @@ impl AddCheckpointRequest {
         }
         let mut rest = body;
         let line = take_line(&mut rest, "old size line")?;
-        let old = line.strip_prefix("old ").ok_or_else(|| {
-            bad_request("the first line is not \"old <size>\"".into())
-        })?;
+        let old = line
+            .strip_prefix("old ")
+            .ok_or_else(|| bad_request("the first line is not \"old <size>\"".into()))?;
         let old_size = parse_decimal("old size", old).map_err(bad_request)?;
         let mut proof = Vec::new();
         loop {
@@ -204,7 +204,8 @@ impl AddCheckpointRequest {
             proof.push(parse_hash(&what, line).map_err(bad_request)?);
         }
         let parsed = parse_note(rest).map_err(|e| bad_request(e.to_string()))?;
-        let checkpoint = Checkpoint::parse_body(parsed.body).map_err(|e| bad_request(e.to_string()))?;
+        let checkpoint =
+            Checkpoint::parse_body(parsed.body).map_err(|e| bad_request(e.to_string()))?;
         Ok(AddCheckpointRequest {
             old_size,
             proof,
@@ -252,7 +253,7 @@ pub fn add_checkpoint_body(old_size: u64, proof: &[Hash], note: &[u8]) -> Vec<u8
 /// Decides an `add-checkpoint` request for the log `req.origin()`, given the
 /// keys the witness trusts for that origin (empty: unknown log) and the
 /// latest state it persisted for it (`None`: never cosigned). Returns the
-/// verified checkpoint to persist (as [`LogState::from`]) and cosign; see
+/// verified checkpoint to persist (as `LogState::from(&checkpoint)`) and cosign; see
 /// the module docs for the order of the checks and for atomicity.
 pub fn check_add_checkpoint(
     req: &AddCheckpointRequest,
@@ -294,10 +295,355 @@ pub fn check_add_checkpoint(
                 )));
             }
         }
-        Some(latest) => verify_consistency(old, checkpoint.size, &latest.root, &checkpoint.root, &req.proof)
-            .map_err(|e| WitnessRefusal::Unprocessable(e.to_string()))?,
+        Some(latest) => verify_consistency(
+            old,
+            checkpoint.size,
+            &latest.root,
+            &checkpoint.root,
+            &req.proof,
+        )
+        .map_err(|e| WitnessRefusal::Unprocessable(e.to_string()))?,
         // old = latest_size > 0 means a latest state exists.
         None => return Err(WitnessRefusal::Conflict { latest: 0 }),
     }
     Ok(checkpoint)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::merkle::{consistency_proof, leaf_hash, root_of};
+    use crate::note::{key_id, note_text, signature_line};
+    use crate::{cosign, verify_cosignatures, CosignatureVerifier};
+    use ed25519_dalek::{Signer, SigningKey};
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    const ORIGIN: &str = "zkgov.example/witnessed-log";
+
+    fn seeded_key(seed: u64) -> SigningKey {
+        SigningKey::generate(&mut ChaCha20Rng::seed_from_u64(seed))
+    }
+
+    fn leaves(n: u64) -> Vec<Hash> {
+        (0..n)
+            .map(|i| leaf_hash(format!("entry {i}").as_bytes()))
+            .collect()
+    }
+
+    fn checkpoint(size: u64) -> Checkpoint {
+        Checkpoint {
+            origin: ORIGIN.into(),
+            size,
+            root: root_of(&leaves(size)),
+            extensions: vec![],
+        }
+    }
+
+    fn state(size: u64) -> LogState {
+        LogState::from(&checkpoint(size))
+    }
+
+    /// `cp` signed by the key of `seed` under the name `ORIGIN`.
+    fn note_by(cp: &Checkpoint, seed: u64) -> Vec<u8> {
+        let key = seeded_key(seed);
+        let body = cp.to_body();
+        let line = signature_line(
+            ORIGIN,
+            key_id(ORIGIN, &key.verifying_key()),
+            &key.sign(body.as_bytes()).to_bytes(),
+        );
+        note_text(&body, &[line]).into_bytes()
+    }
+
+    fn log_keys() -> Vec<NoteVerifier> {
+        vec![NoteVerifier::new(ORIGIN, seeded_key(1).verifying_key()).unwrap()]
+    }
+
+    fn request(old: u64, proof: &[Hash], cp: &Checkpoint) -> AddCheckpointRequest {
+        AddCheckpointRequest::parse(&add_checkpoint_body(old, proof, &note_by(cp, 1))).unwrap()
+    }
+
+    /// The proof from `old` to `new` in the test tree (empty from 0).
+    fn proof(old: u64, new: u64) -> Vec<Hash> {
+        if old == 0 {
+            vec![]
+        } else {
+            consistency_proof(&leaves(new), old).unwrap()
+        }
+    }
+
+    fn check(
+        old: u64,
+        proof: &[Hash],
+        cp: &Checkpoint,
+        latest: Option<LogState>,
+    ) -> Result<Checkpoint, WitnessRefusal> {
+        check_add_checkpoint(&request(old, proof, cp), &log_keys(), latest.as_ref())
+    }
+
+    fn refused(status: u16, result: Result<Checkpoint, WitnessRefusal>, why: &str) {
+        let e = result.unwrap_err();
+        assert_eq!(e.status(), status, "{e}");
+        assert!(e.to_string().contains(why), "{e} (expected {why:?})");
+    }
+
+    #[test]
+    fn parse_round_trips() {
+        let cp = checkpoint(10);
+        let p = proof(4, 10);
+        let note = note_by(&cp, 1);
+        let body = add_checkpoint_body(4, &p, &note);
+        let req = AddCheckpointRequest::parse(&body).unwrap();
+        assert_eq!(req.old_size(), 4);
+        assert_eq!(req.proof(), p.as_slice());
+        assert_eq!(req.note(), note.as_slice());
+        assert_eq!(req.origin(), ORIGIN);
+        let req = AddCheckpointRequest::parse(&add_checkpoint_body(0, &[], &note)).unwrap();
+        assert_eq!((req.old_size(), req.proof().len()), (0, 0));
+        let full = vec![[7u8; 32]; MAX_PROOF_HASHES];
+        let req = AddCheckpointRequest::parse(&add_checkpoint_body(1, &full, &note)).unwrap();
+        assert_eq!(req.proof().len(), MAX_PROOF_HASHES);
+        let max = format!("old {}\n\n", u64::MAX).into_bytes();
+        let req = AddCheckpointRequest::parse(&[&max[..], &note].concat()).unwrap();
+        assert_eq!(req.old_size(), u64::MAX);
+    }
+
+    #[test]
+    fn parse_refuses_malformed_bodies_with_400() {
+        let note = note_by(&checkpoint(3), 1);
+        let note = String::from_utf8(note).unwrap();
+        let h = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+        let too_many = format!("old 1\n{}\n{note}", format!("{h}\n").repeat(64));
+        let cases: Vec<(String, &str)> = vec![
+            (format!("old 01\n\n{note}"), "leading zero"),
+            (format!("old 00\n\n{note}"), "leading zero"),
+            (format!("old -1\n\n{note}"), "not a decimal"),
+            (format!("old  1\n\n{note}"), "not a decimal"),
+            (format!("old 1 \n\n{note}"), "not a decimal"),
+            (format!("old \n\n{note}"), "not a decimal"),
+            (format!("old 18446744073709551616\n\n{note}"), "64 bits"),
+            (format!("Old 1\n\n{note}"), "\"old <size>\""),
+            (format!("old\t1\n\n{note}"), "\"old <size>\""),
+            (format!("\n{note}"), "\"old <size>\""),
+            ("old 1".into(), "not terminated"),
+            ("old 1\n".into(), "not terminated"),
+            (format!("old 1\n{h}\n"), "not terminated"),
+            (too_many, "more than 63"),
+            (format!("old 1\n{}\n\n{note}", &h[..43]), "base64"),
+            (format!("old 1\n{}B=\n\n{note}", &h[..42]), "base64"), // stray bits
+            (
+                format!("old 1\n{}\n\n{note}", h.replace('=', "B")),
+                "33 bytes",
+            ),
+            (format!("old 1\nAAAA\n\n{note}"), "3 bytes, expected 32"),
+            (format!("old 1\n{h}\r\n\n{note}"), "base64"),
+            (format!("old 1\n{h}\n \n{note}"), "base64"),
+            ("old 1\n\n".into(), "signed note"),
+            (
+                format!("old 1\n\n{}", note.replace("\n\n", "\n")),
+                "blank line",
+            ),
+            (
+                format!(
+                    "old 1\n\nnot a checkpoint\n\n{}",
+                    note.rsplit("\n\n").next().unwrap()
+                ),
+                "checkpoint",
+            ),
+        ];
+        for (body, why) in cases {
+            let e = AddCheckpointRequest::parse(body.as_bytes()).unwrap_err();
+            assert_eq!(e.status(), 400, "{body:?}: {e}");
+            assert!(matches!(e, WitnessRefusal::BadRequest(_)), "{body:?}: {e}");
+            assert!(
+                e.to_string().contains(why),
+                "{body:?}: {e} (expected {why:?})"
+            );
+        }
+        let e = AddCheckpointRequest::parse(b"old \xff\n\n").unwrap_err();
+        assert!(e.to_string().contains("UTF-8"), "{e}");
+        // The size bound applies before anything is read.
+        let big = vec![b'x'; MAX_REQUEST_BYTES + 1];
+        let e = AddCheckpointRequest::parse(&big).unwrap_err();
+        assert!(e.to_string().contains("byte limit"), "{e}");
+    }
+
+    #[test]
+    fn accepts_a_first_checkpoint_an_extension_and_the_same_again() {
+        // Never cosigned: old 0, no proof.
+        assert_eq!(check(0, &[], &checkpoint(5), None).unwrap(), checkpoint(5));
+        // The empty tree.
+        assert_eq!(check(0, &[], &checkpoint(0), None).unwrap(), checkpoint(0));
+        assert_eq!(
+            check(0, &[], &checkpoint(4), Some(state(0))).unwrap(),
+            checkpoint(4)
+        );
+        // 5 -> 13 with its proof.
+        let cp = check(5, &proof(5, 13), &checkpoint(13), Some(state(5))).unwrap();
+        assert_eq!(LogState::from(&cp), state(13));
+        // The latest checkpoint again: accepted, the state does not move.
+        let cp = check(13, &[], &checkpoint(13), Some(state(13))).unwrap();
+        assert_eq!(LogState::from(&cp), state(13));
+        // And the witness's cosignature of what it accepted verifies.
+        let wkey = seeded_key(50);
+        let w = CosignatureVerifier::new("witness.example/w", wkey.verifying_key()).unwrap();
+        let line = cosign(w.name(), &wkey, &cp.to_body(), 1_700_000_000).unwrap();
+        let note = [note_by(&cp, 1), line.into_bytes()].concat();
+        let v = verify_cosignatures(&note, &log_keys()[0], &[w]).unwrap();
+        assert_eq!(v.checkpoint, cp);
+        v.require_cosigners(1).unwrap();
+    }
+
+    #[test]
+    fn unknown_origin_is_404() {
+        let req = request(0, &[], &checkpoint(5));
+        let e = check_add_checkpoint(&req, &[], None).unwrap_err();
+        assert_eq!(e.status(), 404);
+        assert_eq!(
+            e,
+            WitnessRefusal::UnknownLog {
+                origin: ORIGIN.into()
+            }
+        );
+        assert_eq!(e.conflict_body(), None);
+    }
+
+    #[test]
+    fn untrusted_or_bad_signatures_are_403() {
+        // Signed only by another key (same name, so only the key id differs).
+        let cp = checkpoint(5);
+        let other =
+            AddCheckpointRequest::parse(&add_checkpoint_body(0, &[], &note_by(&cp, 2))).unwrap();
+        let e = check_add_checkpoint(&other, &log_keys(), None).unwrap_err();
+        assert_eq!(e.status(), 403, "{e}");
+        assert!(e.to_string().contains("not signed by a known key"), "{e}");
+        // The trusted key's line over another checkpoint: the signature fails.
+        let good = String::from_utf8(note_by(&cp, 1)).unwrap();
+        let forged = good.replacen("\n5\n", "\n6\n", 1);
+        let body = add_checkpoint_body(0, &[], forged.as_bytes());
+        let req = AddCheckpointRequest::parse(&body).unwrap();
+        let e = check_add_checkpoint(&req, &log_keys(), None).unwrap_err();
+        assert_eq!(e.status(), 403, "{e}");
+        assert!(e.to_string().contains("does not verify"), "{e}");
+        // Not decided before the origin: an unknown origin stays 404.
+        assert_eq!(
+            check_add_checkpoint(&req, &[], None).unwrap_err().status(),
+            404
+        );
+    }
+
+    #[test]
+    fn old_size_above_the_checkpoint_is_400() {
+        // Everything else as a witness at size 8 expects.
+        refused(
+            400,
+            check(8, &[], &checkpoint(5), Some(state(8))),
+            "above the checkpoint size",
+        );
+    }
+
+    #[test]
+    fn old_size_not_the_latest_is_409() {
+        let e = check(5, &proof(5, 13), &checkpoint(13), Some(state(8))).unwrap_err();
+        assert_eq!(
+            (e.status(), e.conflict_body().as_deref()),
+            (409, Some("8\n"))
+        );
+        assert_eq!(e, WitnessRefusal::Conflict { latest: 8 });
+        // A client that knows nothing asks with 0 and learns the size.
+        let e = check(0, &[], &checkpoint(13), Some(state(8))).unwrap_err();
+        assert_eq!(e.conflict_body().as_deref(), Some("8\n"));
+        // Never cosigned: the latest size is 0.
+        let e = check(5, &proof(5, 13), &checkpoint(13), None).unwrap_err();
+        assert_eq!(
+            (e.status(), e.conflict_body().as_deref()),
+            (409, Some("0\n"))
+        );
+        assert_eq!(TLOG_SIZE_CONTENT_TYPE, "text/x.tlog.size");
+    }
+
+    #[test]
+    fn empty_checkpoint_with_another_root_is_422() {
+        let mut cp = checkpoint(0);
+        cp.root = root_of(&leaves(1));
+        refused(422, check(0, &[], &cp, None), "empty tree");
+    }
+
+    #[test]
+    fn proof_from_zero_is_422() {
+        refused(
+            422,
+            check(0, &proof(4, 13), &checkpoint(13), None),
+            "must be empty, got",
+        );
+    }
+
+    #[test]
+    fn failing_consistency_proofs_are_422() {
+        let good = proof(5, 13);
+        let mut tampered = good.clone();
+        tampered[1][0] ^= 1;
+        refused(
+            422,
+            check(5, &tampered, &checkpoint(13), Some(state(5))),
+            "does not verify",
+        );
+        // One hash short, and one too many.
+        refused(
+            422,
+            check(5, &good[1..], &checkpoint(13), Some(state(5))),
+            "malformed",
+        );
+        let longer = [&good[..], &[[0u8; 32]]].concat();
+        refused(
+            422,
+            check(5, &longer, &checkpoint(13), Some(state(5))),
+            "malformed",
+        );
+        // A proof for another old tree than the one the witness holds: the
+        // log forked at size 5.
+        let fork = LogState {
+            size: 5,
+            root: leaf_hash(b"another tree"),
+        };
+        refused(
+            422,
+            check(5, &good, &checkpoint(13), Some(fork)),
+            "does not verify",
+        );
+    }
+
+    #[test]
+    fn same_size_with_another_root_is_422() {
+        let mut cp = checkpoint(13);
+        cp.root = root_of(&leaves(12));
+        refused(422, check(13, &[], &cp, Some(state(13))), "same size 13");
+        // Same size and root but a non-empty proof: not a proof between equal sizes.
+        refused(
+            422,
+            check(13, &proof(5, 13), &checkpoint(13), Some(state(13))),
+            "must be empty",
+        );
+    }
+
+    /// Why the caller must check and persist atomically (the race in the
+    /// specification): two requests checked against the same state both
+    /// pass; persisting the smaller one last would roll the log back. Checked
+    /// again against the state the first one left, the smaller one is a 409.
+    #[test]
+    fn check_and_persist_must_be_atomic() {
+        let stored = state(5);
+        let a = request(5, &proof(5, 8), &checkpoint(8));
+        let b = request(5, &proof(5, 13), &checkpoint(13));
+        let cp_a = check_add_checkpoint(&a, &log_keys(), Some(&stored)).unwrap();
+        let cp_b = check_add_checkpoint(&b, &log_keys(), Some(&stored)).unwrap();
+        assert_eq!((cp_a.size, cp_b.size), (8, 13));
+        // Serialised: B persists 13, then A is checked against it and refused.
+        let stored = LogState::from(&cp_b);
+        let e = check_add_checkpoint(&a, &log_keys(), Some(&stored)).unwrap_err();
+        assert_eq!(e, WitnessRefusal::Conflict { latest: 13 });
+    }
 }
