@@ -17,7 +17,9 @@
 //! [`verify_note`](crate::verify_note) with the log's keys ignores it.
 //!
 //! The message does not name the cosigner: one Ed25519 key must serve one
-//! cosigner only. A cosignature says that at time `t` this was the largest
+//! cosigner only ([`verify_cosignatures`] refuses witnesses with different
+//! names and one key, which would let one signature count twice). A
+//! cosignature says that at time `t` this was the largest
 //! consistent tree the witness had seen for the origin; it says nothing about
 //! extension lines, and nothing here compares `t` with a clock (a verifier
 //! that wants to refuse future or stale timestamps checks
@@ -37,8 +39,8 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
 use crate::checkpoint::Checkpoint;
 use crate::note::{
-    check_ed25519_identity, check_unique_keys, format_ed25519_vkey, parse_ed25519_vkey, parse_note,
-    raw_signature_line, typed_key_id, verify_parsed, NoteVerifier,
+    bad_key, check_ed25519_identity, check_unique_keys, format_ed25519_vkey, parse_ed25519_vkey,
+    parse_note, raw_signature_line, typed_key_id, verify_parsed, NoteVerifier,
 };
 use crate::TlogError;
 
@@ -198,7 +200,8 @@ pub fn cosign(
 /// refusal of [`verify_checkpoint`](crate::verify_checkpoint)), then each
 /// cosignature line by a key in `witnesses` (see the module docs).
 ///
-/// Keys in `witnesses` and `log` must not share a name and key id
+/// Keys in `witnesses` and `log` must not share a name and key id, and two
+/// witnesses with different names must not share a public key
 /// ([`TlogError::MalformedNoteKey`]). The result may hold no cosignature:
 /// ask for a quorum with [`VerifiedCosigned::require_cosigners`], and
 /// compare `checkpoint.origin` with the log you expect.
@@ -211,6 +214,20 @@ pub fn verify_cosignatures(
         std::iter::once((log.name(), log.key_id()))
             .chain(witnesses.iter().map(|w| (w.name.as_str(), w.key_id))),
     )?;
+    // The message does not name the cosigner: one key under two names would
+    // let one signature, relabelled, count as two witnesses.
+    for (i, a) in witnesses.iter().enumerate() {
+        if let Some(b) = witnesses[..i]
+            .iter()
+            .find(|b| b.key == a.key && b.name != a.name)
+        {
+            return Err(bad_key(format!(
+                "the witnesses {:?} and {:?} share an Ed25519 key; cosignature/v1 does not \
+                 commit to the name, so each witness needs its own key",
+                b.name, a.name
+            )));
+        }
+    }
     let parsed = parse_note(note)?;
     verify_parsed(&parsed, std::slice::from_ref(log))?;
     let checkpoint = Checkpoint::parse_body(parsed.body)?;

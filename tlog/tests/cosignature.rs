@@ -365,6 +365,18 @@ fn k_of_n_counts_distinct_witness_names() {
     let twice = [lines[0].clone(), lines[0].clone()];
     let e = verify_cosignatures(&cosigned(&b, &twice), &log_verifier(), &witnesses).unwrap_err();
     assert!(matches!(e, TlogError::MalformedNote(_)), "{e}");
+    // One key under two names would count one signature, relabelled (the
+    // key id is public), as two witnesses: refused.
+    let alias = CosignatureVerifier::new("witness.example/alias", *w1.verifying_key()).unwrap();
+    let relabelled = cosign(alias.name(), &k1, &b, T1).unwrap();
+    let e = verify_cosignatures(
+        &cosigned(&b, &[lines[0].clone(), relabelled]),
+        &log_verifier(),
+        &[w1.clone(), alias],
+    )
+    .unwrap_err();
+    assert!(matches!(e, TlogError::MalformedNoteKey(_)), "{e}");
+    assert!(e.to_string().contains("share an Ed25519 key"), "{e}");
     // And the same witness key given twice is a configuration error.
     let e =
         verify_cosignatures(&cosigned(&b, &lines), &log_verifier(), &[w1.clone(), w1]).unwrap_err();
