@@ -29,6 +29,7 @@ use zkgov_params::private_file::{read_secret_json, write_secret_json};
 use zkgov_verifier::{encoding::b64_array, encoding::b64_encode, Authority, Entry, EntryBody};
 
 use crate::{
+    ledger::ClusterConfig,
     store::{PostgresStorage, SqliteStorage, Storage},
     Ledger, LedgerConfig, LedgerError,
 };
@@ -168,6 +169,56 @@ pub fn open_postgres(
     )
 }
 
+/// Opens a ledger as one node of a cluster on the PostgreSQL database at
+/// `database_url` ([`Ledger::open_cluster`]), with this node's log key,
+/// signed-size file and lock in `dir`. Every node of a cluster signs with
+/// the same log key: a node joining an existing log needs a copy of its
+/// `log-key.json` in `dir`.
+pub fn open_postgres_cluster(
+    dir: &Path,
+    database_url: &str,
+    origin: Option<&str>,
+    authorities: Vec<Authority>,
+    cluster: ClusterConfig,
+) -> Result<Ledger, LedgerError> {
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let lock = lock(dir)?;
+    let storage = PostgresStorage::open(database_url)?;
+    let (origin, signer) = log_identity(dir, "the PostgreSQL database", &storage, origin)?;
+    Ledger::open_cluster(
+        storage,
+        config(
+            dir,
+            lock,
+            origin,
+            signer,
+            authorities,
+            crate::ledger::default_root_grace(),
+        ),
+        cluster,
+    )
+}
+
+fn config(
+    dir: &Path,
+    lock: std::fs::File,
+    origin: String,
+    signer: SigningKey,
+    authorities: Vec<Authority>,
+    root_grace_secs: std::collections::BTreeMap<zkgov_verifier::Role, u64>,
+) -> LedgerConfig {
+    LedgerConfig {
+        origin,
+        signer,
+        authorities,
+        state_file: Some(dir.join("signed.json")),
+        clock: system_clock(),
+        lock: Some(lock),
+        max_in_flight: crate::ledger::MAX_IN_FLIGHT,
+        root_grace_secs,
+    }
+}
+
 /// The part of opening shared by every storage: the log key (read, or made
 /// for a new log), the genesis checks and the signed-size file.
 fn open_on(
@@ -179,8 +230,23 @@ fn open_on(
     authorities: Vec<Authority>,
     root_grace_secs: std::collections::BTreeMap<zkgov_verifier::Role, u64>,
 ) -> Result<Ledger, LedgerError> {
+    let (origin, signer) = log_identity(dir, held_in, storage.as_ref(), origin)?;
+    Ledger::open(
+        storage,
+        config(dir, lock, origin, signer, authorities, root_grace_secs),
+    )
+}
+
+/// The origin and log key to open with: an existing log's (its key file
+/// must be there), or a new log's (the key made if missing).
+fn log_identity(
+    dir: &Path,
+    held_in: &str,
+    storage: &dyn Storage,
+    origin: Option<&str>,
+) -> Result<(String, SigningKey), LedgerError> {
     let key_path = dir.join("log-key.json");
-    let (origin, signer) = match storage.entry(0)? {
+    Ok(match storage.entry(0)? {
         Some(first) => {
             let genesis = match Entry::from_bytes(&first.data) {
                 Ok(Entry {
@@ -207,18 +273,5 @@ fn open_on(
             };
             (origin.unwrap_or(DEFAULT_ORIGIN).to_owned(), key)
         }
-    };
-    Ledger::open(
-        storage,
-        LedgerConfig {
-            origin,
-            signer,
-            authorities,
-            state_file: Some(dir.join("signed.json")),
-            clock: system_clock(),
-            lock: Some(lock),
-            max_in_flight: crate::ledger::MAX_IN_FLIGHT,
-            root_grace_secs,
-        },
-    )
+    })
 }

@@ -23,6 +23,7 @@
 //! | 422 | `false-statement` | (prover service) the private inputs do not satisfy the statement: no record of this holder, a credential that fails the policy or is revoked, a voter not on the roll, votes outside the rules |
 //! | 429 | `overloaded` (with `Retry-After`) | (prover service) every proving slot and queue place is taken; retry later |
 //! | 503 | `busy` (with `Retry-After`), `closed`, `halted`, `not-ready` | the ledger cannot take it now; the prover service is still loading its keys or cannot reach its ledger |
+//! | 503 | `no-sequencer` (with `Retry-After`) | (a node of a cluster) no node holds the sequencer lease right now, or this one just lost it: a takeover is under way; retry in a second |
 //! | 500 | `internal` | storage failed; never caused by client input |
 //!
 //! A client that cannot reach the ledger, or cannot read its answer, gives
@@ -93,6 +94,8 @@ pub enum ErrorCode {
     Internal,
     /// The client could not reach the ledger or read its answer.
     Unreachable,
+    /// No node of the cluster sequences right now (a takeover is under way).
+    NoSequencer,
 }
 
 impl ErrorCode {
@@ -116,7 +119,11 @@ impl ErrorCode {
             | ErrorCode::RootSuperseded
             | ErrorCode::StaleDate
             | ErrorCode::OutsideWindow => 422,
-            ErrorCode::Busy | ErrorCode::Closed | ErrorCode::Halted | ErrorCode::NotReady => 503,
+            ErrorCode::Busy
+            | ErrorCode::Closed
+            | ErrorCode::Halted
+            | ErrorCode::NotReady
+            | ErrorCode::NoSequencer => 503,
             ErrorCode::Internal => 500,
             ErrorCode::Unreachable => 502,
         }
@@ -151,6 +158,7 @@ impl ErrorCode {
             ErrorCode::NotReady => "not-ready",
             ErrorCode::Internal => "internal",
             ErrorCode::Unreachable => "unreachable",
+            ErrorCode::NoSequencer => "no-sequencer",
         }
     }
 }
@@ -410,6 +418,26 @@ pub enum LedgerError {
     /// A secret file (log key, authority key) could not be read.
     #[error(transparent)]
     SecretFile(#[from] zkgov_params::private_file::SecretFileError),
+    /// This node of a cluster does not sequence: submissions go to the
+    /// node named (the HTTP API forwards them there), or, with none, wait
+    /// for a takeover.
+    #[error("{}", match .sequencer {
+        Some(url) => format!("this node does not sequence; the sequencer is {url}"),
+        None => "no node sequences right now (a takeover is under way); retry".to_owned(),
+    })]
+    NotSequencer {
+        /// Where the sequencer takes submissions, if one holds the lease.
+        sequencer: Option<String>,
+    },
+    /// This node's sequencer lease expired or was taken over before its
+    /// batch was written: nothing of the batch was written.
+    #[error(
+        "this node lost the sequencer lease (epoch {epoch}) before the batch was written; retry"
+    )]
+    LeaseLost {
+        /// The epoch it held.
+        epoch: i64,
+    },
     /// An error answer from a ledger over HTTP, for codes that have no
     /// richer local variant.
     #[error("{}", .0.message)]
@@ -443,6 +471,9 @@ impl LedgerError {
             LedgerError::Closed => ErrorCode::Closed,
             LedgerError::Halted(_) => ErrorCode::Halted,
             LedgerError::Remote(b) => b.code,
+            LedgerError::NotSequencer { .. } | LedgerError::LeaseLost { .. } => {
+                ErrorCode::NoSequencer
+            }
             LedgerError::Corrupt(_)
             | LedgerError::RolledBack { .. }
             | LedgerError::Config(_)

@@ -95,7 +95,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = self.0.to_body();
         let mut resp = (status_of(body.code), Json(&body)).into_response();
-        if body.code == ErrorCode::Busy {
+        if matches!(body.code, ErrorCode::Busy | ErrorCode::NoSequencer) {
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
         }
@@ -160,7 +160,12 @@ fn query(raw: Option<String>, names: &[&str]) -> Result<HashMap<String, u64>, Le
     Ok(out)
 }
 
-async fn append(State(app): State<App>, req: Request) -> ApiResult<Json<Receipt>> {
+/// Header a node sets on a submission it forwards to the sequencer, which
+/// then never forwards it again.
+pub const FORWARDED_HEADER: &str = "x-zkgov-forwarded";
+
+async fn append(State(app): State<App>, req: Request) -> ApiResult<Response> {
+    let forwarded = req.headers().contains_key(FORWARDED_HEADER);
     let read = axum::body::to_bytes(req.into_body(), MAX_BODY);
     let body = match tokio::time::timeout(app.config.body_timeout, read).await {
         Err(_) => return Err(ApiError(LedgerError::TimedOut)),
@@ -178,7 +183,46 @@ async fn append(State(app): State<App>, req: Request) -> ApiResult<Json<Receipt>
     let sub: Submission = serde_json::from_slice(&body)
         .map_err(|e| LedgerError::Malformed(format!("submission: {e}")))?;
     let l = app.ledger;
-    Ok(Json(blocking(move || l.submit(sub)).await?))
+    match blocking(move || l.submit(sub)).await {
+        Ok(receipt) => Ok(Json(receipt).into_response()),
+        Err(ApiError(LedgerError::NotSequencer {
+            sequencer: Some(url),
+        })) if !forwarded => blocking(move || forward(&url, &body)).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// A follower hands a submission to the sequencer and relays its answer
+/// (status, body) as it came; a sequencer that cannot be reached is a
+/// takeover under way (`no-sequencer`, retry).
+fn forward(url: &str, body: &[u8]) -> Result<Response, LedgerError> {
+    let answer = match agent()
+        .post(&format!("{url}/v1/entries"))
+        .set("content-type", "application/json")
+        .set(FORWARDED_HEADER, "1")
+        .send_bytes(body)
+    {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(ureq::Error::Transport(_)) => {
+            return Err(LedgerError::NotSequencer { sequencer: None })
+        }
+    };
+    let status = StatusCode::from_u16(answer.status()).unwrap_or(StatusCode::BAD_GATEWAY);
+    let retry = answer.header("retry-after").map(str::to_owned);
+    let mut text = Vec::new();
+    let reader = std::io::Read::take(answer.into_reader(), 4 * MAX_BODY as u64);
+    std::io::Read::read_to_end(&mut { reader }, &mut text)
+        .map_err(|_| LedgerError::NotSequencer { sequencer: None })?;
+    let mut resp = (status, text).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Some(v) = retry.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    Ok(resp)
 }
 
 #[derive(Serialize, Deserialize)]

@@ -56,7 +56,9 @@ use zkgov_verifier::{
     Role, Scope, Staleness, StatementId, ValidatedVerifyingKey, VerifyingKeyDigest, VkRegistration,
 };
 
+mod cluster;
 mod election;
+pub use cluster::{ClusterConfig, DEFAULT_LEASE_TTL, DEFAULT_POLL};
 pub use election::ElectionStatus;
 
 use zkgov_verifier::election::{
@@ -339,6 +341,36 @@ impl State {
     /// Entries covered by the latest checkpoint.
     fn committed(&self) -> u64 {
         self.checkpoint.as_ref().map_or(0, |c| c.size)
+    }
+
+    /// Applies the next stored entry, re-hashing it: what opening a log and
+    /// following another node's appends share.
+    fn replay_entry(&mut self, e: StoredEntry) -> Result<(), LedgerError> {
+        if e.index != self.tree.size() {
+            return Err(LedgerError::Corrupt(format!(
+                "entry {} is out of order",
+                e.index
+            )));
+        }
+        if leaf_hash(&e.data) != e.leaf_hash {
+            return Err(LedgerError::Corrupt(format!(
+                "entry {} does not hash to its stored leaf hash",
+                e.index
+            )));
+        }
+        let entry = Entry::from_bytes(&e.data)
+            .map_err(|err| LedgerError::Corrupt(format!("entry {}: {err}", e.index)))?;
+        if (e.index == 0) != matches!(entry.body, EntryBody::Genesis(_)) {
+            return Err(LedgerError::Corrupt(
+                "the genesis entry must be entry 0 and only there".into(),
+            ));
+        }
+        let a = self
+            .replayed(entry.body)
+            .map_err(|err| LedgerError::Corrupt(format!("entry {}: {err}", e.index)))?;
+        self.apply(e.index, &a);
+        self.tree.push(e.leaf_hash);
+        Ok(())
     }
 }
 
@@ -676,6 +708,11 @@ struct Shared {
     max_in_flight: usize,
     /// Set when the ledger stopped signing ([`LedgerError::Halted`]).
     halted: Mutex<Option<String>>,
+    /// Held by whoever changes the tree: a commit (from staging its leaves
+    /// to publishing them) and a follower's catching up.
+    writer: Mutex<()>,
+    /// This node's part in a cluster of nodes on one database, if any.
+    cluster: Option<cluster::Cluster>,
     _lock: Option<std::fs::File>,
 }
 
@@ -755,33 +792,7 @@ impl Ledger {
     /// Replays every stored entry (re-hashing each) into a fresh state.
     fn replay(storage: &dyn Storage) -> Result<State, LedgerError> {
         let mut state = State::default();
-        storage.scan(&mut |e: StoredEntry| {
-            if e.index != state.tree.size() {
-                return Err(LedgerError::Corrupt(format!(
-                    "entry {} is out of order",
-                    e.index
-                )));
-            }
-            if leaf_hash(&e.data) != e.leaf_hash {
-                return Err(LedgerError::Corrupt(format!(
-                    "entry {} does not hash to its stored leaf hash",
-                    e.index
-                )));
-            }
-            let entry = Entry::from_bytes(&e.data)
-                .map_err(|err| LedgerError::Corrupt(format!("entry {}: {err}", e.index)))?;
-            if (e.index == 0) != matches!(entry.body, EntryBody::Genesis(_)) {
-                return Err(LedgerError::Corrupt(
-                    "the genesis entry must be entry 0 and only there".into(),
-                ));
-            }
-            let a = state
-                .replayed(entry.body)
-                .map_err(|err| LedgerError::Corrupt(format!("entry {}: {err}", e.index)))?;
-            state.apply(e.index, &a);
-            state.tree.push(e.leaf_hash);
-            Ok(())
-        })?;
+        storage.scan(&mut |e: StoredEntry| state.replay_entry(e))?;
         Ok(state)
     }
 
@@ -790,6 +801,14 @@ impl Ledger {
     /// signed size and the configuration against the genesis, appends the
     /// genesis entry to an empty log, and starts the committer thread.
     pub fn open(storage: Box<dyn Storage>, config: LedgerConfig) -> Result<Self, LedgerError> {
+        Self::start(storage, config, None)
+    }
+
+    fn start(
+        storage: Box<dyn Storage>,
+        config: LedgerConfig,
+        cluster: Option<cluster::Cluster>,
+    ) -> Result<Self, LedgerError> {
         storage.integrity_check()?;
         // The entries and the latest checkpoint are read in two steps. On a
         // shared database a writer may commit between them (another node,
@@ -858,6 +877,8 @@ impl Ledger {
             in_flight: AtomicUsize::new(0),
             max_in_flight: config.max_in_flight.max(1),
             halted: Mutex::new(None),
+            writer: Mutex::new(()),
+            cluster,
             _lock: config.lock,
         });
         let ledger = Ledger {
@@ -926,6 +947,14 @@ impl Ledger {
         let _slot = InFlight::enter(&self.shared.in_flight, self.shared.max_in_flight)?;
         if let Some(why) = self.halted()? {
             return Err(LedgerError::Halted(why));
+        }
+        if let Some(e) = self
+            .shared
+            .cluster
+            .as_ref()
+            .and_then(|c| c.not_sequencing())
+        {
+            return Err(e);
         }
         let checked = self.precheck(sub)?;
         let (reply, wait) = mpsc::channel();
@@ -1036,6 +1065,7 @@ impl Ledger {
         if let Some(h) = handle {
             let _ = h.join();
         }
+        self.leave_cluster();
     }
 
     /// The latest signed checkpoint note.
@@ -1245,6 +1275,7 @@ fn sign_checkpoint(shared: &Shared, size: u64, root: Hash) -> StoredCheckpoint {
 /// transaction; publishes their effects only if storage committed. Returns
 /// each entry's index and bytes.
 fn commit(shared: &Shared, accepted: Vec<Accepted>) -> Result<Vec<(u64, Vec<u8>)>, LedgerError> {
+    let _writer = shared.writer.lock().map_err(|_| poisoned())?;
     // Stage the leaves: the write lock is held for hashing only.
     let (old, stored, cp) = {
         let mut st = shared.state.write().map_err(|_| poisoned())?;
@@ -1277,6 +1308,11 @@ fn commit(shared: &Shared, accepted: Vec<Accepted>) -> Result<Vec<(u64, Vec<u8>)
     let mut st = shared.state.write().map_err(|_| poisoned())?;
     if let Err(e) = result {
         st.tree.truncate(old);
+        if let Some(c) = &shared.cluster {
+            // Another node may have appended (a lost lease, a successor):
+            // stop sequencing until caught up and holding the lease again.
+            c.step_down();
+        }
         return Err(e);
     }
     for (e, a) in stored.iter().zip(&accepted) {
@@ -1321,6 +1357,17 @@ fn committer(shared: Arc<Shared>, rx: mpsc::Receiver<Msg>) {
             }
             continue;
         }
+        if let Some(c) = &shared.cluster {
+            if c.not_sequencing().is_some() {
+                for (_, reply) in batch {
+                    let e = c
+                        .not_sequencing()
+                        .unwrap_or(LedgerError::NotSequencer { sequencer: None });
+                    let _ = reply.send(Err(e));
+                }
+                continue;
+            }
+        }
         let now = (shared.clock)();
         let mut accepted = Vec::new();
         let mut waiting = Vec::new();
@@ -1354,6 +1401,11 @@ fn committer(shared: Arc<Shared>, rx: mpsc::Receiver<Msg>) {
                         Err(_) => Err(poisoned()),
                     };
                     let _ = reply.send(r);
+                }
+            }
+            Err(LedgerError::LeaseLost { epoch }) => {
+                for reply in waiting {
+                    let _ = reply.send(Err(LedgerError::LeaseLost { epoch }));
                 }
             }
             Err(e) => {

@@ -17,7 +17,7 @@ use zkgov_verifier::log::Hash;
 use crate::LedgerError;
 
 pub mod pg;
-pub use pg::{PostgresOptions, PostgresStorage};
+pub use pg::{LeaseHolder, PostgresOptions, PostgresStorage, SequencerLease};
 
 /// An entry as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +50,23 @@ pub trait Storage: Send {
         &self,
         f: &mut dyn FnMut(StoredEntry) -> Result<(), LedgerError>,
     ) -> Result<(), LedgerError>;
+    /// Calls `f` on the entries with indices in `from..to`, in index order
+    /// (a node following a log reads what others appended). The default
+    /// filters [`Storage::scan`]; backends override it with a range query.
+    fn scan_range(
+        &self,
+        from: u64,
+        to: u64,
+        f: &mut dyn FnMut(StoredEntry) -> Result<(), LedgerError>,
+    ) -> Result<(), LedgerError> {
+        self.scan(&mut |e: StoredEntry| {
+            if (from..to).contains(&e.index) {
+                f(e)
+            } else {
+                Ok(())
+            }
+        })
+    }
     /// The entry at `index`.
     fn entry(&self, index: u64) -> Result<Option<StoredEntry>, LedgerError>;
     /// The latest checkpoint.
@@ -157,11 +174,22 @@ impl Storage for SqliteStorage {
         &self,
         f: &mut dyn FnMut(StoredEntry) -> Result<(), LedgerError>,
     ) -> Result<(), LedgerError> {
+        self.scan_range(0, u64::MAX, f)
+    }
+
+    fn scan_range(
+        &self,
+        from: u64,
+        to: u64,
+        f: &mut dyn FnMut(StoredEntry) -> Result<(), LedgerError>,
+    ) -> Result<(), LedgerError> {
+        let (from, to) = (sql_index(from)?, i64::try_from(to).unwrap_or(i64::MAX));
         let mut st = self.conn.prepare(
             "SELECT e.idx, e.leaf_hash, e.data, n.scope, n.nullifier
-             FROM entries e LEFT JOIN nullifiers n ON n.idx = e.idx ORDER BY e.idx",
+             FROM entries e LEFT JOIN nullifiers n ON n.idx = e.idx
+             WHERE e.idx >= ?1 AND e.idx < ?2 ORDER BY e.idx",
         )?;
-        let mut rows = st.query([])?;
+        let mut rows = st.query([from, to])?;
         while let Some(r) = rows.next()? {
             f(Self::row_entry(r)?)?;
         }
@@ -330,6 +358,21 @@ impl Storage for MemoryStorage {
         f: &mut dyn FnMut(StoredEntry) -> Result<(), LedgerError>,
     ) -> Result<(), LedgerError> {
         self.entries.iter().cloned().try_for_each(f)
+    }
+
+    fn scan_range(
+        &self,
+        from: u64,
+        to: u64,
+        f: &mut dyn FnMut(StoredEntry) -> Result<(), LedgerError>,
+    ) -> Result<(), LedgerError> {
+        let n = self.entries.len();
+        let clamp = |i: u64| usize::try_from(i).map_or(n, |i| i.min(n));
+        let (from, to) = (clamp(from), clamp(to));
+        self.entries[from..to.max(from)]
+            .iter()
+            .cloned()
+            .try_for_each(f)
     }
 
     fn entry(&self, index: u64) -> Result<Option<StoredEntry>, LedgerError> {

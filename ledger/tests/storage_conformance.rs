@@ -60,6 +60,21 @@ fn suite(mut s: Box<dyn Storage>) {
     );
     assert_eq!(s.entry(1).unwrap(), Some(entry(1, Some(("s", "n1")))));
     assert_eq!(s.entry(3).unwrap(), None);
+    // A range, as a follower reads what others appended.
+    for (from, to, want) in [
+        (1, 3, vec![1, 2]),
+        (2, 99, vec![2]),
+        (3, 9, vec![]),
+        (2, 1, vec![]),
+    ] {
+        let mut got = Vec::new();
+        s.scan_range(from, to, &mut |e| {
+            got.push(e.index);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(got, want, "scan_range({from}, {to})");
+    }
     assert_eq!(s.latest_checkpoint().unwrap(), Some(cp(3, 2)));
     assert_eq!(s.checkpoint(2).unwrap(), Some(cp(2, 1)));
     assert_eq!(s.nullifier("s", "n2").unwrap(), Some(2));
@@ -176,7 +191,7 @@ fn postgres_migrations_are_versioned() {
         return;
     };
     let s = db.open();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.schema_version().unwrap(), 2);
     drop(s);
     // Opening again applies nothing twice.
     db.open();
@@ -190,9 +205,15 @@ fn postgres_migrations_are_versioned() {
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    assert_eq!(rows, vec![(1, "0001_init.sql".to_string())]);
+    assert_eq!(
+        rows,
+        vec![
+            (1, "0001_init.sql".to_string()),
+            (2, "0002_cluster.sql".to_string())
+        ]
+    );
     // A schema from a newer build is refused, not used.
-    c.batch_execute("INSERT INTO schema_version (version, name) VALUES (2, '0002_future.sql')")
+    c.batch_execute("INSERT INTO schema_version (version, name) VALUES (3, '0003_future.sql')")
         .unwrap();
     let e = PostgresStorage::open_with(&db.url, &db.options())
         .err()
@@ -202,8 +223,11 @@ fn postgres_migrations_are_versioned() {
         "{e}"
     );
     // So is one whose migration 1 is not this build's.
-    c.batch_execute("DELETE FROM schema_version WHERE version = 2; UPDATE schema_version SET name = 'other.sql'")
-        .unwrap();
+    c.batch_execute(
+        "DELETE FROM schema_version WHERE version = 3; \
+         UPDATE schema_version SET name = 'other.sql' WHERE version = 1",
+    )
+    .unwrap();
     let e = PostgresStorage::open_with(&db.url, &db.options())
         .err()
         .unwrap();

@@ -50,7 +50,10 @@
 //! a private network. They are pooled ([`r2d2`]); [`Storage::reader`] hands
 //! out a second handle on the same pool.
 
-use std::time::Duration;
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use postgres::{types::Type, Client, Config, IsolationLevel, NoTls, SimpleQueryMessage};
 use r2d2_postgres::{r2d2, PostgresConnectionManager};
@@ -69,11 +72,18 @@ struct Migration {
 
 /// Every migration, in order. A new one is a new file and a new line here;
 /// an applied one is never edited.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_init.sql",
-    sql: include_str!("../../migrations/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init.sql",
+        sql: include_str!("../../migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_cluster.sql",
+        sql: include_str!("../../migrations/0002_cluster.sql"),
+    },
+];
 
 /// The advisory lock key taken while migrating ("zkgovmig" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7a6b_676f_766d_6967;
@@ -107,6 +117,45 @@ impl Default for PostgresOptions {
 /// PostgreSQL storage (see the module documentation).
 pub struct PostgresStorage {
     pool: Pool,
+    /// The lease this node's appends must hold, once it sequences in a
+    /// cluster ([`SequencerLease`]); `None` appends unfenced.
+    fence: Arc<Mutex<Option<Fence>>>,
+}
+
+/// The lease an append must still hold: the node's name and its epoch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Fence {
+    node: String,
+    epoch: i64,
+}
+
+/// Who holds the sequencer lease.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeaseHolder {
+    /// The node's name.
+    pub node: String,
+    /// The address it takes submissions on.
+    pub url: String,
+    /// Its epoch (one more for every new holder).
+    pub epoch: i64,
+    /// Whether the lease is still unexpired, by the database's clock.
+    pub live: bool,
+}
+
+/// The sequencer lease of a cluster of ledger nodes on one PostgreSQL
+/// database (`sequencer` table, migration 2): at most one node holds an
+/// unexpired lease at a time, by the database server's clock. Taking it
+/// over bumps its epoch, and [`Storage::append`] on the storage this lease
+/// came from checks, inside the append's transaction, that its node and
+/// epoch still hold it: a node that lost the lease (paused, partitioned)
+/// cannot append after its successor took over.
+///
+/// The lease is for liveness, not safety: the append's table lock and
+/// index check already make two writers' batches impossible to interleave
+/// or fork.
+pub struct SequencerLease {
+    pool: Pool,
+    fence: Arc<Mutex<Option<Fence>>>,
 }
 
 fn storage(e: impl std::error::Error + Send + Sync + 'static) -> LedgerError {
@@ -167,9 +216,21 @@ impl PostgresStorage {
             .connection_timeout(opts.connect_timeout)
             .build(PostgresConnectionManager::new(config, NoTls))
             .map_err(storage)?;
-        let s = PostgresStorage { pool };
+        let s = PostgresStorage {
+            pool,
+            fence: Arc::new(Mutex::new(None)),
+        };
         s.migrate(opts.schema.as_deref())?;
         Ok(s)
+    }
+
+    /// The sequencer lease of this database, fencing this storage's appends
+    /// once taken.
+    pub fn lease(&self) -> SequencerLease {
+        SequencerLease {
+            pool: self.pool.clone(),
+            fence: self.fence.clone(),
+        }
     }
 
     fn conn(
@@ -282,8 +343,17 @@ impl Storage for PostgresStorage {
         &self,
         f: &mut dyn FnMut(StoredEntry) -> Result<(), LedgerError>,
     ) -> Result<(), LedgerError> {
+        self.scan_range(0, u64::MAX, f)
+    }
+
+    fn scan_range(
+        &self,
+        from: u64,
+        to: u64,
+        f: &mut dyn FnMut(StoredEntry) -> Result<(), LedgerError>,
+    ) -> Result<(), LedgerError> {
+        let (from, to) = (sql_index(from)?, i64::try_from(to).unwrap_or(i64::MAX));
         let mut c = self.conn()?;
-        // One snapshot for the whole scan, read in batches through a portal.
         let mut tx = c
             .build_transaction()
             .isolation_level(IsolationLevel::RepeatableRead)
@@ -291,7 +361,10 @@ impl Storage for PostgresStorage {
             .start()
             .map_err(storage)?;
         let portal = tx
-            .bind(&format!("{ENTRY_SELECT} ORDER BY e.idx"), &[])
+            .bind(
+                &format!("{ENTRY_SELECT} WHERE e.idx >= $1 AND e.idx < $2 ORDER BY e.idx"),
+                &[&from, &to],
+            )
             .map_err(storage)?;
         loop {
             let rows = tx.query_portal(&portal, SCAN_BATCH).map_err(storage)?;
@@ -355,6 +428,26 @@ impl Storage for PostgresStorage {
                 _ => None,
             })
             .ok_or_else(|| LedgerError::Corrupt("entries: no next index".into()))?;
+        let fence = self
+            .fence
+            .lock()
+            .map_err(|_| LedgerError::internal("the fence lock is poisoned"))?
+            .clone();
+        if let Some(f) = fence {
+            // Under the entries lock: no append of a successor can be
+            // between this check and the commit.
+            let held = tx
+                .query_typed_opt(
+                    "SELECT 1 FROM sequencer WHERE id = 1 AND node = $1 AND epoch = $2
+                     AND expires_at > clock_timestamp()",
+                    &[(&f.node, Type::TEXT), (&f.epoch, Type::INT8)],
+                )
+                .map_err(storage)?
+                .is_some();
+            if !held {
+                return Err(LedgerError::LeaseLost { epoch: f.epoch });
+            }
+        }
         let mut expect = index_from(next)?;
         let (mut idx, mut leaf, mut data) = (Vec::new(), Vec::new(), Vec::new());
         let (mut n_scope, mut n_value, mut n_idx) = (Vec::new(), Vec::new(), Vec::new());
@@ -516,7 +609,124 @@ impl Storage for PostgresStorage {
     fn reader(&self) -> Result<Option<Box<dyn Storage>>, LedgerError> {
         Ok(Some(Box::new(PostgresStorage {
             pool: self.pool.clone(),
+            fence: self.fence.clone(),
         })))
+    }
+}
+
+fn lease_millis(ttl: Duration) -> f64 {
+    ttl.as_secs_f64() * 1000.0
+}
+
+impl SequencerLease {
+    fn conn(
+        &self,
+    ) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, LedgerError> {
+        self.pool.get().map_err(storage)
+    }
+
+    fn set_fence(&self, fence: Fence) -> Result<(), LedgerError> {
+        *self
+            .fence
+            .lock()
+            .map_err(|_| LedgerError::internal("the fence lock is poisoned"))? = Some(fence);
+        Ok(())
+    }
+
+    /// Takes the lease for `node` (reachable at `url`) for `ttl`, if no
+    /// other node holds an unexpired one; returns the new epoch (one more
+    /// than the last, also when `node` held it before). From then on this
+    /// storage's appends are fenced by it.
+    pub fn try_acquire(
+        &self,
+        node: &str,
+        url: &str,
+        ttl: Duration,
+    ) -> Result<Option<i64>, LedgerError> {
+        let mut c = self.conn()?;
+        let row = c
+            .query_typed_opt(
+                "INSERT INTO sequencer (id, node, url, epoch, expires_at)
+                 VALUES (1, $1, $2, 1, clock_timestamp() + $3 * interval '1 millisecond')
+                 ON CONFLICT (id) DO UPDATE
+                     SET node = EXCLUDED.node, url = EXCLUDED.url,
+                         epoch = sequencer.epoch + 1, expires_at = EXCLUDED.expires_at
+                     WHERE sequencer.expires_at < clock_timestamp()
+                        OR sequencer.node = EXCLUDED.node
+                 RETURNING epoch",
+                &[
+                    (&node, Type::TEXT),
+                    (&url, Type::TEXT),
+                    (&lease_millis(ttl), Type::FLOAT8),
+                ],
+            )
+            .map_err(storage)?;
+        let epoch = row
+            .map(|r| r.try_get::<_, i64>(0).map_err(corrupt("sequencer")))
+            .transpose()?;
+        if let Some(epoch) = epoch {
+            self.set_fence(Fence {
+                node: node.to_owned(),
+                epoch,
+            })?;
+        }
+        Ok(epoch)
+    }
+
+    /// Extends the lease `node` holds at `epoch` by `ttl` from now; `false`
+    /// if it expired or another node took it. The fence stays on the old
+    /// epoch: appends are refused until the lease is taken again.
+    pub fn renew(&self, node: &str, epoch: i64, ttl: Duration) -> Result<bool, LedgerError> {
+        let mut c = self.conn()?;
+        let renewed = c
+            .query_typed_opt(
+                "UPDATE sequencer
+                 SET expires_at = clock_timestamp() + $3 * interval '1 millisecond'
+                 WHERE id = 1 AND node = $1 AND epoch = $2 AND expires_at > clock_timestamp()
+                 RETURNING 1",
+                &[
+                    (&node, Type::TEXT),
+                    (&epoch, Type::INT8),
+                    (&lease_millis(ttl), Type::FLOAT8),
+                ],
+            )
+            .map_err(storage)?
+            .is_some();
+        Ok(renewed)
+    }
+
+    /// Gives the lease up at once (on shutdown), so another node need not
+    /// wait for it to expire.
+    pub fn release(&self, node: &str, epoch: i64) -> Result<(), LedgerError> {
+        let mut c = self.conn()?;
+        c.execute_typed(
+            "UPDATE sequencer SET expires_at = clock_timestamp() - interval '1 millisecond'
+             WHERE id = 1 AND node = $1 AND epoch = $2",
+            &[(&node, Type::TEXT), (&epoch, Type::INT8)],
+        )
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    /// Who holds the lease, if anyone ever did.
+    pub fn holder(&self) -> Result<Option<LeaseHolder>, LedgerError> {
+        let mut c = self.conn()?;
+        let row = c
+            .query_typed_opt(
+                "SELECT node, url, epoch, expires_at > clock_timestamp() FROM sequencer WHERE id = 1",
+                &[],
+            )
+            .map_err(storage)?;
+        let cr = corrupt("sequencer");
+        row.map(|r| {
+            Ok(LeaseHolder {
+                node: r.try_get(0).map_err(&cr)?,
+                url: r.try_get(1).map_err(&cr)?,
+                epoch: r.try_get(2).map_err(&cr)?,
+                live: r.try_get(3).map_err(&cr)?,
+            })
+        })
+        .transpose()
     }
 }
 

@@ -30,6 +30,19 @@ pub(crate) struct Args {
     /// existing log accepts only its own.
     #[arg(long)]
     genesis: Option<PathBuf>,
+    /// Run as the node NAME of a cluster on the --database: the node that
+    /// holds the database's sequencer lease appends, the others serve reads
+    /// and forward appends to it, and one takes over within seconds if the
+    /// sequencer is lost. Every node needs a copy of the log's
+    /// log-key.json in its own data directory.
+    #[arg(long, value_name = "NAME", requires = "database")]
+    node: Option<String>,
+    /// This node's address as the other nodes reach it (e.g.
+    /// http://10.0.0.2:8464), where they forward appends while it
+    /// sequences; default http:// and the address it listens on (give it
+    /// when listening on 0.0.0.0).
+    #[arg(long, value_name = "URL", requires = "node")]
+    advertise: Option<String>,
 }
 
 pub(crate) fn exec(a: Args) -> Result<(), CliError> {
@@ -37,10 +50,36 @@ pub(crate) fn exec(a: Args) -> Result<(), CliError> {
         Some(path) => GenesisFile::from_json(&read(path)?)?.authorities,
         None => Vec::new(),
     };
+    let io = |e| CliError::Lib(ProverError::io(std::path::Path::new(&a.addr))(e));
+    let rt = tokio::runtime::Runtime::new().map_err(io)?;
+    // Bound first: a cluster node advertises the address it listens on.
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind(&a.addr))
+        .map_err(io)?;
+    let local = listener.local_addr().map_err(io)?;
     let ledger = match &a.database {
         None => zkgov_ledger::dir::open_dir(&a.data_dir, a.origin.as_deref(), authorities)?,
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            zkgov_ledger::dir::open_postgres(&a.data_dir, url, a.origin.as_deref(), authorities)?
+            match &a.node {
+                Some(node) => zkgov_ledger::dir::open_postgres_cluster(
+                    &a.data_dir,
+                    url,
+                    a.origin.as_deref(),
+                    authorities,
+                    zkgov_ledger::ledger::ClusterConfig::new(
+                        node,
+                        &a.advertise
+                            .clone()
+                            .unwrap_or_else(|| format!("http://{local}")),
+                    ),
+                )?,
+                None => zkgov_ledger::dir::open_postgres(
+                    &a.data_dir,
+                    url,
+                    a.origin.as_deref(),
+                    authorities,
+                )?,
+            }
         }
         Some(_) => {
             return Err(CliError::Usage(
@@ -48,14 +87,8 @@ pub(crate) fn exec(a: Args) -> Result<(), CliError> {
             ))
         }
     };
-    let io = |e| CliError::Lib(ProverError::io(std::path::Path::new(&a.addr))(e));
-    let rt = tokio::runtime::Runtime::new().map_err(io)?;
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind(&a.addr))
-        .map_err(io)?;
     eprintln!(
-        "zkgov ledger serving http://{} ({} entries on {}, origin {}); log key {}",
-        listener.local_addr().map_err(io)?,
+        "zkgov ledger serving http://{local} ({} entries on {}, origin {}{}); log key {}",
         ledger.size(),
         if a.database.is_some() {
             "PostgreSQL"
@@ -63,7 +96,12 @@ pub(crate) fn exec(a: Args) -> Result<(), CliError> {
             "SQLite"
         },
         ledger.origin(),
-        ledger.note_verifier().to_vkey()
+        match &a.node {
+            Some(n) if ledger.is_sequencer() => format!(", node {n}, sequencing"),
+            Some(n) => format!(", node {n}, following"),
+            None => String::new(),
+        },
+        ledger.note_verifier().to_vkey(),
     );
     rt.block_on(zkgov_ledger::http::serve(ledger.clone(), listener, async {
         let _ = tokio::signal::ctrl_c().await;
