@@ -5,7 +5,9 @@
 //! | `POST /v1/entries` (a [`Submission`]) | the entry's [`Receipt`] once durable |
 //! | `GET /v1/entries/{index}` | `{"index", "entry"}` (base64 canonical bytes) |
 //! | `GET /v1/receipts/{index}` | a [`Receipt`] under the latest checkpoint |
-//! | `GET /v1/checkpoint` | the latest signed checkpoint note (text) |
+//! | `GET /v1/checkpoint` | the latest signed checkpoint note (text), with the witnesses' cosignatures once they cosigned it |
+//! | `GET /v1/checkpoint/cosigned` | the largest checkpoint witnesses cosigned, with their cosignatures (404 before any did) |
+//! | `GET /v1/witnesses` | where each configured witness stands: `[{"name", "cosigned", "error"}]` |
 //! | `GET /v1/proofs/inclusion?index=I&size=N` | `{"proof": [base64]}` |
 //! | `GET /v1/proofs/consistency?from=M&to=N` | `{"proof": [base64]}` |
 //! | `GET /v1/nullifiers/{scope}/{nullifier}` | `{"used", "index"}` |
@@ -257,6 +259,34 @@ async fn checkpoint(State(App { ledger: l, .. }): State<App>) -> ApiResult<Strin
     Ok(l.checkpoint()?.note)
 }
 
+async fn cosigned_checkpoint(State(App { ledger: l, .. }): State<App>) -> ApiResult<String> {
+    l.cosigned_checkpoint()?.map(|c| c.note).ok_or_else(|| {
+        ApiError(LedgerError::NotFound(
+            "no witness has cosigned a checkpoint yet".into(),
+        ))
+    })
+}
+
+#[derive(Serialize, Deserialize)]
+struct WitnessJson {
+    name: String,
+    cosigned: u64,
+    error: Option<String>,
+}
+
+async fn witnesses(State(App { ledger: l, .. }): State<App>) -> Json<Vec<WitnessJson>> {
+    Json(
+        l.witness_status()
+            .into_iter()
+            .map(|w| WitnessJson {
+                name: w.name,
+                cosigned: w.cosigned,
+                error: w.error,
+            })
+            .collect(),
+    )
+}
+
 async fn genesis(State(App { ledger: l, .. }): State<App>) -> ApiResult<Json<Genesis>> {
     Ok(Json(l.genesis()?))
 }
@@ -388,6 +418,8 @@ pub fn router_with(ledger: Ledger, config: ServeConfig) -> Router {
         .route("/v1/entries/{index}", get(entry))
         .route("/v1/receipts/{index}", get(receipt))
         .route("/v1/checkpoint", get(checkpoint))
+        .route("/v1/checkpoint/cosigned", get(cosigned_checkpoint))
+        .route("/v1/witnesses", get(witnesses))
         .route("/v1/genesis", get(genesis))
         .route("/v1/proofs/inclusion", get(inclusion))
         .route("/v1/proofs/consistency", get(consistency))
@@ -557,6 +589,22 @@ impl LedgerClient {
                 .get(url, "/v1/checkpoint")?
                 .into_string()
                 .map_err(|e| bad_answer("checkpoint", e)),
+        }
+    }
+
+    /// The largest checkpoint witnesses cosigned, with their cosignatures
+    /// (`None` before any did).
+    pub fn cosigned_checkpoint(&self) -> Result<Option<String>, LedgerError> {
+        match self {
+            LedgerClient::InProcess(l) => Ok(l.cosigned_checkpoint()?.map(|c| c.note)),
+            LedgerClient::Http(url) => match self.get(url, "/v1/checkpoint/cosigned") {
+                Ok(r) => r
+                    .into_string()
+                    .map(Some)
+                    .map_err(|e| bad_answer("cosigned checkpoint", e)),
+                Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+                Err(e) => Err(e),
+            },
         }
     }
 

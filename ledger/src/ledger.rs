@@ -58,8 +58,10 @@ use zkgov_verifier::{
 
 mod cluster;
 mod election;
+mod witnessing;
 pub use cluster::{ClusterConfig, DEFAULT_LEASE_TTL, DEFAULT_POLL};
 pub use election::ElectionStatus;
+pub use witnessing::{WitnessEndpoint, WitnessStatus};
 
 use zkgov_verifier::election::{
     CastBallot, DecryptionShare, Election, ElectionDefinition, ElectionResult,
@@ -187,6 +189,9 @@ struct State {
     nullifiers: HashMap<(Scope, Nullifier), u64>,
     elections: HashMap<String, election::ElectionState>,
     checkpoint: Option<StoredCheckpoint>,
+    /// The largest checkpoint witnesses cosigned, its note with their
+    /// cosignature lines.
+    cosigned: Option<StoredCheckpoint>,
     genesis: Option<Genesis>,
 }
 
@@ -320,12 +325,17 @@ impl State {
         self.genesis.as_ref().map_or(0, |g| g.root_grace(role))
     }
 
-    /// One receipt builder: `entry` at `index` under the latest checkpoint.
+    /// One receipt builder: `entry` at `index` under the largest
+    /// checkpoint witnesses cosigned, if it covers the entry, else under the
+    /// latest checkpoint.
     fn receipt(&self, index: u64, entry: Vec<u8>) -> Result<Receipt, LedgerError> {
-        let cp = self
-            .checkpoint
-            .as_ref()
-            .ok_or_else(|| LedgerError::internal("no checkpoint yet"))?;
+        let cp = match &self.cosigned {
+            Some(c) if c.size > index => c,
+            _ => self
+                .checkpoint
+                .as_ref()
+                .ok_or_else(|| LedgerError::internal("no checkpoint yet"))?,
+        };
         let inclusion_proof = self
             .tree
             .inclusion_proof(index, cp.size)
@@ -713,6 +723,8 @@ struct Shared {
     writer: Mutex<()>,
     /// This node's part in a cluster of nodes on one database, if any.
     cluster: Option<cluster::Cluster>,
+    /// The witnesses checkpoints are pushed to, once witnessing started.
+    witnesses: Mutex<Option<witnessing::Witnessing>>,
     _lock: Option<std::fs::File>,
 }
 
@@ -863,6 +875,7 @@ impl Ledger {
             check_genesis(g, &config, &verifier)?;
         }
         state.checkpoint = latest;
+        state.cosigned = witnessing::load_cosigned(storage.as_ref())?;
         let reader = storage.reader()?.map(Mutex::new);
         let (tx, rx) = mpsc::sync_channel::<Msg>(MAX_IN_FLIGHT);
         let shared = Arc::new(Shared {
@@ -879,6 +892,7 @@ impl Ledger {
             halted: Mutex::new(None),
             writer: Mutex::new(()),
             cluster,
+            witnesses: Mutex::new(None),
             _lock: config.lock,
         });
         let ledger = Ledger {
@@ -1065,15 +1079,25 @@ impl Ledger {
         if let Some(h) = handle {
             let _ = h.join();
         }
+        self.stop_witnessing();
         self.leave_cluster();
     }
 
-    /// The latest signed checkpoint note.
+    /// The latest signed checkpoint note (with the witnesses'
+    /// cosignatures, once they cosigned it).
     pub fn checkpoint(&self) -> Result<StoredCheckpoint, LedgerError> {
-        self.read_state()?
-            .checkpoint
-            .clone()
-            .ok_or_else(|| LedgerError::internal("no checkpoint yet"))
+        let st = self.read_state()?;
+        match (&st.checkpoint, &st.cosigned) {
+            (Some(c), Some(w)) if w.size == c.size => Ok(w.clone()),
+            (Some(c), _) => Ok(c.clone()),
+            (None, _) => Err(LedgerError::internal("no checkpoint yet")),
+        }
+    }
+
+    /// The largest checkpoint witnesses cosigned, with their cosignatures
+    /// (none before a witness has cosigned).
+    pub fn cosigned_checkpoint(&self) -> Result<Option<StoredCheckpoint>, LedgerError> {
+        Ok(self.read_state()?.cosigned.clone())
     }
 
     fn read_state(&self) -> Result<std::sync::RwLockReadGuard<'_, State>, LedgerError> {

@@ -86,6 +86,17 @@ pub trait Storage: Send {
     fn nullifier(&self, scope: &str, nullifier: &str) -> Result<Option<u64>, LedgerError>;
     /// A deep consistency check of the stored bytes (run when opening).
     fn integrity_check(&self) -> Result<(), LedgerError>;
+    /// Records `witness`'s cosignature line (C2SP tlog-cosignature) on the
+    /// stored checkpoint of `size`; the same witness again replaces its line.
+    fn add_cosignature(&mut self, size: u64, witness: &str, line: &str) -> Result<(), LedgerError> {
+        let _ = (size, witness, line);
+        Err(LedgerError::internal("this storage keeps no cosignatures"))
+    }
+    /// The largest checkpoint size that has cosignatures, with their lines
+    /// in witness-name order.
+    fn latest_cosigned(&self) -> Result<Option<(u64, Vec<String>)>, LedgerError> {
+        Ok(None)
+    }
     /// A second handle for reads that need not wait on this one's writes
     /// (for SQLite, another connection to the same WAL database); `None`
     /// where the backend has none.
@@ -135,7 +146,12 @@ impl SqliteStorage {
              CREATE TABLE IF NOT EXISTS checkpoints (
                  size INTEGER PRIMARY KEY,
                  root BLOB NOT NULL CHECK (length(root) = 32),
-                 note TEXT NOT NULL);",
+                 note TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS cosignatures (
+                 size INTEGER NOT NULL REFERENCES checkpoints(size),
+                 witness TEXT NOT NULL,
+                 line TEXT NOT NULL,
+                 PRIMARY KEY (size, witness));",
         )?;
         Ok(SqliteStorage {
             conn,
@@ -331,6 +347,31 @@ impl Storage for SqliteStorage {
         Ok(())
     }
 
+    fn add_cosignature(&mut self, size: u64, witness: &str, line: &str) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "INSERT INTO cosignatures (size, witness, line) VALUES (?1, ?2, ?3)
+             ON CONFLICT (size, witness) DO UPDATE SET line = ?3",
+            rusqlite::params![sql_index(size)?, witness, line],
+        )?;
+        Ok(())
+    }
+
+    fn latest_cosigned(&self) -> Result<Option<(u64, Vec<String>)>, LedgerError> {
+        let mut st = self.conn.prepare(
+            "SELECT size, line FROM cosignatures
+             WHERE size = (SELECT MAX(size) FROM cosignatures) ORDER BY witness",
+        )?;
+        let mut rows = st.query([])?;
+        let mut out: Option<(u64, Vec<String>)> = None;
+        while let Some(r) = rows.next()? {
+            let size = index_from(r.get(0)?)?;
+            out.get_or_insert_with(|| (size, Vec::new()))
+                .1
+                .push(r.get(1)?);
+        }
+        Ok(out)
+    }
+
     fn reader(&self) -> Result<Option<Box<dyn Storage>>, LedgerError> {
         let conn = Connection::open_with_flags(
             &self.path,
@@ -350,6 +391,7 @@ pub struct MemoryStorage {
     entries: Vec<StoredEntry>,
     checkpoints: BTreeMap<u64, StoredCheckpoint>,
     nullifiers: BTreeMap<(String, String), u64>,
+    cosignatures: BTreeMap<u64, BTreeMap<String, String>>,
 }
 
 impl Storage for MemoryStorage {
@@ -443,5 +485,26 @@ impl Storage for MemoryStorage {
 
     fn integrity_check(&self) -> Result<(), LedgerError> {
         Ok(())
+    }
+
+    fn add_cosignature(&mut self, size: u64, witness: &str, line: &str) -> Result<(), LedgerError> {
+        if !self.checkpoints.contains_key(&size) {
+            return Err(LedgerError::internal(format!(
+                "no checkpoint of size {size}"
+            )));
+        }
+        self.cosignatures
+            .entry(size)
+            .or_default()
+            .insert(witness.to_owned(), line.to_owned());
+        Ok(())
+    }
+
+    fn latest_cosigned(&self) -> Result<Option<(u64, Vec<String>)>, LedgerError> {
+        Ok(self
+            .cosignatures
+            .iter()
+            .next_back()
+            .map(|(size, lines)| (*size, lines.values().cloned().collect())))
     }
 }

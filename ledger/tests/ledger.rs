@@ -361,6 +361,7 @@ fn root_policy_checks_authority_age_and_size() {
         registry_id: "parcels".into(),
         max_age_secs: 3600,
         min_leaves: 100,
+        witnesses: Default::default(),
     };
     assert_eq!(
         policy.check(&receipt, &log, now).unwrap().0,

@@ -64,9 +64,9 @@ mod statement;
 /// generates proofs and signs notes, for the ledger).
 pub mod log {
     pub use zkgov_tlog::{
-        leaf_hash, verify_checkpoint, verify_consistency, verify_inclusion, verify_note,
-        Checkpoint, Hash, NoteVerifier, TlogError, VerifiedCheckpoint, VerifiedNote,
-        MAX_NOTE_BYTES, MAX_SIGNATURES,
+        leaf_hash, verify_checkpoint, verify_consistency, verify_cosignatures, verify_inclusion,
+        verify_note, Checkpoint, CosignatureVerifier, Hash, NoteVerifier, TlogError,
+        VerifiedCheckpoint, VerifiedCosigned, VerifiedNote, MAX_NOTE_BYTES, MAX_SIGNATURES,
     };
 }
 
@@ -91,7 +91,9 @@ pub use policy::{
     Clause, CompiledPolicy, FieldRef, Policy, Predicate, SetMode, SlotConstraint, SET_SIZE,
     VALUE_BITS,
 };
-pub use receipt::{check_anchor, verify_anchor, Receipt, RootPolicy, VerifiedReceipt};
+pub use receipt::{
+    check_anchor, verify_anchor, Receipt, RootPolicy, VerifiedReceipt, WitnessPolicy,
+};
 pub use request::{
     CheckedRequest, PresentationRequest, MAX_REQUEST_LIFETIME, MAX_REQUEST_SKEW, REQUEST_FORMAT,
     REQUEST_VERSION,

@@ -5,13 +5,25 @@
 //! It is valid when the checkpoint note carries a valid signature by the
 //! log's key, and `leaf_hash(entry)` at `index` verifies against the
 //! checkpoint's root and size. Then the entry decodes to a typed [`Entry`].
+//!
+//! A log's key alone cannot show that everyone sees the same log: its
+//! operator could sign two forks, or roll its storage back and sign again.
+//! [`WitnessPolicy`] asks, in addition, for cosignatures (C2SP
+//! tlog-cosignature, <https://c2sp.org/tlog-cosignature>, `cosignature/v1`)
+//! on the receipt's checkpoint from at least `quorum` of the named
+//! witnesses, each of which cosigns only checkpoints consistent with every
+//! one it cosigned before (C2SP tlog-witness, <https://c2sp.org/tlog-witness>).
+//! A fork or a rollback is then caught unless `quorum` witnesses collude.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{
     encoding::{b64_array, b64_encode, base64_bytes},
     entry::{AuthorityKey, Entry, EntryBody, RegistryRoot},
-    log::{leaf_hash, verify_checkpoint, verify_inclusion, Checkpoint, Hash, NoteVerifier},
+    log::{
+        leaf_hash, verify_checkpoint, verify_cosignatures, verify_inclusion, Checkpoint,
+        CosignatureVerifier, Hash, NoteVerifier,
+    },
     statement::MerkleRoot,
     VerifyError,
 };
@@ -102,6 +114,48 @@ impl Receipt {
             checkpoint,
         })
     }
+
+    /// [`Receipt::verify`], and the checkpoint cosigned as `witnesses`
+    /// requires.
+    pub fn verify_witnessed(
+        &self,
+        log: &NoteVerifier,
+        witnesses: &WitnessPolicy,
+    ) -> Result<VerifiedReceipt, VerifyError> {
+        let v = self.verify(log)?;
+        witnesses.check(&self.checkpoint, log)?;
+        Ok(v)
+    }
+}
+
+/// The witnesses a receipt's checkpoint must be cosigned by: at least
+/// `quorum` distinct ones of `witnesses` (see the module docs). The
+/// default (no witnesses, quorum 0) asks for none.
+#[derive(Clone, Debug, Default)]
+pub struct WitnessPolicy {
+    /// The witnesses trusted, with their names and keys.
+    pub witnesses: Vec<CosignatureVerifier>,
+    /// How many distinct ones must have cosigned.
+    pub quorum: usize,
+}
+
+impl WitnessPolicy {
+    /// Checks the cosignatures of a checkpoint note the log's key signed.
+    pub fn check(&self, note: &str, log: &NoteVerifier) -> Result<(), VerifyError> {
+        if self.quorum == 0 {
+            return Ok(());
+        }
+        if self.quorum > self.witnesses.len() {
+            return Err(bad(format!(
+                "a quorum of {} witnesses out of {} named cannot be met",
+                self.quorum,
+                self.witnesses.len()
+            )));
+        }
+        verify_cosignatures(note.as_bytes(), log, &self.witnesses)?
+            .require_cosigners(self.quorum)?;
+        Ok(())
+    }
 }
 
 /// An agency's requirements on the registry root a proof is made against.
@@ -117,6 +171,9 @@ pub struct RootPolicy {
     pub max_age_secs: u64,
     /// Smallest accepted number of records (a registry too small hides no one).
     pub min_leaves: u64,
+    /// The witnesses the receipt's checkpoint must be cosigned by (none by
+    /// default).
+    pub witnesses: WitnessPolicy,
 }
 
 impl RootPolicy {
@@ -128,7 +185,7 @@ impl RootPolicy {
         log: &NoteVerifier,
         now: u64,
     ) -> Result<MerkleRoot, VerifyError> {
-        let v = receipt.verify(log)?;
+        let v = receipt.verify_witnessed(log, &self.witnesses)?;
         let EntryBody::RegistryRoot(r) = &v.entry.body else {
             return Err(VerifyError::RootRefused(format!(
                 "entry {} is a {} entry, not a registry root",

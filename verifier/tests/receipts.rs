@@ -66,6 +66,7 @@ fn policy(authority: &SigningKey) -> RootPolicy {
         registry_id: "parcels".into(),
         max_age_secs: 3600,
         min_leaves: 10,
+        witnesses: Default::default(),
     }
 }
 

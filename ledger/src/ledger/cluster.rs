@@ -198,6 +198,11 @@ fn follow(shared: &Shared) -> Result<u64, LedgerError> {
         )));
     }
     if latest.size == have && seen == have {
+        // The log did not grow; witnesses may have cosigned since.
+        let cosigned =
+            super::witnessing::load_cosigned(&**store)?.filter(|c| c.size <= latest.size);
+        drop(store);
+        shared.state.write().map_err(|_| poisoned())?.cosigned = cosigned;
         return Ok(0);
     }
     let signed = verify_checkpoint(
@@ -212,6 +217,7 @@ fn follow(shared: &Shared) -> Result<u64, LedgerError> {
             "the latest checkpoint's note does not match its row".into(),
         ));
     }
+    let cosigned = super::witnessing::load_cosigned(&**store)?.filter(|c| c.size <= latest.size);
     let mut fresh = Vec::new();
     store.scan_range(have, latest.size, &mut |e: StoredEntry| {
         fresh.push(e);
@@ -229,6 +235,7 @@ fn follow(shared: &Shared) -> Result<u64, LedgerError> {
         )));
     }
     st.checkpoint = Some(latest);
+    st.cosigned = cosigned;
     Ok(st.tree.size() - have)
 }
 

@@ -606,6 +606,41 @@ impl Storage for PostgresStorage {
         Ok(())
     }
 
+    fn add_cosignature(&mut self, size: u64, witness: &str, line: &str) -> Result<(), LedgerError> {
+        let mut c = self.conn()?;
+        c.execute_typed(
+            "INSERT INTO cosignatures (size, witness, line) VALUES ($1, $2, $3)
+             ON CONFLICT (size, witness) DO UPDATE SET line = EXCLUDED.line",
+            &[
+                (&sql_index(size)?, Type::INT8),
+                (&witness, Type::TEXT),
+                (&line, Type::TEXT),
+            ],
+        )
+        .map_err(storage)?;
+        Ok(())
+    }
+
+    fn latest_cosigned(&self) -> Result<Option<(u64, Vec<String>)>, LedgerError> {
+        let mut c = self.conn()?;
+        let rows = c
+            .query_typed(
+                "SELECT size, line FROM cosignatures
+                 WHERE size = (SELECT MAX(size) FROM cosignatures) ORDER BY witness",
+                &[],
+            )
+            .map_err(storage)?;
+        let cr = corrupt("cosignatures");
+        let mut out: Option<(u64, Vec<String>)> = None;
+        for r in rows {
+            let size = index_from(r.try_get(0).map_err(&cr)?)?;
+            out.get_or_insert_with(|| (size, Vec::new()))
+                .1
+                .push(r.try_get(1).map_err(&cr)?);
+        }
+        Ok(out)
+    }
+
     fn reader(&self) -> Result<Option<Box<dyn Storage>>, LedgerError> {
         Ok(Some(Box::new(PostgresStorage {
             pool: self.pool.clone(),

@@ -215,6 +215,7 @@ pub(super) fn run<R: RngCore + CryptoRng>(
         registry_id: ACCREDITED_REGISTRY.into(),
         max_age_secs: 24 * 3600,
         min_leaves: 1,
+        witnesses: Default::default(),
     };
     let accepted_root = root_policy.check(&r, &ledger.session.log, clock::now())?;
     if accepted_root != issuers_root {

@@ -692,6 +692,7 @@ fn anchor(
         registry_id: PARCELS.into(),
         max_age_secs: 7 * 24 * 3600,
         min_leaves: 1000.min(registry.records().len() as u64),
+        witnesses: Default::default(),
     };
     let accepted_root = policy.check(&root_receipt, &l.session.log, clock::now())?;
     say(out, format!("  office's root policy (authority, age <= 7 days, >= {} records): root {accepted_root} accepted", policy.min_leaves))?;

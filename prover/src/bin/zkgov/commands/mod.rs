@@ -21,6 +21,7 @@ mod serve;
 mod setup;
 mod shared;
 mod verify;
+mod witness;
 
 use clap::{Parser, Subcommand};
 
@@ -87,6 +88,9 @@ enum Command {
     Demo(demo::Args),
     /// The prover service: prove, anchor and return receipts over HTTP (loopback by default).
     Serve(serve::Args),
+    /// A witness that cosigns other agencies' ledger checkpoints (C2SP tlog-witness).
+    #[command(subcommand)]
+    Witness(witness::Cmd),
 }
 
 /// Runs the command.
@@ -111,5 +115,6 @@ pub(crate) fn exec(cli: Cli) -> Result<(), CliError> {
         Command::Election(c) => election::exec(c),
         Command::Demo(a) => demo::exec(a),
         Command::Serve(a) => serve::exec(a),
+        Command::Witness(c) => witness::exec(c),
     }
 }

@@ -43,9 +43,20 @@ pub(crate) struct Args {
     /// when listening on 0.0.0.0).
     #[arg(long, value_name = "URL", requires = "node")]
     advertise: Option<String>,
+    /// A witness to send each new checkpoint to, as URL,VKEY (its address
+    /// and the witness key `zkgov witness serve` prints); its cosignatures
+    /// are served with the checkpoints and in receipts. Repeat for several.
+    #[arg(long = "witness", value_name = "URL,VKEY")]
+    witnesses: Vec<String>,
 }
 
 pub(crate) fn exec(a: Args) -> Result<(), CliError> {
+    let witnesses = a
+        .witnesses
+        .iter()
+        .map(|w| zkgov_ledger::ledger::WitnessEndpoint::parse(w))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let authorities = match &a.genesis {
         Some(path) => GenesisFile::from_json(&read(path)?)?.authorities,
         None => Vec::new(),
@@ -87,6 +98,9 @@ pub(crate) fn exec(a: Args) -> Result<(), CliError> {
             ))
         }
     };
+    if !witnesses.is_empty() {
+        ledger.start_witnessing(witnesses, std::time::Duration::from_millis(100))?;
+    }
     eprintln!(
         "zkgov ledger serving http://{local} ({} entries on {}, origin {}{}); log key {}",
         ledger.size(),
