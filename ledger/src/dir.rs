@@ -77,6 +77,18 @@ pub fn create_log_key(path: &Path) -> Result<SigningKey, LedgerError> {
     Ok(key)
 }
 
+/// The Ed25519 key in `dir/file` (the log-key file format), made (from the
+/// OS RNG, mode 0600) with the directory if missing: a log's key before its
+/// first node starts (`zkgov ledger key`), a witness's key.
+pub fn key_in(dir: &Path, file: &str) -> Result<SigningKey, LedgerError> {
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let path = dir.join(file);
+    match path.exists() {
+        true => read_log_key(&path),
+        false => create_log_key(&path),
+    }
+}
+
 /// The system clock in Unix seconds.
 pub fn system_clock() -> Arc<dyn Fn() -> u64 + Send + Sync> {
     Arc::new(|| {

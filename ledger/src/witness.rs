@@ -50,9 +50,20 @@ use zkgov_tlog::{
 };
 
 use crate::{
-    dir::{create_log_key, read_log_key, system_clock},
+    dir::{key_in, system_clock},
     LedgerError,
 };
+
+/// The witness's key file in its data directory.
+pub const KEY_FILE: &str = "witness-key.json";
+
+/// The cosignature verifier key of the witness named `name` whose data
+/// directory is `dir` (its key made if missing): what logs and agencies
+/// configure.
+pub fn witness_key(dir: &Path, name: &str) -> Result<CosignatureVerifier, LedgerError> {
+    CosignatureVerifier::new(name, key_in(dir, KEY_FILE)?.verifying_key())
+        .map_err(|e| LedgerError::Config(format!("witness name {name:?}: {e}")))
+}
 
 /// A witness: its name and key, the logs it follows and its state.
 pub struct Witness {
@@ -115,11 +126,7 @@ impl Witness {
                 dir.display()
             )));
         }
-        let key_path = dir.join("witness-key.json");
-        let key = match key_path.exists() {
-            true => read_log_key(&key_path)?,
-            false => create_log_key(&key_path)?,
-        };
+        let key = key_in(dir, KEY_FILE)?;
         let db = Connection::open(dir.join("witness.db"))?;
         Self::new(name, key, logs, db, Some(lock))
     }

@@ -18,7 +18,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use common::{p, BIN};
+use common::{ok_stdout, p, zkgov, BIN};
 
 #[path = "../../ledger/tests/pg/mod.rs"]
 mod pg;
@@ -72,12 +72,17 @@ impl Node {
     }
 
     fn start(&mut self, database: &str, genesis: &Path) {
+        let extra = ["--origin", fixtures::ORIGIN, "--genesis", p(genesis)].map(String::from);
+        self.start_with(database, &extra);
+    }
+
+    fn start_with(&mut self, database: &str, extra: &[String]) {
         let mut child = Command::new(BIN)
             .args(["ledger", "serve", "--addr"])
             .arg(format!("127.0.0.1:{}", self.port))
             .args(["--data-dir", p(&self.dir), "--database", database])
-            .args(["--node", &self.name, "--origin", fixtures::ORIGIN])
-            .args(["--genesis", p(genesis)])
+            .args(["--node", &self.name])
+            .args(extra)
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
@@ -434,4 +439,146 @@ fn three_nodes_keep_every_acknowledged_entry_when_the_sequencer_is_killed() {
         }
     }
     assert!(proofs_in_log >= accepted);
+}
+
+/// A witness process; killed when dropped.
+struct WitnessProcess(Child, String);
+
+impl Drop for WitnessProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn three_nodes_and_two_witnesses_as_the_readme_starts_them() {
+    let Some(db) = pg::test_db("cluster_witnesses") else {
+        return;
+    };
+    db.client()
+        .batch_execute(&format!("CREATE SCHEMA {}", db.schema))
+        .unwrap();
+    let database = db.url_with_schema();
+    let tmp = tempfile::tempdir().unwrap();
+    let origin = "gov.test/ledger";
+    let dir = |n: &str| tmp.path().join(n);
+    // The log's key first, copied to every node.
+    let log = ok_stdout(&[
+        "ledger",
+        "key",
+        "--data-dir",
+        p(&dir("n1")),
+        "--origin",
+        origin,
+    ]);
+    let log = log.trim().to_owned();
+    assert!(log.starts_with("gov.test/ledger+"), "{log}");
+    for n in ["n2", "n3"] {
+        std::fs::create_dir_all(dir(n)).unwrap();
+        std::fs::copy(dir("n1").join("log-key.json"), dir(n).join("log-key.json")).unwrap();
+    }
+    // Two witnesses, run by other agencies, following this log.
+    let mut witnesses = Vec::new();
+    let mut flags = Vec::new();
+    for i in 1..=2 {
+        let (d, name) = (dir(&format!("w{i}")), format!("witness.test/w{i}"));
+        let key = ok_stdout(&["witness", "key", "--data-dir", p(&d), "--name", &name]);
+        let key = key.trim().to_owned();
+        let mut child = Command::new(BIN)
+            .args([
+                "witness",
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--data-dir",
+                p(&d),
+            ])
+            .args(["--name", &name, "--log", &log])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stderr.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("{line}"))
+            .to_owned();
+        assert!(line.trim_end().ends_with(&key), "{line}");
+        flags.extend(["--witness".to_owned(), format!("{url},{key}")]);
+        witnesses.push(WitnessProcess(child, key));
+    }
+    let mut extra = vec!["--origin".to_owned(), origin.to_owned()];
+    extra.extend(flags);
+    let mut nodes: Vec<Node> = (1..=3)
+        .map(|i| Node {
+            child: None,
+            name: format!("n{i}"),
+            port: free_port(),
+            dir: dir(&format!("n{i}")),
+        })
+        .collect();
+    for n in &mut nodes {
+        n.start_with(&database, &extra);
+    }
+    // Every node soon serves the genesis checkpoint cosigned by both.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    for n in &nodes {
+        loop {
+            let cosigned = LedgerClient::Http(n.url()).cosigned_checkpoint().unwrap();
+            if cosigned
+                .is_some_and(|c| c.contains("witness.test/w1") && c.contains("witness.test/w2"))
+            {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} serves no cosigned checkpoint",
+                n.name
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    let receipt = ureq::get(&format!("{}/v1/receipts/0", nodes[2].url()))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let path = tmp.path().join("receipt.json");
+    std::fs::write(&path, receipt).unwrap();
+    let (w1, w2) = (witnesses[0].1.clone(), witnesses[1].1.clone());
+    let verify = |extra: &[&str]| {
+        let mut a = vec![
+            "receipt",
+            "verify",
+            "--receipt",
+            p(&path),
+            "--log-key",
+            &log,
+        ];
+        a.extend_from_slice(extra);
+        zkgov(&a).status.code()
+    };
+    assert_eq!(verify(&["--witness", &w1, "--witness", &w2]), Some(0));
+    // A witness that never cosigned does not make up a quorum of two.
+    let other = ok_stdout(&[
+        "witness",
+        "key",
+        "--data-dir",
+        p(&dir("w3")),
+        "--name",
+        "witness.test/w3",
+    ]);
+    assert_eq!(
+        verify(&["--witness", &w1, "--witness", other.trim()]),
+        Some(1)
+    );
+    assert_eq!(
+        verify(&["--witness", &w1, "--witness", other.trim(), "--quorum", "1"]),
+        Some(0)
+    );
+    assert_eq!(verify(&["--witness", "not-a-key"]), Some(2));
 }

@@ -4,6 +4,7 @@ mod audit;
 mod demo_authorities;
 mod export;
 mod genesis;
+mod key;
 mod publish_root;
 mod register_agency;
 mod register_key;
@@ -21,6 +22,8 @@ use crate::exit::CliError;
 pub(crate) enum Cmd {
     /// Serve the ledger's HTTP API until interrupted.
     Serve(serve::Args),
+    /// Print the log's key (note verifier vkey), making it if missing: for witnesses and a cluster's nodes.
+    Key(key::Args),
     /// Write or extend a genesis file naming authorities and their roles (for `ledger serve --genesis`).
     Genesis(genesis::Args),
     /// Admin: register a further authority's key on a served ledger.
@@ -44,6 +47,7 @@ pub(crate) fn exec(c: Cmd) -> Result<(), CliError> {
     match c {
         Cmd::Serve(a) => serve::exec(a),
         Cmd::Genesis(a) => genesis::exec(a),
+        Cmd::Key(a) => key::exec(a),
         Cmd::RegisterKey(a) => register_key::exec(a),
         Cmd::RegisterVk(a) => register_vk::exec(a),
         Cmd::RegisterAgency(a) => register_agency::exec(a),
