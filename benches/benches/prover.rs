@@ -10,15 +10,19 @@
 //!   snarkjs fixture, with and without the final verification. With
 //!   `ZKGOV_BENCH_ZKEY=DIR/NAME` (a `NAME.zkey` and `NAME.wtns` made by
 //!   `interop/make-zkey-fixture.sh`) the same on that key.
+//! - `msm-record-depth-20`: one query of that key (the A query's 5,300
+//!   bases in G1, the B query's in G2) with the same witness: `ark-ec`'s
+//!   `VariableBaseMSM`, `zkgov_groth16::msm::msm` (batch-affine buckets)
+//!   and `msm::FixedBases` (window tables); and building all five tables.
 //! - `batch-verify-1000`: 1,000 proofs for one key checked one by one and as
 //!   one batch.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::hint::black_box;
 
-use ark_bn254::{Bn254, Fr};
-use ark_ec::CurveGroup;
-use ark_ff::{Field, UniformRand};
+use ark_bn254::{Bn254, Fr, G1Projective, G2Projective};
+use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_ff::{Field, PrimeField, UniformRand};
 use ark_groth16::Groth16;
 use ark_relations::gr1cs::{
     ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisMode, R1CS_PREDICATE_LABEL,
@@ -28,7 +32,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use zkgov_benches::record_fixture;
 use zkgov_circuits::record::RecordMembershipCircuit;
-use zkgov_groth16::{read_wtns, CircomProver, MatrixProver, Zkey};
+use zkgov_groth16::{msm, read_wtns, CircomProver, MatrixProver, Zkey, DEFAULT_TABLE_BUDGET};
 use zkgov_verifier::Proof;
 
 fn bench_core(c: &mut Criterion) {
@@ -84,6 +88,42 @@ fn bench_core(c: &mut Criterion) {
     g.bench_function("zkgov-matrix-prover", |b| {
         b.iter(|| ours.prove(black_box(&full), r, s).unwrap())
     });
+    let tabled = ours.clone().with_tables(DEFAULT_TABLE_BUDGET);
+    eprintln!("window tables: {} bytes", tabled.table_bytes());
+    g.bench_function("zkgov-matrix-prover-tables", |b| {
+        b.iter(|| tabled.prove(black_box(&full), r, s).unwrap())
+    });
+    g.finish();
+
+    // One query alone: the A query's 5,300 bases and the witness.
+    let bases = &f.pk.a_query;
+    let scalars: Vec<_> = full.iter().map(|x| x.into_bigint()).collect();
+    let b2 = &f.pk.b_g2_query;
+    let mut g = c.benchmark_group("msm-record-depth-20");
+    g.sample_size(10);
+    g.bench_function("g1-ark-variable-base", |b| {
+        b.iter(|| G1Projective::msm_bigint(bases, black_box(&scalars)))
+    });
+    g.bench_function("g1-zkgov-batch-affine", |b| {
+        b.iter(|| msm::msm(bases, black_box(&scalars)))
+    });
+    let t1 = msm::FixedBases::new(bases, usize::MAX).unwrap();
+    g.bench_function("g1-zkgov-fixed-base-tables", |b| {
+        b.iter(|| t1.msm(black_box(&scalars)))
+    });
+    g.bench_function("g2-ark-variable-base", |b| {
+        b.iter(|| G2Projective::msm_bigint(b2, black_box(&scalars)))
+    });
+    g.bench_function("g2-zkgov-batch-affine", |b| {
+        b.iter(|| msm::msm(b2, black_box(&scalars)))
+    });
+    let t2 = msm::FixedBases::new(b2, usize::MAX).unwrap();
+    g.bench_function("g2-zkgov-fixed-base-tables", |b| {
+        b.iter(|| t2.msm(black_box(&scalars)))
+    });
+    g.bench_function("build-all-tables", |b| {
+        b.iter(|| ours.clone().with_tables(DEFAULT_TABLE_BUDGET).table_bytes())
+    });
     g.finish();
 }
 
@@ -101,6 +141,14 @@ fn bench_zkey_at(c: &mut Criterion, name: &str, zkey: &[u8], wtns: &[u8]) {
     });
     g.bench_function("zkgov-prove-and-verify", |b| {
         b.iter(|| p.prove_with(black_box(&w), r, s).unwrap())
+    });
+    let tabled = p.clone().with_tables(DEFAULT_TABLE_BUDGET);
+    g.bench_function("zkgov-prove-unchecked-tables", |b| {
+        b.iter(|| {
+            tabled
+                .prove_without_self_check(black_box(&w), r, s)
+                .unwrap()
+        })
     });
     g.finish();
 }

@@ -84,6 +84,7 @@ impl Harness {
                     .and_then(|s| s.parse().ok())
                     .unwrap_or(0),
                 queue: workers,
+                table_budget: 0,
                 max_wait: Duration::from_secs(30),
                 limits: Limits {
                     max_body: 4 << 20,

@@ -7,6 +7,7 @@
 //! | snarkjs proving keys and circom witnesses, read with bounded, validated parsing | [`Zkey`], [`read_wtns`] |
 //! | a prover for a snarkjs key (circom's QAP reduction, H on the odd coset) | [`CircomProver`] |
 //! | a prover for an `ark-groth16` key and its constraint matrices (libsnark reduction, same proofs as `ark-groth16`) | [`MatrixProver`] |
+//! | multi-scalar multiplication with batch-affine buckets, and window tables for fixed bases | [`msm::msm`], [`msm::FixedBases`] |
 //! | errors | [`Groth16Error`], [`ErrorKind`], [`FileKind`] |
 //!
 //! Both provers build their per-key context once (key points, sparse rows,
@@ -15,12 +16,13 @@
 
 mod binfile;
 mod error;
+pub mod msm;
 mod prover;
 mod qap;
 mod wtns;
 mod zkey;
 
 pub use error::{ErrorKind, FileKind, Groth16Error};
-pub use prover::{CircomProver, MatrixProver};
+pub use prover::{CircomProver, MatrixProver, DEFAULT_TABLE_BUDGET};
 pub use wtns::read_wtns;
 pub use zkey::Zkey;

@@ -13,8 +13,8 @@
 //! exactly as `ark-groth16` and snarkjs assemble it, so the same key,
 //! witness, `r` and `s` give the same proof bytes as `ark-groth16`.
 
-use ark_bn254::{Bn254, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
-use ark_ec::{CurveGroup, VariableBaseMSM};
+use ark_bn254::{g1, g2, Bn254, Fr, G1Affine, G1Projective, G2Affine};
+use ark_ec::CurveGroup;
 use ark_ff::{One, PrimeField, UniformRand, Zero};
 use ark_groth16::ProvingKey;
 use ark_relations::gr1cs::Matrix;
@@ -22,6 +22,7 @@ use rand::{CryptoRng, RngCore};
 use rayon::prelude::*;
 use zkgov_verifier::{Proof, ValidatedVerifyingKey};
 
+use crate::msm::{msm, FixedBases};
 use crate::qap::{circom_h, libsnark_h, CosetDomain, Rows};
 use crate::{Groth16Error, Zkey};
 
@@ -46,36 +47,125 @@ struct KeyView<'k> {
 
 type BigInt = <Fr as PrimeField>::BigInt;
 
-/// `ark-ec`'s MSM, which already drops zero scalars and gives scalars of
-/// at most 1, 8, 16, 32 and 64 bits (and their negatives) their own cheaper
-/// passes: witnesses of Poseidon-heavy circuits are mostly such values.
-fn msm_g1(bases: &[G1Affine], scalars: &[BigInt]) -> G1Projective {
-    let n = bases.len().min(scalars.len());
-    G1Projective::msm_bigint(&bases[..n], &scalars[..n])
+/// A table budget for a long-lived prover: 128 MiB per key, which holds
+/// tables for every query of a depth-20 record key (11,700 wires).
+pub const DEFAULT_TABLE_BUDGET: usize = 128 << 20;
+
+/// Window tables for a key's five bases (see [`crate::msm`]); a query
+/// whose table did not fit the budget has none and runs without.
+#[derive(Clone, Debug, Default)]
+struct KeyTables {
+    a: Option<FixedBases<g1::Config>>,
+    b1: Option<FixedBases<g1::Config>>,
+    b2: Option<FixedBases<g2::Config>>,
+    l: Option<FixedBases<g1::Config>>,
+    h: Option<FixedBases<g1::Config>>,
+}
+
+impl KeyTables {
+    /// Tables for `view`'s queries within `budget` bytes: the largest
+    /// queries first, as many as fit with their smallest worthwhile table;
+    /// then the budget shared among those in proportion to those sizes, so
+    /// each gets its best window that fits.
+    fn new(view: &KeyView<'_>, budget: usize) -> Self {
+        let mins = [
+            FixedBases::<g1::Config>::min_bytes(view.a.len()),
+            FixedBases::<g1::Config>::min_bytes(view.b1.len()),
+            FixedBases::<g2::Config>::min_bytes(view.b2.len()),
+            FixedBases::<g1::Config>::min_bytes(view.l.len()),
+            FixedBases::<g1::Config>::min_bytes(view.h.len()),
+        ];
+        let mut order: Vec<usize> = (0..5).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(mins[i].unwrap_or(0)));
+        let mut chosen = [0usize; 5];
+        let mut used = 0usize;
+        for i in order {
+            if let Some(m) = mins[i] {
+                if m > 0 && used.saturating_add(m) <= budget {
+                    chosen[i] = m;
+                    used += m;
+                }
+            }
+        }
+        let share = |i: usize| -> usize {
+            if chosen[i] == 0 {
+                return 0;
+            }
+            // budget * chosen / used without overflow; at least chosen.
+            ((budget as u128 * chosen[i] as u128) / used.max(1) as u128)
+                .try_into()
+                .unwrap_or(usize::MAX)
+        };
+        let ((a, b1), (b2, (l, h))) = rayon::join(
+            || {
+                rayon::join(
+                    || FixedBases::new(view.a, share(0)),
+                    || FixedBases::new(view.b1, share(1)),
+                )
+            },
+            || {
+                rayon::join(
+                    || FixedBases::new(view.b2, share(2)),
+                    || {
+                        rayon::join(
+                            || FixedBases::new(view.l, share(3)),
+                            || FixedBases::new(view.h, share(4)),
+                        )
+                    },
+                )
+            },
+        );
+        KeyTables { a, b1, b2, l, h }
+    }
+
+    fn size_bytes(&self) -> usize {
+        self.a.as_ref().map_or(0, FixedBases::size_bytes)
+            + self.b1.as_ref().map_or(0, FixedBases::size_bytes)
+            + self.b2.as_ref().map_or(0, FixedBases::size_bytes)
+            + self.l.as_ref().map_or(0, FixedBases::size_bytes)
+            + self.h.as_ref().map_or(0, FixedBases::size_bytes)
+    }
+}
+
+/// `sum_i scalars[i] bases[i]`, with the table when there is one.
+fn msm_with<P: ark_ec::short_weierstrass::SWCurveConfig<ScalarField = Fr>>(
+    table: Option<&FixedBases<P>>,
+    bases: &[ark_ec::short_weierstrass::Affine<P>],
+    scalars: &[BigInt],
+) -> ark_ec::short_weierstrass::Projective<P> {
+    match table {
+        Some(t) => t.msm(scalars),
+        None => msm(bases, scalars),
+    }
 }
 
 impl KeyView<'_> {
-    fn assemble(&self, w: &[Fr], h: &[Fr], r: Fr, s: Fr) -> Proof {
+    fn assemble(&self, t: &KeyTables, w: &[Fr], h: &[Fr], r: Fr, s: Fr) -> Proof {
         let wb: Vec<BigInt> = w.par_iter().map(|x| x.into_bigint()).collect();
         let hb: Vec<BigInt> = h.par_iter().map(|x| x.into_bigint()).collect();
         let private = &wb[self.num_instance..];
         let ((a, b1), (b2, (l, hh))) = rayon::join(
             || {
                 rayon::join(
-                    || msm_g1(self.a, &wb),
+                    || msm_with(t.a.as_ref(), self.a, &wb),
                     || {
                         if r.is_zero() {
                             G1Projective::zero()
                         } else {
-                            msm_g1(self.b1, &wb)
+                            msm_with(t.b1.as_ref(), self.b1, &wb)
                         }
                     },
                 )
             },
             || {
                 rayon::join(
-                    || G2Projective::msm_bigint(self.b2, &wb),
-                    || rayon::join(|| msm_g1(self.l, private), || msm_g1(self.h, &hb)),
+                    || msm_with(t.b2.as_ref(), self.b2, &wb),
+                    || {
+                        rayon::join(
+                            || msm_with(t.l.as_ref(), self.l, private),
+                            || msm_with(t.h.as_ref(), self.h, &hb),
+                        )
+                    },
                 )
             },
         );
@@ -108,6 +198,7 @@ pub struct CircomProver {
     domain: CosetDomain,
     a_rows: Rows,
     b_rows: Rows,
+    tables: KeyTables,
 }
 
 impl CircomProver {
@@ -133,7 +224,21 @@ impl CircomProver {
             domain,
             a_rows,
             b_rows,
+            tables: KeyTables::default(),
         })
+    }
+
+    /// Precomputes window tables for the key's bases within `budget`
+    /// bytes (see [`MatrixProver::with_tables`]).
+    #[must_use]
+    pub fn with_tables(mut self, budget: usize) -> Self {
+        self.tables = KeyTables::new(&self.view(), budget);
+        self
+    }
+
+    /// Bytes the window tables take.
+    pub fn table_bytes(&self) -> usize {
+        self.tables.size_bytes()
     }
 
     fn view(&self) -> KeyView<'_> {
@@ -213,7 +318,7 @@ impl CircomProver {
     ) -> Result<Proof, Groth16Error> {
         self.check_witness(witness)?;
         let h = circom_h(&self.domain, &self.a_rows, &self.b_rows, witness);
-        Ok(self.view().assemble(witness, &h, r, s))
+        Ok(self.view().assemble(&self.tables, witness, &h, r, s))
     }
 }
 
@@ -227,6 +332,7 @@ pub struct MatrixProver {
     rows: [Rows; 3],
     num_inputs: usize,
     domain: CosetDomain,
+    tables: KeyTables,
 }
 
 impl MatrixProver {
@@ -291,7 +397,28 @@ impl MatrixProver {
             rows,
             num_inputs,
             domain,
+            tables: KeyTables::default(),
         })
+    }
+
+    /// Precomputes, for each of the key's queries, the multiples
+    /// `2^(c j) P_i` of its bases for every window `j`, so that each
+    /// proof's multi-scalar multiplications need no doublings and one set
+    /// of buckets per query ([`DEFAULT_TABLE_BUDGET`] is a fair size). The
+    /// tables take at most `budget` bytes, shared among the queries in
+    /// proportion to their sizes; a query whose table does not fit its
+    /// share runs without. Building them costs about as much as a few
+    /// proofs, so it pays for a long-lived prover (the service), not for
+    /// one proof.
+    #[must_use]
+    pub fn with_tables(mut self, budget: usize) -> Self {
+        self.tables = KeyTables::new(&self.view(), budget);
+        self
+    }
+
+    /// Bytes the window tables take.
+    pub fn table_bytes(&self) -> usize {
+        self.tables.size_bytes()
     }
 
     /// The proving key.
@@ -328,6 +455,6 @@ impl MatrixProver {
             )));
         }
         let h = libsnark_h(&self.domain, &self.rows, self.num_inputs, w);
-        Ok(self.view().assemble(w, &h, r, s))
+        Ok(self.view().assemble(&self.tables, w, &h, r, s))
     }
 }

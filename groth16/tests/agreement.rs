@@ -154,6 +154,13 @@ fn agree(c: &RandomCircuit, seed: u64) {
         c.shape,
         c.values
     );
+    // With window tables, full or squeezed by a budget that leaves some
+    // queries without, the proof is the same.
+    for budget in [usize::MAX, 20_000] {
+        let tabled = ours.clone().with_tables(budget);
+        assert!(tabled.table_bytes() <= budget);
+        assert_eq!(tabled.prove(&full, r, s).unwrap(), proof, "budget {budget}");
+    }
     let vk = zkgov_vk(&p.pk).validate(p.num_inputs - 1).unwrap();
     vk.verify(&proof, &full[1..p.num_inputs]).unwrap();
 }

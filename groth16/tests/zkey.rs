@@ -34,8 +34,15 @@ fn fixture_proves_and_verifies() {
     let mut rng = ChaCha20Rng::seed_from_u64(1);
     let proof = p.prove(&w, &mut rng).unwrap();
     vk.verify(&proof, &public).unwrap();
-    // Deterministic in (r, s); no blinding still verifies.
+    // Deterministic in (r, s); no blinding still verifies; window tables
+    // give the same proof.
     let (r, s) = (Fr::from(7u64), Fr::from(9u64));
+    let tabled = p.clone().with_tables(zkgov_groth16::DEFAULT_TABLE_BUDGET);
+    assert!(tabled.table_bytes() > 0);
+    assert_eq!(
+        tabled.prove_with(&w, r, s).unwrap(),
+        p.prove_with(&w, r, s).unwrap()
+    );
     assert_eq!(
         p.prove_with(&w, r, s).unwrap(),
         p.prove_with(&w, r, s).unwrap()

@@ -67,6 +67,17 @@ impl PreparedProver {
         Ok(PreparedProver { core, num_inputs })
     }
 
+    /// Precomputes window tables for the key's bases within `budget`
+    /// bytes (`zkgov_groth16::DEFAULT_TABLE_BUDGET` is a fair size), for a
+    /// prover that makes many proofs: see `MatrixProver::with_tables`.
+    #[must_use]
+    pub fn with_tables(self, budget: usize) -> Self {
+        PreparedProver {
+            core: self.core.with_tables(budget),
+            num_inputs: self.num_inputs,
+        }
+    }
+
     /// The proving key.
     pub fn proving_key(&self) -> &ProvingKey<Bn254> {
         self.core.proving_key()

@@ -62,6 +62,9 @@ pub struct ServiceConfig {
     pub threads_per_proof: usize,
     /// Admitted requests that may wait for a thread.
     pub queue: usize,
+    /// Bytes of precomputed window tables per key (0: none; see
+    /// `zkgov_groth16::MatrixProver::with_tables`).
+    pub table_budget: usize,
     /// Longest wait in the queue; a request that waited longer is refused
     /// without being started.
     pub max_wait: Duration,
@@ -101,7 +104,7 @@ pub struct Service {
 /// Loads every key the manifest of `dir` lists, each checked against the
 /// manifest (sizes, digests, the verifying key a proving key embeds), and
 /// prepares its constraint matrices.
-fn load_keys(dir: &Path) -> Result<Vec<LoadedKey>, ProverError> {
+fn load_keys(dir: &Path, table_budget: usize) -> Result<Vec<LoadedKey>, ProverError> {
     let kd = KeyDir::new(dir);
     let manifest = kd.manifest()?;
     if manifest.keys.is_empty() {
@@ -118,6 +121,11 @@ fn load_keys(dir: &Path) -> Result<Vec<LoadedKey>, ProverError> {
             statement,
             entry.depth,
         )?;
+        let prover = if table_budget > 0 {
+            prover.with_tables(table_budget)
+        } else {
+            prover
+        };
         keys.push(LoadedKey {
             statement,
             depth: entry.depth,
@@ -133,7 +141,7 @@ impl Service {
     /// 20), starts the proving threads, and reaches the ledger lazily: an
     /// unreachable ledger makes the service not ready, not dead.
     pub fn start(config: ServiceConfig, ledger: LedgerClient) -> Result<Self, ProverError> {
-        let keys = load_keys(&config.keys)?;
+        let keys = load_keys(&config.keys, config.table_budget)?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let width = match config.threads_per_proof {
             0 => (cores / config.workers.max(1)).max(1),
