@@ -1442,3 +1442,21 @@ fn settings_come_from_flags_then_environment_then_the_file() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("serve.toml"), "{}", text(&o));
 }
+
+/// `--table-mib`: the keys' bases get window tables at start, and the
+/// proofs made with them verify offline like any other.
+#[test]
+fn window_tables_give_proofs_that_verify() {
+    let (tmp, auth, genesis) = authorities();
+    let data = tmp.path().join("serve");
+    let svc = serve(&data, &genesis, None, &["--table-mib", "128"]);
+    let url = svc.url.clone();
+    let w = World::populate(tmp.path(), &auth, &format!("{url}/ledger"));
+    let a = post(
+        &url,
+        "/v1/prove/record",
+        &w.record_body(5, &w.request("record", "benefits", "600")),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    check_offline(&w, &a);
+}
