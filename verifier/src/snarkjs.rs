@@ -59,8 +59,14 @@ pub(crate) struct ProofJson {
     pub pi_c: G1Json,
     /// `"groth16"`.
     pub protocol: String,
-    /// `"bn128"`.
+    /// `"bn128"`; rapidsnark's `prover` leaves it out (the key names the
+    /// curve), so a missing one means bn128.
+    #[serde(default = "bn128")]
     pub curve: String,
+}
+
+fn bn128() -> String {
+    "bn128".into()
 }
 
 fn fq(s: &str, what: &str) -> Result<Fq, VerifyError> {

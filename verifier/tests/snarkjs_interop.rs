@@ -148,6 +148,18 @@ fn malformed_keys_are_refused() {
     }
 }
 
+/// rapidsnark's `prover` writes no `curve` member: such a proof is read as
+/// bn128; any other curve is refused.
+#[test]
+fn a_proof_without_a_curve_is_bn128_as_rapidsnark_writes_it() {
+    let rapidsnark = edit(PROOF, |v| {
+        v.as_object_mut().unwrap().remove("curve");
+    });
+    check(VK, &rapidsnark, PUBLIC).unwrap();
+    let other = edit(PROOF, |v| v["curve"] = "bls12381".into());
+    assert_eq!(read_proof(&other).unwrap_err().kind(), ErrorKind::Malformed);
+}
+
 #[test]
 fn malformed_proofs_and_public_inputs_are_refused() {
     for (what, json) in [
