@@ -45,7 +45,9 @@ fn a_node_that_lost_the_lease_cannot_append() {
     let Some(db) = pg::test_db("cluster_fence") else {
         return;
     };
-    let ttl = Duration::from_millis(300);
+    // Leases long enough that a stalled CI machine does not lose them;
+    // "a" lets its own lapse by renewing it briefly.
+    let (ttl, short) = (Duration::from_secs(10), Duration::from_millis(200));
     let (mut a, mut b) = (db.open(), db.open());
     let (la, lb) = (a.lease(), b.lease());
     assert_eq!(la.try_acquire("a", "http://a", ttl).unwrap(), Some(1));
@@ -63,7 +65,8 @@ fn a_node_that_lost_the_lease_cannot_append() {
     );
     a.append(&[entry(0)], &cp(1)).unwrap();
     // "a" pauses past its lease; "b" takes over with the next epoch.
-    std::thread::sleep(ttl + Duration::from_millis(100));
+    assert!(la.renew("a", 1, short).unwrap());
+    std::thread::sleep(short + Duration::from_millis(200));
     assert!(!lb.holder().unwrap().unwrap().live);
     assert_eq!(lb.try_acquire("b", "http://b", ttl).unwrap(), Some(2));
     // "a" wakes up: its append is refused, and nothing of it written.
@@ -80,13 +83,15 @@ fn a_node_that_lost_the_lease_cannot_append() {
 
 fn node(db: &pg::TestDb, name: &str, clock: &Arc<AtomicU64>) -> Ledger {
     let mut c = ClusterConfig::new(name, &format!("http://{name}.test"));
-    c.lease_ttl = Duration::from_millis(600);
+    // Long enough for a stalled CI machine; takeovers here follow a
+    // release, which frees the lease at once.
+    c.lease_ttl = Duration::from_secs(5);
     c.poll = Duration::from_millis(20);
     Ledger::open_cluster(db.open(), config(&keys(), None, clock), c).unwrap()
 }
 
 fn until(what: &str, f: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + Duration::from_secs(20);
     while !f() {
         assert!(Instant::now() < deadline, "timed out waiting: {what}");
         std::thread::sleep(Duration::from_millis(10));
