@@ -68,7 +68,23 @@ fn rounds(database: Option<&str>) {
                 }
             }
         });
-        // Let it start and append for a random while, then SIGKILL.
+        // Wait until it has opened the log and acknowledged an append (a
+        // child killed while creating the log would leave no genesis, and
+        // the reopen below would make one of its own), then let it append
+        // for a random while and SIGKILL it.
+        let mut early = Vec::new();
+        let started = Instant::now();
+        loop {
+            let line = rx
+                .recv_timeout(Duration::from_secs(120))
+                .unwrap_or_else(|_| panic!("round {round}: no acknowledgement in 120 s"));
+            let ack = line.starts_with("ACK ");
+            early.push(line);
+            if ack {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(120));
+        }
         let wait = Duration::from_millis(rng.gen_range(300..1500));
         let t = Instant::now();
         while t.elapsed() < wait {
@@ -79,7 +95,7 @@ fn rounds(database: Option<&str>) {
         reader.join().unwrap();
         let mut acks = 0;
         let mut checkpoints = Vec::new();
-        for line in rx.try_iter() {
+        for line in early.into_iter().chain(rx.try_iter()) {
             let parts: Vec<&str> = line.split(' ').collect();
             match parts.as_slice() {
                 ["ACK", i] => {
