@@ -232,6 +232,7 @@ impl<P: SWCurveConfig> Buckets<P> {
                     let l = (q.y - p.y) * inv_d;
                     let x3 = l.square() - p.x - q.x;
                     let y3 = l * (p.x - x3) - p.y;
+                    // ok: the chord through two curve points meets the curve again.
                     self.aff[k] = Affine::new_unchecked(x3, y3);
                     self.busy[k] = false;
                 }
@@ -532,7 +533,7 @@ mod tests {
         kinds: &[u8],
         repeat: bool,
     ) -> (Vec<G::Affine>, Vec<Fr>) {
-        let mut rng = ChaCha20Rng::seed_from_u64(seed);
+        let mut rng = ChaCha20Rng::seed_from_u64(seed); // ok: test inputs
         let mut bases: Vec<G> = (0..n).map(|_| G::rand(&mut rng)).collect();
         if repeat && n > 3 {
             // Equal and opposite bases: the doubling and infinity cases.
@@ -605,7 +606,7 @@ mod tests {
     /// scalar back, for every window width.
     #[test]
     fn signed_digits_recompose() {
-        let mut rng = ChaCha20Rng::seed_from_u64(3);
+        let mut rng = ChaCha20Rng::seed_from_u64(3); // ok: test inputs
         for kind in 0..8u8 {
             let s = scalar(kind, &mut rng);
             for c in 2..=MAX_C {

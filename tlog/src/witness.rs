@@ -324,7 +324,7 @@ mod tests {
     const ORIGIN: &str = "zkgov.example/witnessed-log";
 
     fn seeded_key(seed: u64) -> SigningKey {
-        SigningKey::generate(&mut ChaCha20Rng::seed_from_u64(seed))
+        SigningKey::generate(&mut ChaCha20Rng::seed_from_u64(seed)) // ok: test keys
     }
 
     fn leaves(n: u64) -> Vec<Hash> {
@@ -458,6 +458,8 @@ mod tests {
             let e = AddCheckpointRequest::parse(body.as_bytes()).unwrap_err();
             assert_eq!(e.status(), 400, "{body:?}: {e}");
             assert!(matches!(e, WitnessRefusal::BadRequest(_)), "{body:?}: {e}");
+            // ok: the variant is matched above; the text says which of
+            // the malformations was found.
             assert!(
                 e.to_string().contains(why),
                 "{body:?}: {e} (expected {why:?})"
