@@ -35,22 +35,29 @@
 //!
 //! ## Variable and fixed bases
 //!
-//! [`msm`] runs every window over all bases (windows in parallel) and
-//! combines them by Horner's rule: `c` doublings between windows.
+//! [`msm`] (and [`msm_parts`], several base and scalar lists summed in one
+//! multiplication, which shares one set of bucket sums and allows a wider
+//! window) splits every scalar by GLV (see [`crate::glv`]) into two halves
+//! of at most 128 bits for `P` and `phi(P)`, runs every window over all
+//! bases (groups of windows in parallel) and combines them by Horner's
+//! rule: `c` doublings between windows. `phi(P)` costs one (G1) or two
+//! (G2) base-field multiplications, once per base and pass.
 //! [`FixedBases`] precomputes, once per key, `2^(c j) P_i` for every window
 //! `j`, within a memory budget: then one set of buckets takes every
 //! window's digit at once, and the per-window bucket sums and doublings
 //! disappear. The window `c` of each is chosen from the cost model above.
 //!
-//! GLV is not used: with fixed-base tables it halves the windows but
-//! doubles the bases, the same number of additions; without tables its
-//! gain is in the per-window bucket sums, which the table path removes.
+//! The tables do not use GLV: it would halve the windows but double the
+//! bases, the same number of additions and the same table size; GLV's gain
+//! is in the per-window bucket sums, which the table path does not have.
 
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, Field, One, PrimeField, Zero};
 use rayon::prelude::*;
 use std::collections::HashMap;
+
+use crate::glv::Endomorphism;
 
 /// The scalar field's integers.
 pub type BigInt<P> = <<P as ark_ec::CurveConfig>::ScalarField as PrimeField>::BigInt;
@@ -94,7 +101,7 @@ fn signed_digits<P: SWCurveConfig>(
     s: &BigInt<P>,
     c: usize,
     windows: usize,
-    mut f: impl FnMut(usize, i16),
+    f: impl FnMut(usize, i16),
 ) {
     let modulus = <P::ScalarField as PrimeField>::MODULUS;
     let mut neg_s = modulus;
@@ -106,7 +113,11 @@ fn signed_digits<P: SWCurveConfig>(
     } else {
         (s, false)
     };
-    let limbs = s.as_ref();
+    digits_of(s.as_ref(), negate, c, windows, f);
+}
+
+/// The signed digits of the integer `limbs` (negated if `negate`).
+fn digits_of(limbs: &[u64], negate: bool, c: usize, windows: usize, mut f: impl FnMut(usize, i16)) {
     let half = 1i32 << (c - 1);
     let mut carry = 0i32;
     for j in 0..windows {
@@ -305,43 +316,76 @@ fn signed<P: SWCurveConfig>(p: Affine<P>, d: i16) -> Affine<P> {
     }
 }
 
-/// The work (in field multiplications) of [`msm`] with windows of `c` bits.
-fn variable_cost_at(n: usize, bits: usize, c: usize) -> usize {
-    windows(bits, c) * (n * AFFINE_ADD + (1usize << c) * PROJ_ADD + c * 8)
+/// The bits of a GLV half (see [`crate::glv`]: below `2^127`).
+const HALF_BITS: usize = 128;
+
+/// The work (in field multiplications) of [`msm`] on `n` bases (`2n`
+/// halves) with windows of `c` bits.
+fn variable_cost_at(n: usize, c: usize) -> usize {
+    windows(HALF_BITS, c) * (2 * n * AFFINE_ADD + (1usize << c) * PROJ_ADD + c * 8)
 }
 
 /// The window for `n` bases without tables.
-fn variable_window(n: usize, bits: usize) -> usize {
+fn variable_window(n: usize) -> usize {
     (2..=MAX_C)
-        .min_by_key(|&c| variable_cost_at(n, bits, c))
+        .min_by_key(|&c| variable_cost_at(n, c))
         .unwrap_or(MAX_C)
 }
 
 /// The least work of [`msm`] on `n` bases.
-fn variable_cost(n: usize, bits: usize) -> usize {
-    variable_cost_at(n, bits, variable_window(n, bits))
+fn variable_cost(n: usize) -> usize {
+    variable_cost_at(n, variable_window(n))
 }
 
+/// Bases and their scalars, summed over the common length.
+pub type Part<'a, P> = (&'a [Affine<P>], &'a [BigInt<P>]);
+
 /// `sum_i scalars[i] bases[i]` over the common length, without tables.
-pub fn msm<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<P>]) -> Projective<P> {
-    let n = bases.len().min(scalars.len());
-    let (bases, scalars) = (&bases[..n], &scalars[..n]);
+pub fn msm<P: Endomorphism>(bases: &[Affine<P>], scalars: &[BigInt<P>]) -> Projective<P> {
+    msm_parts(&[(bases, scalars)])
+}
+
+/// The sum of every part's `sum_i scalars[i] bases[i]`, as one
+/// multiplication over all of their bases.
+pub fn msm_parts<P: Endomorphism>(parts: &[Part<'_, P>]) -> Projective<P> {
+    let parts: Vec<Part<'_, P>> = parts
+        .iter()
+        .map(|&(b, s)| {
+            let n = b.len().min(s.len());
+            (&b[..n], &s[..n])
+        })
+        .collect();
+    let n: usize = parts.iter().map(|p| p.0.len()).sum();
     if n == 0 {
         return Projective::zero();
     }
-    let bits = <P::ScalarField as PrimeField>::MODULUS_BIT_SIZE as usize;
-    let c = variable_window(n, bits);
-    let w = windows(bits, c);
-    // Base-major digits: digits[i * w + j].
-    let mut digits = vec![0i16; w * n];
-    for (s, row) in scalars.iter().zip(digits.chunks_mut(w)) {
-        signed_digits::<P>(s, c, w, |j, d| row[j] = d);
+    let c = variable_window(n);
+    let w = windows(HALF_BITS, c);
+    // Digits by base: digits[(i * 2 + half) * w + j], `half` 0 for P_i and
+    // 1 for phi(P_i), the halves' signs folded in.
+    let mut digits = vec![0i16; 2 * w * n];
+    let mut rest = &mut digits[..];
+    for (_, scalars) in &parts {
+        let (mine, tail) = rest.split_at_mut(2 * w * scalars.len());
+        rest = tail;
+        mine.par_chunks_mut(2 * w)
+            .zip(scalars.par_iter())
+            .for_each(|(row, s)| {
+                for ((negative, m), out) in P::split(s).into_iter().zip(row.chunks_mut(w)) {
+                    if m != 0 {
+                        let limbs = [m as u64, (m >> 64) as u64]; // low and high halves
+                        digits_of(&limbs, negative, c, w, |j, d| out[j] = d);
+                    }
+                }
+            });
     }
     // One set of buckets per thread for a group of windows: more buckets
     // per batch, fewer collisions, fewer inversions.
     let half = 1usize << (c - 1);
     let groups = rayon::current_num_threads().clamp(1, w);
     let per_group = w.div_ceil(groups);
+    let digits = &digits;
+    let parts = &parts;
     let sums: Vec<Projective<P>> = (0..w)
         .step_by(per_group)
         .collect::<Vec<_>>()
@@ -349,11 +393,22 @@ pub fn msm<P: SWCurveConfig>(bases: &[Affine<P>], scalars: &[BigInt<P>]) -> Proj
         .flat_map_iter(|j0| {
             let g = per_group.min(w - j0);
             let mut b = Buckets::<P>::new(g * half);
-            for (row, &p) in digits.chunks(w).zip(bases) {
-                for (jj, &d) in row[j0..j0 + g].iter().enumerate() {
-                    if d != 0 {
-                        b.add(jj * half + usize::from(d.unsigned_abs()) - 1, signed(p, d));
+            let bases = parts.iter().flat_map(|(bases, _)| bases.iter());
+            for (row, p) in digits.chunks(2 * w).zip(bases) {
+                if p.is_zero() {
+                    continue;
+                }
+                let (d1, d2) = row.split_at(w);
+                let mut add = |ds: &[i16], q: Affine<P>| {
+                    for (jj, &d) in ds[j0..j0 + g].iter().enumerate() {
+                        if d != 0 {
+                            b.add(jj * half + usize::from(d.unsigned_abs()) - 1, signed(q, d));
+                        }
                     }
+                };
+                add(d1, *p);
+                if d2[j0..j0 + g].iter().any(|&d| d != 0) {
+                    add(d2, P::endo(p));
                 }
             }
             b.weighted_sums(half)
@@ -388,7 +443,7 @@ impl<P: SWCurveConfig> Clone for FixedBases<P> {
     }
 }
 
-impl<P: SWCurveConfig> std::fmt::Debug for FixedBases<P> {
+impl<P: Endomorphism> std::fmt::Debug for FixedBases<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FixedBases")
             .field("c", &self.c)
@@ -398,7 +453,7 @@ impl<P: SWCurveConfig> std::fmt::Debug for FixedBases<P> {
     }
 }
 
-impl<P: SWCurveConfig> FixedBases<P> {
+impl<P: Endomorphism> FixedBases<P> {
     /// Bytes a table for `n` bases with windows of `c` bits takes.
     fn bytes(n: usize, c: usize) -> usize {
         let bits = <P::ScalarField as PrimeField>::MODULUS_BIT_SIZE as usize;
@@ -411,7 +466,7 @@ impl<P: SWCurveConfig> FixedBases<P> {
     fn worthwhile(n: usize) -> impl Iterator<Item = (usize, usize)> {
         let bits = <P::ScalarField as PrimeField>::MODULUS_BIT_SIZE as usize;
         let threads = rayon::current_num_threads().max(1);
-        let plain = variable_cost(n, bits);
+        let plain = variable_cost(n);
         (2..=MAX_C)
             .map(move |c| {
                 let cost = n * windows(bits, c) * AFFINE_ADD + threads * (1usize << c) * PROJ_ADD;
@@ -586,6 +641,25 @@ mod tests {
             let t = FixedBases::new(&bases, usize::MAX).unwrap();
             prop_assert_eq!(t.msm(&b), want);
         }
+    }
+
+    /// Several parts (one empty, one with more scalars than bases) sum as
+    /// one multiplication over their concatenation.
+    #[test]
+    fn parts_sum_as_their_concatenation() {
+        let (bases, scalars) = inputs::<G1Projective>(11, 900, &[0, 1, 2, 3, 6, 6, 6], true);
+        let b = bigints(&scalars);
+        let want = G1Projective::msm(&bases[..850], &scalars[..850]).unwrap();
+        let got = msm_parts(&[
+            (&bases[..300], &b[..300]),
+            (&bases[300..300], &b[300..300]),
+            (&bases[300..850], &b[300..]),
+        ]);
+        assert_eq!(got, want);
+        assert_eq!(
+            msm_parts::<ark_bn254::g1::Config>(&[]),
+            G1Projective::zero()
+        );
     }
 
     /// Many equal scalars land in one bucket: every addition after the

@@ -22,7 +22,8 @@ use rand::{CryptoRng, RngCore};
 use rayon::prelude::*;
 use zkgov_verifier::{Proof, ValidatedVerifyingKey};
 
-use crate::msm::{msm, FixedBases};
+use crate::glv::Endomorphism;
+use crate::msm::{msm, msm_parts, FixedBases, Part};
 use crate::qap::{circom_h, libsnark_h, CosetDomain, Rows};
 use crate::{Groth16Error, Zkey};
 
@@ -128,7 +129,7 @@ impl KeyTables {
 }
 
 /// `sum_i scalars[i] bases[i]`, with the table when there is one.
-fn msm_with<P: ark_ec::short_weierstrass::SWCurveConfig<ScalarField = Fr>>(
+fn msm_with<P: Endomorphism>(
     table: Option<&FixedBases<P>>,
     bases: &[ark_ec::short_weierstrass::Affine<P>],
     scalars: &[BigInt],
@@ -140,43 +141,51 @@ fn msm_with<P: ark_ec::short_weierstrass::SWCurveConfig<ScalarField = Fr>>(
 }
 
 impl KeyView<'_> {
+    /// The proof. `C`'s three G1 sums (B1 with scalars `r w_i`, L, H) are
+    /// one multiplication over the queries that have no table:
+    ///
+    /// ```text
+    /// C = s A + r (B1 + beta_1 + s delta_1) - r s delta_1 + L + H
+    ///   = s A + (sum_i r w_i B1_i) + r beta_1 + L + H
+    /// ```
     fn assemble(&self, t: &KeyTables, w: &[Fr], h: &[Fr], r: Fr, s: Fr) -> Proof {
         let wb: Vec<BigInt> = w.par_iter().map(|x| x.into_bigint()).collect();
         let hb: Vec<BigInt> = h.par_iter().map(|x| x.into_bigint()).collect();
+        // B1 only enters C, times r: no B1 sum when r is zero.
+        let rwb: Vec<BigInt> = if r.is_zero() {
+            Vec::new()
+        } else {
+            w.par_iter().map(|x| (*x * r).into_bigint()).collect()
+        };
         let private = &wb[self.num_instance..];
-        let ((a, b1), (b2, (l, hh))) = rayon::join(
+        let c_queries = [
+            (t.b1.as_ref(), self.b1, &rwb[..]),
+            (t.l.as_ref(), self.l, private),
+            (t.h.as_ref(), self.h, &hb[..]),
+        ];
+        let ((a, b2), c) = rayon::join(
             || {
                 rayon::join(
                     || msm_with(t.a.as_ref(), self.a, &wb),
-                    || {
-                        if r.is_zero() {
-                            G1Projective::zero()
-                        } else {
-                            msm_with(t.b1.as_ref(), self.b1, &wb)
-                        }
-                    },
+                    || msm_with(t.b2.as_ref(), self.b2, &wb),
                 )
             },
             || {
-                rayon::join(
-                    || msm_with(t.b2.as_ref(), self.b2, &wb),
-                    || {
-                        rayon::join(
-                            || msm_with(t.l.as_ref(), self.l, private),
-                            || msm_with(t.h.as_ref(), self.h, &hb),
-                        )
-                    },
-                )
+                let plain: Vec<Part<'_, g1::Config>> = c_queries
+                    .iter()
+                    .filter(|q| q.0.is_none())
+                    .map(|q| (q.1, q.2))
+                    .collect();
+                let tabled = c_queries
+                    .par_iter()
+                    .filter_map(|q| q.0.map(|table| table.msm(q.2)))
+                    .sum::<G1Projective>();
+                msm_parts(&plain) + tabled
             },
         );
         let g_a = a + self.alpha_g1 + self.delta_g1 * r;
-        let g1_b = if r.is_zero() {
-            G1Projective::zero()
-        } else {
-            b1 + self.beta_g1 + self.delta_g1 * s
-        };
         let g_b = b2 + self.beta_g2 + self.delta_g2 * s;
-        let g_c = g_a * s + g1_b * r - self.delta_g1 * (r * s) + l + hh;
+        let g_c = g_a * s + c + self.beta_g1 * r;
         let [a, c] = {
             let v = G1Projective::normalize_batch(&[g_a, g_c]);
             [v[0], v[1]]
