@@ -3,10 +3,12 @@
 //! `u32` type, `u64` byte length and that many bytes. Integers are little
 //! endian. Reading is bounded: every length is checked against what is left
 //! before anything is allocated, and field elements against their modulus.
+//! Sections are read from a file one at a time, never the whole file.
 
 use ark_bn254::{Fq, Fq2, Fr, G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_ff::{BigInt, PrimeField, Zero};
+use std::io::{Read, Seek, SeekFrom};
 
 use crate::{FileKind, Groth16Error};
 
@@ -125,90 +127,159 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The sections of a binfile, by type: each present at most once (types
-/// outside `known` are skipped, as snarkjs skips them), each wholly inside
-/// the file, and nothing after the last one.
-pub(crate) fn sections<'a>(
-    bytes: &'a [u8],
+/// A binfile's section table, over a reader that holds the file: each
+/// section present at most once (types outside `known` are skipped, as
+/// snarkjs skips them), each wholly inside the file, and nothing after the
+/// last one. [`Sections::read`] reads one section at a time, so a large
+/// file is never in memory whole.
+pub(crate) struct Sections<R> {
+    reader: R,
     file: FileKind,
-    magic: &[u8; 4],
-    version: u32,
-    known: u32,
-) -> Result<Vec<Option<&'a [u8]>>, Groth16Error> {
-    let mut r = Reader::new(bytes, file);
-    if r.take(4, "the magic bytes")? != magic {
-        return Err(Groth16Error::BadMagic { file });
-    }
-    let got = r.u32("the version")?;
-    if got != version {
-        return Err(Groth16Error::UnsupportedVersion {
+    /// Offset and length of each known section, by type.
+    table: Vec<Option<(u64, usize)>>,
+}
+
+impl<R: Read + Seek> Sections<R> {
+    pub(crate) fn open(
+        mut reader: R,
+        file: FileKind,
+        magic: &[u8; 4],
+        version: u32,
+        known: u32,
+    ) -> Result<Self, Groth16Error> {
+        let io = |e: std::io::Error| io_error(file, &e);
+        let total = reader.seek(SeekFrom::End(0)).map_err(io)?;
+        reader.seek(SeekFrom::Start(0)).map_err(io)?;
+        let mut head = [0u8; 12];
+        let got = read_up_to(&mut reader, &mut head, file)?;
+        let mut r = Reader::new(&head[..got], file);
+        if r.take(4, "the magic bytes")? != magic {
+            return Err(Groth16Error::BadMagic { file });
+        }
+        let got = r.u32("the version")?;
+        if got != version {
+            return Err(Groth16Error::UnsupportedVersion {
+                file,
+                got,
+                supported: version,
+            });
+        }
+        let count = r.u32("the section count")?;
+        let mut pos = 12u64;
+        let mut table: Vec<Option<(u64, usize)>> = vec![None; known as usize + 1];
+        for i in 0..count {
+            let mut h = [0u8; 12];
+            let got = read_up_to(&mut reader, &mut h, file)?;
+            let mut r = Reader::new(&h[..got], file);
+            let ty = r.u32(&format!("the type of section {i}"))?;
+            let len = r.u64(&format!("the length of section {i}"))?;
+            pos += 12;
+            let left = total - pos;
+            if len > left {
+                return Err(Groth16Error::Section {
+                    file,
+                    section: ty,
+                    reason: format!("announces {len} bytes, {left} are left"),
+                });
+            }
+            // len <= the file's length, which is in memory's range when
+            // the file was read from memory; a larger file is refused.
+            let body = (
+                pos,
+                usize::try_from(len).map_err(|_| Groth16Error::Header {
+                    file,
+                    reason: format!("section {ty} of {len} bytes is too large"),
+                })?,
+            );
+            pos += len;
+            reader.seek(SeekFrom::Start(pos)).map_err(io)?;
+            if ty == 0 || ty > known {
+                continue;
+            }
+            let slot = &mut table[ty as usize];
+            if slot.is_some() {
+                return Err(Groth16Error::Section {
+                    file,
+                    section: ty,
+                    reason: "appears twice".into(),
+                });
+            }
+            *slot = Some(body);
+        }
+        if pos != total {
+            return Err(Groth16Error::Header {
+                file,
+                reason: format!("{} bytes after the last section", total - pos),
+            });
+        }
+        Ok(Sections {
+            reader,
             file,
-            got,
-            supported: version,
-        });
+            table,
+        })
     }
-    let count = r.u32("the section count")?;
-    let mut out: Vec<Option<&[u8]>> = vec![None; known as usize + 1];
-    for i in 0..count {
-        let ty = r.u32(&format!("the type of section {i}"))?;
-        let len = r.u64(&format!("the length of section {i}"))?;
-        let len = usize::try_from(len)
-            .ok()
-            .filter(|&l| l <= r.remaining())
+
+    /// Section `ty`'s bytes; it must be present and, when `expected` is
+    /// given, exactly that long.
+    pub(crate) fn read(
+        &mut self,
+        ty: u32,
+        expected: Option<usize>,
+    ) -> Result<Vec<u8>, Groth16Error> {
+        let file = self.file;
+        let (offset, len) = self
+            .table
+            .get(ty as usize)
+            .copied()
+            .flatten()
             .ok_or_else(|| Groth16Error::Section {
                 file,
                 section: ty,
-                reason: format!("announces {len} bytes, {} are left", r.remaining()),
+                reason: "missing".into(),
             })?;
-        let body = r.take(len, "a section")?;
-        if ty == 0 || ty > known {
-            continue;
+        if let Some(n) = expected {
+            if len != n {
+                return Err(Groth16Error::Section {
+                    file,
+                    section: ty,
+                    reason: format!("is {len} bytes, expected {n}"),
+                });
+            }
         }
-        let slot = &mut out[ty as usize];
-        if slot.is_some() {
-            return Err(Groth16Error::Section {
+        self.reader
+            .seek(SeekFrom::Start(offset))
+            .map_err(|e| io_error(file, &e))?;
+        // len fits the file (checked when the table was read).
+        let mut body = vec![0u8; len];
+        if read_up_to(&mut self.reader, &mut body, file)? != len {
+            return Err(Groth16Error::Truncated {
                 file,
-                section: ty,
-                reason: "appears twice".into(),
+                what: format!("section {ty}"),
             });
         }
-        *slot = Some(body);
+        Ok(body)
     }
-    if r.remaining() != 0 {
-        return Err(Groth16Error::Header {
-            file,
-            reason: format!("{} bytes after the last section", r.remaining()),
-        });
-    }
-    Ok(out)
 }
 
-/// Section `ty`, which must be present and exactly `expected` bytes long.
-pub(crate) fn section<'a>(
-    sections: &[Option<&'a [u8]>],
-    file: FileKind,
-    ty: u32,
-    expected: Option<usize>,
-) -> Result<Reader<'a>, Groth16Error> {
-    let body = sections
-        .get(ty as usize)
-        .copied()
-        .flatten()
-        .ok_or_else(|| Groth16Error::Section {
-            file,
-            section: ty,
-            reason: "missing".into(),
-        })?;
-    if let Some(n) = expected {
-        if body.len() != n {
-            return Err(Groth16Error::Section {
-                file,
-                section: ty,
-                reason: format!("is {} bytes, expected {n}", body.len()),
-            });
+/// Fills `buf` as far as the reader goes; the count read.
+fn read_up_to(r: &mut impl Read, buf: &mut [u8], file: FileKind) -> Result<usize, Groth16Error> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_error(file, &e)),
         }
     }
-    Ok(Reader::new(body, file))
+    Ok(got)
+}
+
+fn io_error(file: FileKind, e: &std::io::Error) -> Groth16Error {
+    Groth16Error::Io {
+        file,
+        reason: e.to_string(),
+    }
 }
 
 /// `a * b` for sizes announced by a file, refusing overflow.

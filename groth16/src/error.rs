@@ -42,6 +42,14 @@ pub enum Groth16Error {
         /// Version supported.
         supported: u32,
     },
+    /// The file could not be read (an I/O error after it was opened).
+    #[error("{file}: cannot read: {reason}")]
+    Io {
+        /// Which file.
+        file: FileKind,
+        /// The operating system's message.
+        reason: String,
+    },
     /// The file ends before a value it announces.
     #[error("{file}: truncated while reading {what}")]
     Truncated {

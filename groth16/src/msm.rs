@@ -382,6 +382,13 @@ pub fn msm_parts<P: Endomorphism>(parts: &[Part<'_, P>]) -> Projective<P> {
     // One set of buckets per thread for a group of windows: more buckets
     // per batch, fewer collisions, fewer inversions.
     let half = 1usize << (c - 1);
+    // The top window holds the halves' last bits (below 2^127): its digits
+    // are at most 2^top_bits. When that is a few buckets, its additions
+    // would wait in every batch (each bucket takes one per batch) and spill;
+    // they go to projective buckets of their own instead.
+    let top = w - 1;
+    let top_bits = (HALF_BITS % c).saturating_sub(1);
+    let narrow = (1usize << top_bits) * 4 <= half;
     let groups = rayon::current_num_threads().clamp(1, w);
     let per_group = w.div_ceil(groups);
     let digits = &digits;
@@ -392,7 +399,10 @@ pub fn msm_parts<P: Endomorphism>(parts: &[Part<'_, P>]) -> Projective<P> {
         .into_par_iter()
         .flat_map_iter(|j0| {
             let g = per_group.min(w - j0);
-            let mut b = Buckets::<P>::new(g * half);
+            let has_top = narrow && j0 + g == w;
+            let affine = if has_top { g - 1 } else { g };
+            let mut b = Buckets::<P>::new(affine * half);
+            let mut top_buckets = vec![Projective::<P>::zero(); usize::from(has_top) << top_bits];
             let bases = parts.iter().flat_map(|(bases, _)| bases.iter());
             for (row, p) in digits.chunks(2 * w).zip(bases) {
                 if p.is_zero() {
@@ -400,10 +410,14 @@ pub fn msm_parts<P: Endomorphism>(parts: &[Part<'_, P>]) -> Projective<P> {
                 }
                 let (d1, d2) = row.split_at(w);
                 let mut add = |ds: &[i16], q: Affine<P>| {
-                    for (jj, &d) in ds[j0..j0 + g].iter().enumerate() {
+                    for (jj, &d) in ds[j0..j0 + affine].iter().enumerate() {
                         if d != 0 {
                             b.add(jj * half + usize::from(d.unsigned_abs()) - 1, signed(q, d));
                         }
+                    }
+                    if has_top && ds[top] != 0 {
+                        let d = ds[top];
+                        top_buckets[usize::from(d.unsigned_abs()) - 1] += &signed(q, d);
                     }
                 };
                 add(d1, *p);
@@ -411,7 +425,17 @@ pub fn msm_parts<P: Endomorphism>(parts: &[Part<'_, P>]) -> Projective<P> {
                     add(d2, P::endo(p));
                 }
             }
-            b.weighted_sums(half)
+            let mut sums = b.weighted_sums(half);
+            if has_top {
+                let mut running = Projective::<P>::zero();
+                let mut total = Projective::<P>::zero();
+                for t in top_buckets.iter().rev() {
+                    running += t;
+                    total += &running;
+                }
+                sums.push(total);
+            }
+            sums
         })
         .collect();
     let mut total = Projective::<P>::zero();

@@ -6,7 +6,7 @@
 use ark_bn254::Fr;
 use ark_ff::PrimeField;
 
-use crate::binfile::{section, sections, size};
+use crate::binfile::{size, Reader, Sections};
 use crate::{FileKind, Groth16Error};
 
 const FILE: FileKind = FileKind::Wtns;
@@ -14,8 +14,9 @@ const FILE: FileKind = FileKind::Wtns;
 /// Parses and validates a `.wtns` file's bytes into the wire values
 /// (wire 0 first).
 pub fn read_wtns(bytes: &[u8]) -> Result<Vec<Fr>, Groth16Error> {
-    let s = sections(bytes, FILE, b"wtns", 2, 2)?;
-    let mut r = section(&s, FILE, 1, Some(4 + 32 + 4))?;
+    let mut s = Sections::open(std::io::Cursor::new(bytes), FILE, b"wtns", 2, 2)?;
+    let head = s.read(1, Some(4 + 32 + 4))?;
+    let mut r = Reader::new(&head, FILE);
     if r.u32("n8")? != 32 || r.bigint("the prime")? != Fr::MODULUS {
         return Err(Groth16Error::WrongField {
             file: FILE,
@@ -23,6 +24,7 @@ pub fn read_wtns(bytes: &[u8]) -> Result<Vec<Fr>, Groth16Error> {
         });
     }
     let n = r.u32("the witness count")? as usize;
-    let mut r = section(&s, FILE, 2, Some(size(FILE, &[(n, 32)], 0)?))?;
+    let values = s.read(2, Some(size(FILE, &[(n, 32)], 0)?))?;
+    let mut r = Reader::new(&values, FILE);
     (0..n).map(|i| r.fr(|| format!("wire {i}"))).collect()
 }

@@ -34,7 +34,11 @@ use ark_bn254::{Fq, Fr, G1Affine, G2Affine};
 use ark_ff::{Field, PrimeField};
 use zkgov_verifier::{ValidatedVerifyingKey, VerifyingKey};
 
-use crate::binfile::{section, sections, size, Reader};
+use std::io::{Read, Seek};
+
+use rayon::prelude::*;
+
+use crate::binfile::{size, Reader, Sections};
 use crate::{FileKind, Groth16Error};
 
 const FILE: FileKind = FileKind::Zkey;
@@ -80,15 +84,24 @@ fn header(reason: impl Into<String>) -> Groth16Error {
 impl Zkey {
     /// Parses and validates a `.zkey` file's bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Groth16Error> {
-        let s = sections(bytes, FILE, b"zkey", 1, 9)?;
+        Self::from_reader(std::io::Cursor::new(bytes))
+    }
 
-        let mut r = section(&s, FILE, 1, Some(4))?;
+    /// Reads, parses and validates a `.zkey` file one section at a time
+    /// (so the file is never in memory whole), decoding the points in
+    /// parallel.
+    pub fn from_reader<R: Read + Seek>(reader: R) -> Result<Self, Groth16Error> {
+        let mut s = Sections::open(reader, FILE, b"zkey", 1, 9)?;
+
+        let buf = s.read(1, Some(4))?;
+        let mut r = Reader::new(&buf, FILE);
         let protocol = r.u32("the protocol")?;
         if protocol != 1 {
             return Err(header(format!("protocol {protocol} is not Groth16 (1)")));
         }
 
-        let mut r = section(&s, FILE, 2, Some(660))?;
+        let buf = s.read(2, Some(660))?;
+        let mut r = Reader::new(&buf, FILE);
         for (what, modulus) in [("q", Fq::MODULUS), ("r", Fr::MODULUS)] {
             let n8 = r.u32("a field size")?;
             if n8 != 32 {
@@ -124,12 +137,8 @@ impl Zkey {
         let delta_g1 = r.g1(&|| "delta_1".into())?;
         let delta_g2 = r.g2(&|| "delta_2".into(), true)?;
 
-        let mut r = section(
-            &s,
-            FILE,
-            3,
-            Some(size(FILE, &[(n_public + 1, G1_BYTES)], 0)?),
-        )?;
+        let buf = s.read(3, Some(size(FILE, &[(n_public + 1, G1_BYTES)], 0)?))?;
+        let mut r = Reader::new(&buf, FILE);
         let ic = (0..=n_public)
             .map(|i| r.g1(&|| format!("IC[{i}]")))
             .collect::<Result<Vec<_>, _>>()?;
@@ -143,7 +152,8 @@ impl Zkey {
         .validate(n_public)
         .map_err(Groth16Error::Key)?;
 
-        let mut r = section(&s, FILE, 4, None)?;
+        let buf = s.read(4, None)?;
+        let mut r = Reader::new(&buf, FILE);
         let n_coefs = r.u32("nCoefs")? as usize;
         if r.remaining() != size(FILE, &[(n_coefs, COEF_BYTES)], 0)? {
             return Err(Groth16Error::Section {
@@ -156,20 +166,27 @@ impl Zkey {
                 ),
             });
         }
-        let (a_coefs, b_coefs) = coefficients(&mut r, n_coefs, n_vars, domain_size)?;
+        let (a_coefs, b_coefs) = coefficients(&buf[4..], n_vars, domain_size)?;
+        drop(buf);
 
-        let g1s = |ty: u32, n: usize, name: &'static str| -> Result<Vec<G1Affine>, Groth16Error> {
-            let mut r = section(&s, FILE, ty, Some(size(FILE, &[(n, G1_BYTES)], 0)?))?;
-            (0..n).map(|i| r.g1(&|| format!("{name}[{i}]"))).collect()
-        };
+        let mut g1s =
+            |ty: u32, n: usize, name: &'static str| -> Result<Vec<G1Affine>, Groth16Error> {
+                let buf = s.read(ty, Some(size(FILE, &[(n, G1_BYTES)], 0)?))?;
+                buf.par_chunks_exact(G1_BYTES)
+                    .enumerate()
+                    .map(|(i, p)| Reader::new(p, FILE).g1(&|| format!("{name}[{i}]")))
+                    .collect()
+            };
         let a = g1s(5, n_vars, "A")?;
         let b1 = g1s(6, n_vars, "B1")?;
-        let mut r = section(&s, FILE, 7, Some(size(FILE, &[(n_vars, G2_BYTES)], 0)?))?;
-        let b2 = (0..n_vars)
-            .map(|i| r.g2(&|| format!("B2[{i}]"), false))
-            .collect::<Result<Vec<_>, _>>()?;
         let c = g1s(8, n_vars - n_public - 1, "C")?;
         let h = g1s(9, domain_size, "H")?;
+        let buf = s.read(7, Some(size(FILE, &[(n_vars, G2_BYTES)], 0)?))?;
+        let b2 = buf
+            .par_chunks_exact(G2_BYTES)
+            .enumerate()
+            .map(|(i, p)| Reader::new(p, FILE).g2(&|| format!("B2[{i}]"), false))
+            .collect::<Result<Vec<_>, _>>()?;
 
         Ok(Zkey {
             n_vars,
@@ -209,10 +226,10 @@ impl Zkey {
     }
 }
 
-/// Section 4: the A and B coefficients, each in range and canonical.
+/// Section 4 (after `nCoefs`): the A and B coefficients, each in range
+/// and canonical, decoded in parallel.
 fn coefficients(
-    r: &mut Reader<'_>,
-    n_coefs: usize,
+    body: &[u8],
     n_vars: usize,
     domain_size: usize,
 ) -> Result<(Vec<Coef>, Vec<Coef>), Groth16Error> {
@@ -220,38 +237,43 @@ fn coefficients(
     let r2_inv = Fr::from_bigint(Fr::R2)
         .and_then(|r2| r2.inverse())
         .ok_or_else(|| header("no inverse of R^2"))?;
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    for i in 0..n_coefs {
-        let matrix = r.u32("a coefficient's matrix")?;
-        let constraint = r.u32("a coefficient's constraint")?;
-        let signal = r.u32("a coefficient's signal")?;
-        let stored = r.fr(|| format!("coefficient {i}"))?;
-        if constraint as usize >= domain_size || signal as usize >= n_vars {
-            return Err(Groth16Error::Section {
-                file: FILE,
-                section: 4,
-                reason: format!(
-                    "coefficient {i} at constraint {constraint}, signal {signal} is outside \
-                     {domain_size} constraints and {n_vars} signals"
-                ),
-            });
-        }
-        let coef = Coef {
-            constraint,
-            signal,
-            value: stored * r2_inv,
-        };
-        match matrix {
-            0 => a.push(coef),
-            1 => b.push(coef),
-            m => {
+    let all = body
+        .par_chunks_exact(COEF_BYTES)
+        .enumerate()
+        .map(|(i, bytes)| {
+            let mut r = Reader::new(bytes, FILE);
+            let matrix = r.u32("a coefficient's matrix")?;
+            let constraint = r.u32("a coefficient's constraint")?;
+            let signal = r.u32("a coefficient's signal")?;
+            let stored = r.fr(|| format!("coefficient {i}"))?;
+            if constraint as usize >= domain_size || signal as usize >= n_vars {
                 return Err(Groth16Error::Section {
                     file: FILE,
                     section: 4,
-                    reason: format!("coefficient {i} is for matrix {m}, not A (0) or B (1)"),
-                })
+                    reason: format!(
+                        "coefficient {i} at constraint {constraint}, signal {signal} is outside \
+                         {domain_size} constraints and {n_vars} signals"
+                    ),
+                });
             }
-        }
-    }
-    Ok((a, b))
+            if matrix > 1 {
+                return Err(Groth16Error::Section {
+                    file: FILE,
+                    section: 4,
+                    reason: format!("coefficient {i} is for matrix {matrix}, not A (0) or B (1)"),
+                });
+            }
+            let coef = Coef {
+                constraint,
+                signal,
+                value: stored * r2_inv,
+            };
+            Ok((matrix == 0, coef))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let (a, b): (Vec<_>, Vec<_>) = all.into_iter().partition(|(is_a, _)| *is_a);
+    Ok((
+        a.into_iter().map(|(_, c)| c).collect(),
+        b.into_iter().map(|(_, c)| c).collect(),
+    ))
 }

@@ -298,3 +298,59 @@ fn malformed_witnesses_are_refused() {
         Err(Groth16Error::WitnessShape(_))
     ));
 }
+
+/// A reader that fails after `left` bytes, as a disk or network error would.
+struct FailingReader {
+    inner: std::io::Cursor<&'static [u8]>,
+    left: usize,
+}
+
+impl std::io::Read for FailingReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        let n = buf.len().min(self.left);
+        let got = self.inner.read(&mut buf[..n])?;
+        self.left -= got;
+        Ok(got)
+    }
+}
+
+impl std::io::Seek for FailingReader {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
+#[test]
+fn a_zkey_read_from_a_file_section_by_section_is_the_same_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nullifier.zkey");
+    std::fs::write(&path, ZKEY).unwrap();
+    let from_file = Zkey::from_reader(std::fs::File::open(&path).unwrap()).unwrap();
+    let (r, s) = (Fr::from(3u64), Fr::from(5u64));
+    let w = read_wtns(WTNS).unwrap();
+    assert_eq!(
+        CircomProver::new(from_file)
+            .unwrap()
+            .prove_with(&w, r, s)
+            .unwrap(),
+        prover().prove_with(&w, r, s).unwrap()
+    );
+    // A read error part way is a typed error, not a panic or a short key
+    // (the last section, snarkjs' contributions, is never read).
+    for left in [0, 11, 100, ZKEY.len() / 2] {
+        let reader = FailingReader {
+            inner: std::io::Cursor::new(ZKEY),
+            left,
+        };
+        match Zkey::from_reader(reader) {
+            Err(e @ Groth16Error::Io { .. }) => {
+                assert_eq!(e.kind(), ErrorKind::Malformed);
+                assert!(e.to_string().contains("the disk went away"), "{e}");
+            }
+            other => panic!("{left}: {:?}", other.map(|_| "a key")),
+        }
+    }
+}

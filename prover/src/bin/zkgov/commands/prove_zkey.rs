@@ -29,7 +29,9 @@ fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, CliError> {
 }
 
 pub(crate) fn exec(a: Args) -> Result<(), CliError> {
-    let zkey = Zkey::from_bytes(&read_bytes(&a.zkey)?).map_err(ProverError::from)?;
+    // Read one section at a time: the file is never in memory whole.
+    let file = std::fs::File::open(&a.zkey).map_err(ProverError::io(&a.zkey))?;
+    let zkey = Zkey::from_reader(file).map_err(ProverError::from)?;
     let witness = read_wtns(&read_bytes(&a.wtns)?).map_err(ProverError::from)?;
     let prover = CircomProver::new(zkey).map_err(ProverError::from)?;
     let proof = prover
