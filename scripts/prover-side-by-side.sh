@@ -29,42 +29,54 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/zkgov-side.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# measure NAME CMD...: runs CMD (which writes $work/proof.json, $work/public.json)
-# $runs times; prints "NAME median_ms peak_rss_kib".
-measure() {
-    local name="$1"
-    shift
-    local times=() rss=0 t0 t1 r
-    for _ in $(seq "$runs"); do
-        t0=$(date +%s%N)
-        if [ -x /usr/bin/time ]; then
-            /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-            r=$(tail -n 1 "$work/rss")
-            [ "$r" -gt "$rss" ] && rss=$r
-        else
-            "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-        fi
-        t1=$(date +%s%N)
-        times+=($(( (t1 - t0) / 1000000 )))
-        bash interop/snarkjs-verify.sh "$vk" "$work/public.json" "$work/proof.json" >/dev/null \
-            || { echo "$name: snarkjs refused the proof" >&2; exit 1; }
-    done
-    local median
-    median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-    echo "$name $median $rss"
+# The provers take turns, one run each per round, so that the machine's
+# drift (other tenants, frequency) falls on all of them alike.
+names=(zkgov snarkjs)
+cmds=("$bin prove zkey $zkey $wtns $work/proof.json $work/public.json"
+      "node $snarkjs_cli groth16 prove $zkey $wtns $work/proof.json $work/public.json")
+if [ -n "${RAPIDSNARK:-}" ]; then
+    names+=(rapidsnark)
+    cmds+=("$RAPIDSNARK $zkey $wtns $work/proof.json $work/public.json")
+fi
+declare -A times rss
+for name in "${names[@]}"; do times[$name]=""; rss[$name]=0; done
+
+# run NAME CMD: one timed run; the proof must verify with snarkjs.
+run() {
+    local name="$1" cmd="$2" t0 t1 r
+    t0=$(date +%s%N)
+    if [ -x /usr/bin/time ]; then
+        # shellcheck disable=SC2086 # the command is split on purpose
+        /usr/bin/time -f %M -o "$work/rss" $cmd >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+        r=$(tail -n 1 "$work/rss")
+        [ "$r" -gt "${rss[$name]}" ] && rss[$name]=$r
+    else
+        # shellcheck disable=SC2086
+        $cmd >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+    fi
+    t1=$(date +%s%N)
+    times[$name]+="$(( (t1 - t0) / 1000000 )) "
+    bash interop/snarkjs-verify.sh "$vk" "$work/public.json" "$work/proof.json" >/dev/null \
+        || { echo "$name: snarkjs refused the proof" >&2; exit 1; }
 }
 
+for _ in $(seq "$runs"); do
+    for i in "${!names[@]}"; do
+        run "${names[$i]}" "${cmds[$i]}"
+    done
+done
+
 results=()
-results+=("$(measure zkgov "$bin" prove zkey "$zkey" "$wtns" "$work/proof.json" "$work/public.json")")
-results+=("$(measure snarkjs node "$snarkjs_cli" groth16 prove "$zkey" "$wtns" "$work/proof.json" "$work/public.json")")
-if [ -n "${RAPIDSNARK:-}" ]; then
-    results+=("$(measure rapidsnark "$RAPIDSNARK" "$zkey" "$wtns" "$work/proof.json" "$work/public.json")")
-fi
-# zkgov verifies snarkjs' last proof too.
+for name in "${names[@]}"; do
+    # shellcheck disable=SC2086
+    median=$(printf '%s\n' ${times[$name]} | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+    results+=("$name $median ${rss[$name]}")
+done
+# zkgov verifies the last proof (snarkjs' or rapidsnark's) too.
 "$bin" verify --snarkjs-vk "$vk" --snarkjs-proof "$work/proof.json" --snarkjs-public "$work/public.json" >/dev/null
 
 zk_ms=$(echo "${results[0]}" | cut -d' ' -f2)
-echo "prover side by side: $(basename "$zkey"), $runs runs each, median wall time per command"
+echo "prover side by side: $(basename "$zkey"), $runs runs each (taking turns), median wall time per command"
 printf '| %-10s | %9s | %13s | %16s |\n' prover "time (ms)" "peak RSS (MB)" "time / zkgov's"
 printf '|%s|%s|%s|%s|\n' ------------ ----------- --------------- ------------------
 for line in "${results[@]}"; do

@@ -73,6 +73,19 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// A scalar stored as an integer below r, taken as Montgomery form
+    /// (the element `v R^-1`) without a conversion; refused unless below r.
+    pub(crate) fn fr_montgomery(&mut self, what: impl Fn() -> String) -> Result<Fr, Groth16Error> {
+        let v = self.bigint("a field element")?;
+        if v >= Fr::MODULUS {
+            return Err(Groth16Error::NonCanonical {
+                file: self.file,
+                what: what(),
+            });
+        }
+        Ok(Fr::new_unchecked(v)) // ok: v < r was checked just above
+    }
+
     /// A base-field element in Montgomery form (snarkjs writes point
     /// coordinates as `x * 2^256 mod q`), refused unless below q.
     fn fq_montgomery(&mut self, what: &dyn Fn() -> String) -> Result<Fq, Groth16Error> {

@@ -389,7 +389,7 @@ pub fn msm_parts<P: Endomorphism>(parts: &[Part<'_, P>]) -> Projective<P> {
     let top = w - 1;
     let top_bits = (HALF_BITS % c).saturating_sub(1);
     let narrow = (1usize << top_bits) * 4 <= half;
-    let groups = rayon::current_num_threads().clamp(1, w);
+    let groups = (2 * rayon::current_num_threads()).clamp(1, w);
     let per_group = w.div_ceil(groups);
     let digits = &digits;
     let parts = &parts;

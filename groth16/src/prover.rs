@@ -148,9 +148,18 @@ impl KeyView<'_> {
     /// C = s A + r (B1 + beta_1 + s delta_1) - r s delta_1 + L + H
     ///   = s A + (sum_i r w_i B1_i) + r beta_1 + L + H
     /// ```
-    fn assemble(&self, t: &KeyTables, w: &[Fr], h: &[Fr], r: Fr, s: Fr) -> Proof {
+    ///
+    /// The witness map `h` runs beside the A and B sums (they do not need
+    /// it), so its FFTs fill the threads those leave idle.
+    fn assemble(
+        &self,
+        t: &KeyTables,
+        w: &[Fr],
+        h: impl FnOnce() -> Vec<Fr> + Send,
+        r: Fr,
+        s: Fr,
+    ) -> Proof {
         let wb: Vec<BigInt> = w.par_iter().map(|x| x.into_bigint()).collect();
-        let hb: Vec<BigInt> = h.par_iter().map(|x| x.into_bigint()).collect();
         // B1 only enters C, times r: no B1 sum when r is zero.
         let rwb: Vec<BigInt> = if r.is_zero() {
             Vec::new()
@@ -158,11 +167,6 @@ impl KeyView<'_> {
             w.par_iter().map(|x| (*x * r).into_bigint()).collect()
         };
         let private = &wb[self.num_instance..];
-        let c_queries = [
-            (t.b1.as_ref(), self.b1, &rwb[..]),
-            (t.l.as_ref(), self.l, private),
-            (t.h.as_ref(), self.h, &hb[..]),
-        ];
         let ((a, b2), c) = rayon::join(
             || {
                 rayon::join(
@@ -171,6 +175,12 @@ impl KeyView<'_> {
                 )
             },
             || {
+                let hb: Vec<BigInt> = h().par_iter().map(|x| x.into_bigint()).collect();
+                let c_queries = [
+                    (t.b1.as_ref(), self.b1, &rwb[..]),
+                    (t.l.as_ref(), self.l, private),
+                    (t.h.as_ref(), self.h, &hb[..]),
+                ];
                 let plain: Vec<Part<'_, g1::Config>> = c_queries
                     .iter()
                     .filter(|q| q.0.is_none())
@@ -326,8 +336,8 @@ impl CircomProver {
         s: Fr,
     ) -> Result<Proof, Groth16Error> {
         self.check_witness(witness)?;
-        let h = circom_h(&self.domain, &self.a_rows, &self.b_rows, witness);
-        Ok(self.view().assemble(&self.tables, witness, &h, r, s))
+        let h = || circom_h(&self.domain, &self.a_rows, &self.b_rows, witness);
+        Ok(self.view().assemble(&self.tables, witness, h, r, s))
     }
 }
 
@@ -463,7 +473,7 @@ impl MatrixProver {
                 w.len()
             )));
         }
-        let h = libsnark_h(&self.domain, &self.rows, self.num_inputs, w);
-        Ok(self.view().assemble(&self.tables, w, &h, r, s))
+        let h = || libsnark_h(&self.domain, &self.rows, self.num_inputs, w);
+        Ok(self.view().assemble(&self.tables, w, h, r, s))
     }
 }

@@ -31,7 +31,7 @@
 //! witness, which is how snarkjs and rapidsnark compute it.
 
 use ark_bn254::{Fq, Fr, G1Affine, G2Affine};
-use ark_ff::{Field, PrimeField};
+use ark_ff::PrimeField;
 use zkgov_verifier::{ValidatedVerifyingKey, VerifyingKey};
 
 use std::io::{Read, Seek};
@@ -90,7 +90,7 @@ impl Zkey {
     /// Reads, parses and validates a `.zkey` file one section at a time
     /// (so the file is never in memory whole), decoding the points in
     /// parallel.
-    pub fn from_reader<R: Read + Seek>(reader: R) -> Result<Self, Groth16Error> {
+    pub fn from_reader<R: Read + Seek + Send>(reader: R) -> Result<Self, Groth16Error> {
         let mut s = Sections::open(reader, FILE, b"zkey", 1, 9)?;
 
         let buf = s.read(1, Some(4))?;
@@ -148,10 +148,71 @@ impl Zkey {
             gamma_g2,
             delta_g2,
             gamma_abc_g1: ic,
-        }
-        .validate(n_public)
-        .map_err(Groth16Error::Key)?;
+        };
+        // The key checks (subgroups, a pairing) run beside the decoding of
+        // the queries; a bad key is reported first, as if checked first.
+        let (vk, queries) = rayon::join(
+            move || vk.validate(n_public),
+            || Queries::read(&mut s, n_vars, n_public, domain_size),
+        );
+        let vk = vk.map_err(Groth16Error::Key)?;
+        let q = queries?;
+        Ok(Zkey {
+            n_vars,
+            n_public,
+            domain_size,
+            vk,
+            beta_g1,
+            delta_g1,
+            a_coefs: q.a_coefs,
+            b_coefs: q.b_coefs,
+            a: q.a,
+            b1: q.b1,
+            b2: q.b2,
+            c: q.c,
+            h: q.h,
+        })
+    }
 
+    /// Number of signals (wires), wire 0 being the constant 1.
+    pub fn num_vars(&self) -> usize {
+        self.n_vars
+    }
+
+    /// Number of public signals (wires `1..=nPublic`).
+    pub fn num_public(&self) -> usize {
+        self.n_public
+    }
+
+    /// Size of the evaluation domain (a power of two).
+    pub fn domain_size(&self) -> usize {
+        self.domain_size
+    }
+
+    /// The key's verifying key, validated.
+    pub fn verifying_key(&self) -> &ValidatedVerifyingKey {
+        &self.vk
+    }
+}
+
+/// Sections 4 to 9: the coefficients and the queries.
+struct Queries {
+    a_coefs: Vec<Coef>,
+    b_coefs: Vec<Coef>,
+    a: Vec<G1Affine>,
+    b1: Vec<G1Affine>,
+    b2: Vec<G2Affine>,
+    c: Vec<G1Affine>,
+    h: Vec<G1Affine>,
+}
+
+impl Queries {
+    fn read<R: Read + Seek>(
+        s: &mut Sections<R>,
+        n_vars: usize,
+        n_public: usize,
+        domain_size: usize,
+    ) -> Result<Self, Groth16Error> {
         let buf = s.read(4, None)?;
         let mut r = Reader::new(&buf, FILE);
         let n_coefs = r.u32("nCoefs")? as usize;
@@ -187,14 +248,7 @@ impl Zkey {
             .enumerate()
             .map(|(i, p)| Reader::new(p, FILE).g2(&|| format!("B2[{i}]"), false))
             .collect::<Result<Vec<_>, _>>()?;
-
-        Ok(Zkey {
-            n_vars,
-            n_public,
-            domain_size,
-            vk,
-            beta_g1,
-            delta_g1,
+        Ok(Queries {
             a_coefs,
             b_coefs,
             a,
@@ -203,26 +257,6 @@ impl Zkey {
             c,
             h,
         })
-    }
-
-    /// Number of signals (wires), wire 0 being the constant 1.
-    pub fn num_vars(&self) -> usize {
-        self.n_vars
-    }
-
-    /// Number of public signals (wires `1..=nPublic`).
-    pub fn num_public(&self) -> usize {
-        self.n_public
-    }
-
-    /// Size of the evaluation domain (a power of two).
-    pub fn domain_size(&self) -> usize {
-        self.domain_size
-    }
-
-    /// The key's verifying key, validated.
-    pub fn verifying_key(&self) -> &ValidatedVerifyingKey {
-        &self.vk
     }
 }
 
@@ -233,10 +267,10 @@ fn coefficients(
     n_vars: usize,
     domain_size: usize,
 ) -> Result<(Vec<Coef>, Vec<Coef>), Groth16Error> {
-    // stored = value * R^2, so value = stored * R^-2.
-    let r2_inv = Fr::from_bigint(Fr::R2)
-        .and_then(|r2| r2.inverse())
-        .ok_or_else(|| header("no inverse of R^2"))?;
+    // stored = value R^2 (mod r) as an integer; read as Montgomery form it
+    // is the element stored R^-1 = value R, and times the element R^-1
+    // (Montgomery form 1) it is value: one multiplication.
+    let r_inv = Fr::new_unchecked(ark_ff::BigInt::one()); // ok: 1 < r, the element R^-1
     let all = body
         .par_chunks_exact(COEF_BYTES)
         .enumerate()
@@ -245,7 +279,7 @@ fn coefficients(
             let matrix = r.u32("a coefficient's matrix")?;
             let constraint = r.u32("a coefficient's constraint")?;
             let signal = r.u32("a coefficient's signal")?;
-            let stored = r.fr(|| format!("coefficient {i}"))?;
+            let stored = r.fr_montgomery(|| format!("coefficient {i}"))?;
             if constraint as usize >= domain_size || signal as usize >= n_vars {
                 return Err(Groth16Error::Section {
                     file: FILE,
@@ -266,7 +300,7 @@ fn coefficients(
             let coef = Coef {
                 constraint,
                 signal,
-                value: stored * r2_inv,
+                value: stored * r_inv,
             };
             Ok((matrix == 0, coef))
         })
