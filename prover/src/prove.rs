@@ -78,6 +78,11 @@ impl PreparedProver {
         }
     }
 
+    /// Bytes the window tables take (0 without tables).
+    pub fn table_bytes(&self) -> usize {
+        self.core.table_bytes()
+    }
+
     /// The proving key.
     pub fn proving_key(&self) -> &ProvingKey<Bn254> {
         self.core.proving_key()

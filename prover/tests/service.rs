@@ -1451,6 +1451,29 @@ fn window_tables_give_proofs_that_verify() {
     let data = tmp.path().join("serve");
     let svc = serve(&data, &genesis, None, &["--table-mib", "128"]);
     let url = svc.url.clone();
+    // The flag reached the keys: the listening line reports their tables.
+    let listening = (0..100)
+        .find_map(|_| {
+            let line = svc
+                .log()
+                .into_iter()
+                .find(|l| l.contains("zkgov serve listening"));
+            if line.is_none() {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            line
+        })
+        .expect("no listening line");
+    let v: serde_json::Value = serde_json::from_str(&listening).unwrap();
+    let fields = if v["fields"].is_object() {
+        &v["fields"]
+    } else {
+        &v
+    };
+    let bytes = fields["table_bytes"].as_u64().unwrap_or(0);
+    // At most 128 MiB for each key.
+    let keys = fields["keys"].as_str().unwrap_or("").split(',').count() as u64;
+    assert!(bytes > 0 && bytes <= keys * (128 << 20), "{listening}");
     let w = World::populate(tmp.path(), &auth, &format!("{url}/ledger"));
     let a = post(
         &url,

@@ -165,6 +165,11 @@ impl Service {
         })
     }
 
+    /// Bytes the loaded keys' window tables take (`--table-mib`; 0 without).
+    pub fn table_bytes(&self) -> usize {
+        self.inner.keys.iter().map(|k| k.prover.table_bytes()).sum()
+    }
+
     /// The statements and depths of the loaded keys.
     pub fn keys(&self) -> Vec<(StatementId, usize)> {
         self.inner

@@ -250,6 +250,7 @@ pub(crate) fn exec(a: Args) -> Result<(), CliError> {
         keys = %keys.join(","),
         ledger = %a.ledger.as_deref().unwrap_or("embedded (served under /ledger)"),
         capacity = service.capacity(),
+        table_bytes = service.table_bytes(),
         "zkgov serve listening"
     );
     rt.block_on(service.serve(listener, terminated()))
