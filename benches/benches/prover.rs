@@ -7,13 +7,16 @@
 //!   `zkgov_groth16::MatrixProver` (identical proofs); witness synthesis is
 //!   outside both.
 //! - `prove-zkey-nullifier`: `zkgov prove zkey`'s core on the committed
-//!   snarkjs fixture, with and without the final verification. With
+//!   snarkjs fixture, step by step (reading the zkey and building the
+//!   context, the witness map alone, the proof without and with the final
+//!   verification, and with window tables). With
 //!   `ZKGOV_BENCH_ZKEY=DIR/NAME` (a `NAME.zkey` and `NAME.wtns` made by
 //!   `interop/make-zkey-fixture.sh`) the same on that key.
 //! - `msm-record-depth-20`: one query of that key (the A query's 5,300
 //!   bases in G1, the B query's in G2) with the same witness: `ark-ec`'s
-//!   `VariableBaseMSM`, `zkgov_groth16::msm::msm` (batch-affine buckets)
-//!   and `msm::FixedBases` (window tables); and building all five tables.
+//!   `VariableBaseMSM`, `zkgov_groth16::msm::msm` (GLV and batch-affine
+//!   buckets) and `msm::FixedBases` (window tables); and building all five
+//!   tables.
 //! - `batch-verify-1000`: 1,000 proofs for one key checked one by one and as
 //!   one batch.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -136,6 +139,10 @@ fn bench_zkey_at(c: &mut Criterion, name: &str, zkey: &[u8], wtns: &[u8]) {
     let p = CircomProver::new(Zkey::from_bytes(zkey).unwrap()).unwrap();
     let w = read_wtns(wtns).unwrap();
     let (r, s) = (Fr::from(3u64), Fr::from(5u64));
+    // One step alone: in a proof it runs beside the A and B sums.
+    g.bench_function("witness-map", |b| {
+        b.iter(|| p.witness_map(black_box(&w)).unwrap())
+    });
     g.bench_function("zkgov-prove-unchecked", |b| {
         b.iter(|| p.prove_without_self_check(black_box(&w), r, s).unwrap())
     });

@@ -128,6 +128,15 @@ impl KeyTables {
     }
 }
 
+/// Whether `x` or `-x` has at most 64 bits (GLV and the signed digits
+/// make either one non-zero digit).
+fn is_short(x: &BigInt) -> bool {
+    use ark_ff::BigInteger;
+    let mut neg = Fr::MODULUS;
+    neg.sub_with_borrow(x);
+    x.num_bits() <= 64 || (!x.is_zero() && neg.num_bits() <= 64)
+}
+
 /// `sum_i scalars[i] bases[i]`, with the table when there is one.
 fn msm_with<P: Endomorphism>(
     table: Option<&FixedBases<P>>,
@@ -142,7 +151,8 @@ fn msm_with<P: Endomorphism>(
 
 impl KeyView<'_> {
     /// The proof. `C`'s three G1 sums (B1 with scalars `r w_i`, L, H) are
-    /// one multiplication over the queries that have no table:
+    /// one multiplication over the queries that have no table (B1 apart
+    /// when many wires are short, see below):
     ///
     /// ```text
     /// C = s A + r (B1 + beta_1 + s delta_1) - r s delta_1 + L + H
@@ -160,18 +170,35 @@ impl KeyView<'_> {
         s: Fr,
     ) -> Proof {
         let wb: Vec<BigInt> = w.par_iter().map(|x| x.into_bigint()).collect();
-        // B1 only enters C, times r: no B1 sum when r is zero.
-        let rwb: Vec<BigInt> = if r.is_zero() {
-            Vec::new()
-        } else {
+        // B1 joins C's multiplication with the scalars r w_i unless it has
+        // a table, or many wires are short (bits, counters): a short w_i
+        // costs one addition, r w_i a whole scalar's. Then it is a sum of
+        // its own with the scalars w_i, times r. No B1 at all when r is 0.
+        let short = wb.par_iter().filter(|x| is_short(x)).count();
+        let merge_b1 = !r.is_zero() && t.b1.is_none() && short * 3 < wb.len();
+        let separate_b1 = !r.is_zero() && !merge_b1;
+        let rwb: Vec<BigInt> = if merge_b1 {
             w.par_iter().map(|x| (*x * r).into_bigint()).collect()
+        } else {
+            Vec::new()
         };
         let private = &wb[self.num_instance..];
-        let ((a, b2), c) = rayon::join(
+        let ((a, (b2, b1)), c) = rayon::join(
             || {
                 rayon::join(
                     || msm_with(t.a.as_ref(), self.a, &wb),
-                    || msm_with(t.b2.as_ref(), self.b2, &wb),
+                    || {
+                        rayon::join(
+                            || msm_with(t.b2.as_ref(), self.b2, &wb),
+                            || {
+                                if separate_b1 {
+                                    msm_with(t.b1.as_ref(), self.b1, &wb)
+                                } else {
+                                    G1Projective::zero()
+                                }
+                            },
+                        )
+                    },
                 )
             },
             || {
@@ -195,7 +222,7 @@ impl KeyView<'_> {
         );
         let g_a = a + self.alpha_g1 + self.delta_g1 * r;
         let g_b = b2 + self.beta_g2 + self.delta_g2 * s;
-        let g_c = g_a * s + c + self.beta_g1 * r;
+        let g_c = g_a * s + c + (b1 + self.beta_g1) * r;
         let [a, c] = {
             let v = G1Projective::normalize_batch(&[g_a, g_c]);
             [v[0], v[1]]
@@ -324,6 +351,13 @@ impl CircomProver {
     ) -> Result<Proof, Groth16Error> {
         let (r, s) = (Fr::rand(rng), Fr::rand(rng));
         self.prove_with(witness, r, s)
+    }
+
+    /// The witness map alone: `A B - C` on the odd coset, the H query's
+    /// scalars (one step of [`CircomProver::prove_with`], for measuring it).
+    pub fn witness_map(&self, witness: &[Fr]) -> Result<Vec<Fr>, Groth16Error> {
+        self.check_witness(witness)?;
+        Ok(circom_h(&self.domain, &self.a_rows, &self.b_rows, witness))
     }
 
     /// The proof without the final verification of the proof against the
