@@ -382,13 +382,14 @@ pub fn msm_parts<P: Endomorphism>(parts: &[Part<'_, P>]) -> Projective<P> {
     // One set of buckets per thread for a group of windows: more buckets
     // per batch, fewer collisions, fewer inversions.
     let half = 1usize << (c - 1);
-    // The top window holds the halves' last bits (below 2^127): its digits
-    // are at most 2^top_bits. When that is a few buckets, its additions
-    // would wait in every batch (each bucket takes one per batch) and spill;
-    // they go to projective buckets of their own instead.
+    // The top window holds the halves' last `128 mod c` bits (a half is a
+    // u128), so its digits are at most 2^top_bits; halves below 2^127 (see
+    // `crate::glv`) use half of that. When that is a few buckets, its
+    // additions would wait in every batch (each bucket takes one per batch)
+    // and spill; they go to projective buckets of their own instead.
     let top = w - 1;
-    let top_bits = (HALF_BITS % c).saturating_sub(1);
-    let narrow = (1usize << top_bits) * 4 <= half;
+    let top_bits = HALF_BITS % c;
+    let narrow = (1usize << top_bits) * 2 <= half;
     let groups = (2 * rayon::current_num_threads()).clamp(1, w);
     let per_group = w.div_ceil(groups);
     let digits = &digits;
