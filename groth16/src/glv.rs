@@ -85,7 +85,7 @@ impl Endomorphism for g1::Config {
     }
 
     fn split(k: &BigInt) -> [(bool, u128); 2] {
-        split(k, A, C, false)
+        split(k, A, (C, &G_C), false)
     }
 }
 
@@ -96,24 +96,15 @@ impl Endomorphism for g2::Config {
     }
 
     fn split(k: &BigInt) -> [(bool, u128); 2] {
-        split(k, C, A, true)
+        split(k, C, (A, &G_A), true)
     }
 }
 
-fn g_of(x: u128) -> &'static [u64; 5] {
-    if x == A {
-        &G_A
-    } else if x == C {
-        &G_C
-    } else {
-        &G_B
-    }
-}
-
-/// See the module note: `(p, q) = (A, C)` on G1, `(C, A)` on G2.
-fn split(k: &BigInt, p: u128, q: u128, negate_k2: bool) -> [(bool, u128); 2] {
+/// See the module note: `(p, q) = (A, C)` on G1, `(C, A)` on G2, with
+/// `g_q = floor(q 2^384 / r)`.
+fn split(k: &BigInt, p: u128, (q, g_q): (u128, &[u64; 5]), negate_k2: bool) -> [(bool, u128); 2] {
     let k = k.0;
-    let u = round_div_r(&k, g_of(q));
+    let u = round_div_r(&k, g_q);
     let v = round_div_r(&k, &G_B);
     let k1 = sub(&sub(&k, &mul(u, p)), &mul(v, B));
     let k2 = sub(&mul(u, B), &mul(v, q));

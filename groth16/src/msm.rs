@@ -243,8 +243,8 @@ impl<P: SWCurveConfig> Buckets<P> {
                     let l = (q.y - p.y) * inv_d;
                     let x3 = l.square() - p.x - q.x;
                     let y3 = l * (p.x - x3) - p.y;
-                    // ok: the chord through two curve points meets the curve again.
-                    self.aff[k] = Affine::new_unchecked(x3, y3);
+                    // The chord through two curve points meets the curve again.
+                    self.aff[k] = Affine::new_unchecked(x3, y3); // ok: on the curve by construction
                     self.busy[k] = false;
                 }
             }

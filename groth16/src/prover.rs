@@ -204,14 +204,19 @@ impl KeyView<'_> {
             || {
                 let hb: Vec<BigInt> = h().par_iter().map(|x| x.into_bigint()).collect();
                 let c_queries = [
-                    (t.b1.as_ref(), self.b1, &rwb[..]),
                     (t.l.as_ref(), self.l, private),
                     (t.h.as_ref(), self.h, &hb[..]),
                 ];
-                let plain: Vec<Part<'_, g1::Config>> = c_queries
-                    .iter()
-                    .filter(|q| q.0.is_none())
-                    .map(|q| (q.1, q.2))
+                // A merged B1 has no table (see merge_b1).
+                let merged = merge_b1.then_some((self.b1, &rwb[..]));
+                let plain: Vec<Part<'_, g1::Config>> = merged
+                    .into_iter()
+                    .chain(
+                        c_queries
+                            .iter()
+                            .filter(|q| q.0.is_none())
+                            .map(|q| (q.1, q.2)),
+                    )
                     .collect();
                 let tabled = c_queries
                     .par_iter()
