@@ -19,6 +19,8 @@
 mod binfile;
 mod error;
 pub mod glv;
+#[cfg(target_arch = "x86_64")]
+mod ifma;
 pub mod msm;
 mod prover;
 mod qap;

@@ -33,6 +33,10 @@
 //! bucket's projective overflow with an ordinary mixed addition, so no
 //! input degenerates the schedule or the formula.
 //!
+//! On x86-64 CPUs with AVX-512 IFMA, a batch of G1 or G2 additions runs
+//! eight at a time in vector lanes (`crate::ifma`, chosen at run time);
+//! elsewhere, and for a batch with a zero denominator, the scalar code below.
+//!
 //! ## Variable and fixed bases
 //!
 //! [`msm`] (and [`msm_parts`], several base and scalar lists summed in one
@@ -224,6 +228,15 @@ impl<P: SWCurveConfig> Buckets<P> {
 
     /// Completes the pending additions with one inversion.
     fn complete(&mut self) {
+        #[cfg(target_arch = "x86_64")]
+        if crate::ifma::complete(&mut self.aff, &self.pending) {
+            for &(k, _) in &self.pending {
+                self.busy[k as usize] = false;
+            }
+            self.pending.clear();
+            self.denom.clear();
+            return;
+        }
         self.prefix.clear();
         let mut acc = P::BaseField::one();
         for d in &self.denom {
