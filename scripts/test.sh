@@ -30,6 +30,10 @@ trap 'bash scripts/postgres-throwaway.sh stop "$ZKGOV_PG_THROWAWAY"' EXIT
 # One profile (release) for tests and the demo, so the workspace builds once.
 ZKGOV_REQUIRE_NODE=1 cargo test --release --workspace
 
+# The multi-scalar multiplication's scalar path again, which CPUs with
+# AVX-512 IFMA otherwise skip (groth16/src/ifma.rs).
+ZKGOV_SCALAR_MSM=1 cargo test --release -p zkgov-groth16
+
 # zkgov prove zkey next to snarkjs groth16 prove on the same zkey and witness
 # (every proof checked with snarkjs groth16 verify).
 bash scripts/prover-side-by-side.sh

@@ -88,11 +88,16 @@ fn constants() -> &'static ([u64; 5], [u64; 5]) {
     })
 }
 
-/// Whether this CPU runs the eight-lane path (detected once by `std`).
+/// Whether this CPU runs the eight-lane path, unless `ZKGOV_SCALAR_MSM`
+/// is set (to compare or test the scalar path on such a CPU). Read once.
 pub(crate) fn available() -> bool {
-    std::arch::is_x86_feature_detected!("avx512f")
-        && std::arch::is_x86_feature_detected!("avx512ifma")
-        && std::arch::is_x86_feature_detected!("avx512dq")
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| {
+        std::env::var_os("ZKGOV_SCALAR_MSM").is_none()
+            && std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512ifma")
+            && std::arch::is_x86_feature_detected!("avx512dq")
+    })
 }
 
 /// Eight field integers, limb-major.
@@ -454,7 +459,7 @@ mod tests {
     #[test]
     fn lanes_multiply_and_subtract_as_arkworks_does() {
         if !available() {
-            eprintln!("SKIP: this CPU has no AVX-512 IFMA");
+            eprintln!("SKIP: no AVX-512 IFMA on this CPU, or ZKGOV_SCALAR_MSM is set");
             return;
         }
         let mut rng = ChaCha20Rng::seed_from_u64(7);
@@ -516,7 +521,7 @@ mod tests {
     #[test]
     fn lane_batches_add_as_the_affine_formula_does() {
         if !available() {
-            eprintln!("SKIP: this CPU has no AVX-512 IFMA");
+            eprintln!("SKIP: no AVX-512 IFMA on this CPU, or ZKGOV_SCALAR_MSM is set");
             return;
         }
         batches_add_as_the_affine_formula_does::<g1::Config>(8);
@@ -526,7 +531,7 @@ mod tests {
     #[test]
     fn fq2_lanes_multiply_as_arkworks_does() {
         if !available() {
-            eprintln!("SKIP: this CPU has no AVX-512 IFMA");
+            eprintln!("SKIP: no AVX-512 IFMA on this CPU, or ZKGOV_SCALAR_MSM is set");
             return;
         }
         let mut rng = ChaCha20Rng::seed_from_u64(10);
@@ -549,7 +554,7 @@ mod tests {
     #[test]
     fn a_zero_denominator_is_left_to_the_scalar_path() {
         if !available() {
-            eprintln!("SKIP: this CPU has no AVX-512 IFMA");
+            eprintln!("SKIP: no AVX-512 IFMA on this CPU, or ZKGOV_SCALAR_MSM is set");
             return;
         }
         let p = ark_bn254::G1Affine::generator();
